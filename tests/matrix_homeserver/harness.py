@@ -86,8 +86,7 @@ def ensure_synapse(venv: Path | None = None) -> Path:
     proc = subprocess.run(
         ["bash", str(INSTALL_SCRIPT)],
         env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
+        capture_output=True,
         text=True,
         check=False,
     )
@@ -278,7 +277,7 @@ class Homeserver:
                 stdin=subprocess.DEVNULL,
                 stdout=out,
                 stderr=subprocess.STDOUT,
-                preexec_fn=_die_with_parent if sys.platform == "linux" else None,  # noqa: PLW1509
+                preexec_fn=_die_with_parent if sys.platform == "linux" else None,
             )
         finally:
             out.close()
@@ -369,11 +368,7 @@ class Homeserver:
             except subprocess.TimeoutExpired:
                 proc.kill()
                 proc.wait(timeout=10)
-        if (
-            self.workdir is not None
-            and self._given_workdir is None
-            and not self.keep_workdir
-        ):
+        if self.workdir is not None and self._given_workdir is None and not self.keep_workdir:
             shutil.rmtree(self.workdir, ignore_errors=True)
 
     async def astop(self) -> None:
@@ -421,7 +416,9 @@ class Homeserver:
             headers["Content-Type"] = "application/json"
         if access_token:
             headers["Authorization"] = f"Bearer {access_token}"
-        req = urllib.request.Request(self.base_url + path, data=data, headers=headers, method=method)
+        req = urllib.request.Request(
+            self.base_url + path, data=data, headers=headers, method=method
+        )
         try:
             with urllib.request.urlopen(req, timeout=timeout) as resp:
                 status, raw = resp.status, resp.read()
@@ -472,9 +469,7 @@ class Homeserver:
             raise HomeserverError(f"registering {localpart!r} failed: {status} {body}")
         return body
 
-    def register_user(
-        self, localpart: str, password: str, admin: bool = False
-    ) -> tuple[str, str]:
+    def register_user(self, localpart: str, password: str, admin: bool = False) -> tuple[str, str]:
         """Register a user; returns (user_id, access_token).
 
         The token belongs to a device created by the registration; e2e clients
