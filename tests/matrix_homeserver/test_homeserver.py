@@ -340,3 +340,31 @@ def test_bot_style_client_restarts_from_its_store_and_echoes(hs: Any, tmp_path: 
             bot.client = client  # so _with_clients logs this device out
 
     asyncio.run(_with_clients(hs, tmp_path, body))
+
+
+def test_config_overrides_make_rate_limits_reachable() -> None:
+    """Harness check: the default config never rate-limits, an override does."""
+
+    async def main() -> None:
+        limits = {"rc_message": {"per_second": 0.1, "burst_count": 3}}
+        async with Homeserver(config_overrides=limits) as server:
+            assert server.config["rc_message"] == limits["rc_message"]
+            _, token = await server.aregister_user("limited", PASSWORD)
+            status, room = await server.arequest(
+                "POST", "/_matrix/client/v3/createRoom", access_token=token, json_body={}
+            )
+            assert status == 200, room
+            path = f"/_matrix/client/v3/rooms/{urllib.parse.quote(room['room_id'])}/send"
+            statuses = []
+            for i in range(5):
+                status, body = await server.arequest(
+                    "PUT",
+                    f"{path}/m.room.message/txn{i}",
+                    access_token=token,
+                    json_body={"msgtype": "m.text", "body": str(i)},
+                )
+                statuses.append(status)
+            assert 429 in statuses, statuses
+            assert body["errcode"] == "M_LIMIT_EXCEEDED" and body["retry_after_ms"] > 0
+
+    asyncio.run(main())
