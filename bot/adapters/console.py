@@ -1,0 +1,114 @@
+"""The console adapter: one person chatting on stdin/stdout (`civicbot chat`).
+
+Each input line is a message from that person. Buttons print as numbered options `[1] Label`;
+answering with the number or the label presses the button. Proactive messages for this person
+print as they are delivered. End of input ends the chat (exit code 0).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+import threading
+from typing import TYPE_CHECKING, TextIO
+
+from bot.types import Address, Button, Incoming, Reply, Rich, Style
+
+if TYPE_CHECKING:
+    from bot.core import Core
+
+
+def render_plain(text: Rich) -> str:
+    parts = []
+    for segment in text.segments:
+        if segment.style is Style.LINK and segment.url and segment.url != segment.text:
+            parts.append(f"{segment.text} ({segment.url})")
+        else:
+            parts.append(segment.text)
+    return "".join(parts)
+
+
+class ConsoleAdapter:
+    platform = "console"
+
+    def __init__(self, user_id: str, language: str | None = None,
+                 stdin: TextIO | None = None, stdout: TextIO | None = None) -> None:
+        self.user_id = user_id
+        self.language = language
+        self.stdin = stdin or sys.stdin
+        self.stdout = stdout or sys.stdout
+        self.options: list[Button] = []  # the buttons last shown, numbered from 1
+        self._print_lock = asyncio.Lock()
+        self._stopped = asyncio.Event()
+
+    def outbox_scope(self) -> str | None:
+        return self.user_id  # this console speaks for one person only
+
+    def messages_per_second(self) -> float:
+        return 1000.0
+
+    async def run(self, core: Core) -> None:
+        lines: asyncio.Queue[str | None] = asyncio.Queue()
+        loop = asyncio.get_running_loop()
+        # A thread reads stdin: works for pipes, files and terminals alike, never blocks the loop.
+        threading.Thread(target=self._read_lines, args=(loop, lines), daemon=True).start()
+        while not self._stopped.is_set():
+            line = await lines.get()
+            if line is None:
+                return
+            replies = await core.handle(self._incoming(line))
+            await self._print(replies)
+
+    async def stop(self) -> None:
+        self._stopped.set()
+
+    def _read_lines(self, loop: asyncio.AbstractEventLoop,
+                    lines: asyncio.Queue[str | None]) -> None:
+        try:
+            for raw in self.stdin:
+                loop.call_soon_threadsafe(lines.put_nowait, raw.rstrip("\r\n"))
+        except (OSError, ValueError, UnicodeDecodeError):
+            pass  # a closed or broken stdin ends the chat like end of input
+        loop.call_soon_threadsafe(lines.put_nowait, None)
+
+    def _incoming(self, line: str) -> Incoming:
+        button = self._pressed(line)
+        return Incoming(
+            platform=self.platform,
+            chat_id=self.user_id,
+            user_id=self.user_id,
+            text="" if button else line,
+            payload=button.payload if button else None,
+            language_hint=self.language,
+        )
+
+    def _pressed(self, line: str) -> Button | None:
+        answer = line.strip()
+        if answer.isdigit() and 1 <= int(answer) <= len(self.options):
+            return self.options[int(answer) - 1]
+        for button in self.options:
+            if answer and answer.casefold() == button.label.casefold():
+                return button
+        return None
+
+    async def send(self, address: Address, replies: list[Reply]) -> None:
+        await self._print(replies)
+
+    async def _print(self, replies: list[Reply]) -> None:
+        if not replies:
+            return
+        async with self._print_lock:
+            options: list[Button] = []
+            out = []
+            for reply in replies:
+                out.append(render_plain(reply.text))
+                for row in reply.buttons:
+                    for button in row:
+                        options.append(button)
+                        out.append(f"[{len(options)}] {button.label}")
+                if reply.attachment is not None:
+                    out.append(f"(file: {reply.attachment.filename}, "
+                               f"{len(reply.attachment.content)} bytes)")
+            self.options = options
+            self.stdout.write("\n".join(out) + "\n\n")
+            self.stdout.flush()

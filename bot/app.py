@@ -1,0 +1,92 @@
+"""Wiring: configuration -> storage -> core -> adapters, plus the clock that wakes workers.
+
+APScheduler is only the alarm clock: every job reads its work from the database, so a restart
+loses nothing that matters (see docs/ARCHITECTURE.md).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import socket
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+from bot.clock import Clock, SystemClock
+from bot.config import Config
+from bot.core import Core
+from bot.delivery import DeliveryWorker
+from bot.i18n import Catalogs
+from bot.router import Routes
+from storage import open_store
+
+if TYPE_CHECKING:
+    from bot.adapters.base import Adapter
+    from storage.base import Store
+
+log = logging.getLogger(__name__)
+
+
+class App:
+    def __init__(self, config: Config, store: Store, core: Core, adapters: list[Adapter],
+                 worker_id: str) -> None:
+        self.config = config
+        self.store = store
+        self.core = core
+        self.adapters = adapters
+        self.delivery = DeliveryWorker(store, adapters, core.clock, worker_id)
+        self.scheduler = AsyncIOScheduler(timezone=UTC)
+        core.on_enqueue = self.wake_delivery
+
+    @classmethod
+    async def create(cls, config: Config, adapters: list[Adapter], *, clock: Clock | None = None,
+                     worker_id: str | None = None) -> App:
+        import handlers
+
+        store = await open_store(config.database)
+        core = Core(config, store, Catalogs(config.locales_dir), clock or SystemClock(),
+                    Routes(handlers.routers()))
+        app = cls(config, store, core, adapters,
+                  worker_id or f"{socket.gethostname()}:{os.getpid()}")
+        for setup in handlers.setups():
+            await setup(app)
+        return app
+
+    def add_job(self, job_id: str, func, seconds: float) -> None:  # type: ignore[no-untyped-def]
+        """A periodic job; never two runs of it at once, missed runs merged into one."""
+        self.scheduler.add_job(func, "interval", seconds=seconds, id=job_id, max_instances=1,
+                               coalesce=True, next_run_time=datetime.now(UTC),
+                               misfire_grace_time=None)
+
+    def wake_delivery(self) -> None:
+        job = self.scheduler.get_job("deliver") if self.scheduler.running else None
+        if job is not None:
+            job.modify(next_run_time=datetime.now(UTC))
+
+    async def start_workers(self) -> None:
+        await self.delivery.recover()
+        self.add_job("deliver", self.delivery.drain, self.config.delivery_interval_seconds)
+        self.add_job("expire-forms", self.core.expire_idle_forms, 60)
+        self.scheduler.start()
+
+    async def run(self) -> None:
+        """Run every adapter until all have finished (console: end of input) or we are stopped."""
+        await self.start_workers()
+        try:
+            tasks = [asyncio.create_task(a.run(self.core), name=a.platform) for a in self.adapters]
+            done, pending = await asyncio.wait(tasks, return_when=asyncio.FIRST_EXCEPTION)
+            for task in done:
+                task.result()  # re-raise an adapter's failure
+        finally:
+            await self.shutdown()
+
+    async def shutdown(self) -> None:
+        if self.scheduler.running:
+            self.scheduler.shutdown(wait=False)
+        await self.delivery.drain()  # what came due while we finished, still goes out
+        for adapter in self.adapters:
+            await adapter.stop()
+        await self.store.close()

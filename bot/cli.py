@@ -1,0 +1,159 @@
+"""The `civicbot` command line (also `python -m bot`).
+
+Every failure a person can cause (bad configuration, missing file, closed input) ends with one
+clear line on stderr and a non-zero exit code, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sqlite3
+import sys
+from collections.abc import Callable, Coroutine
+from typing import Any
+
+from bot.config import LOCALES, Config, ConfigError, load_config
+
+log = logging.getLogger("civicbot")
+EXIT_USAGE = 2
+
+# Capabilities add their subcommands here: name -> (module path, help); each module has
+# `add_arguments(parser)` and `async def main(args, config) -> int`.
+SUBCOMMANDS: dict[str, tuple[str, str]] = {
+    "catalogs": ("bot.catalogs", "extract, update and compile the translation catalogs"),
+}
+
+
+class CliError(Exception):
+    """Ends the command with this one line."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="civicbot",
+        description="civicbot: civic information and event sign-ups by chat.",
+        epilog="Configuration comes from CIVICBOT_* environment variables (see README).",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub.required = True
+
+    chat = sub.add_parser("chat", help="chat with the bot in this terminal (console adapter)",
+                          description="Each input line is a message; buttons print as [1] Label "
+                                      "and are pressed by answering the number or the label.")
+    chat.add_argument("--user", default="1", help="who you are (console user id, default 1)")
+    chat.add_argument("--lang", choices=LOCALES, help="the language your 'device' reports")
+
+    sub.add_parser("run", help="run every configured adapter (the console when none is)",
+                   description="Starts Telegram and/or Matrix when configured; with none "
+                               "configured, chats on this terminal.")
+    sub.add_parser("migrate", help="create or upgrade the database schema",
+                   description="Applies pending schema migrations and prints what it did.")
+
+    for name, (module_path, help_text) in SUBCOMMANDS.items():
+        module = __import__(module_path, fromlist=["add_arguments"])
+        command = sub.add_parser(name, help=help_text, description=help_text)
+        module.add_arguments(command)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        config = load_config()
+    except ConfigError as error:
+        print(f"civicbot: configuration error: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    setup_logging(config, quiet=args.command in ("chat", "run") and not _has_platform(config))
+    try:
+        return asyncio.run(dispatch(args, config))
+    except KeyboardInterrupt:
+        return 130
+    except (CliError, ConfigError) as error:
+        print(f"civicbot: {error}", file=sys.stderr)
+        return 1
+    except (OSError, sqlite3.Error) as error:
+        print(f"civicbot: {type(error).__name__}: {error}", file=sys.stderr)
+        return 1
+
+
+def _has_platform(config: Config) -> bool:
+    return bool(config.telegram_token or config.matrix_homeserver)
+
+
+def setup_logging(config: Config, *, quiet: bool) -> None:
+    # The console adapter owns stdout; logs go to stderr, and only warnings while chatting.
+    level = logging.WARNING if quiet else getattr(logging, config.log_level)
+    logging.basicConfig(level=level, stream=sys.stderr,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    for noisy in ("apscheduler", "aiosqlite", "httpx"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+
+
+Handler = Callable[[argparse.Namespace, Config], Coroutine[Any, Any, int]]
+
+
+async def dispatch(args: argparse.Namespace, config: Config) -> int:
+    commands: dict[str, Handler] = {"chat": chat, "run": run, "migrate": migrate}
+    if args.command in commands:
+        return await commands[args.command](args, config)
+    module = __import__(SUBCOMMANDS[args.command][0], fromlist=["main"])
+    return await module.main(args, config)
+
+
+async def chat(args: argparse.Namespace, config: Config) -> int:
+    from bot.adapters.console import ConsoleAdapter
+    from bot.app import App
+
+    app = await App.create(config, [ConsoleAdapter(str(args.user), args.lang)],
+                           worker_id=f"console:{args.user}")
+    _warn_missing_catalogs(app)
+    await app.run()
+    return 0
+
+
+async def run(args: argparse.Namespace, config: Config) -> int:
+    from bot.app import App
+
+    adapters = configured_adapters(config)
+    if not adapters:
+        from bot.adapters.console import ConsoleAdapter
+
+        log.info("no chat platform configured: chatting on this terminal")
+        adapters = [ConsoleAdapter("1")]
+    app = await App.create(config, adapters)
+    _warn_missing_catalogs(app)
+    await app.run()
+    return 0
+
+
+def configured_adapters(config: Config) -> list:  # type: ignore[type-arg]
+    adapters = []
+    if config.telegram_token:
+        from bot.adapters.telegram import TelegramAdapter
+
+        adapters.append(TelegramAdapter(config))
+    if config.matrix_homeserver:
+        from bot.adapters.matrix import MatrixAdapter
+
+        adapters.append(MatrixAdapter(config))
+    return adapters
+
+
+async def migrate(args: argparse.Namespace, config: Config) -> int:
+    from storage import open_store
+
+    store = await open_store(config.database)  # opening applies pending migrations
+    version = await store.schema_version()  # type: ignore[attr-defined]
+    await store.close()
+    print(f"database {config.database.redacted} is at schema version {version}")
+    return 0
+
+
+def _warn_missing_catalogs(app: Any) -> None:
+    missing = app.core.catalogs.missing()
+    if missing:
+        print(f"civicbot: warning: no compiled translations for {', '.join(missing)} "
+              "(run: civicbot catalogs compile)", file=sys.stderr)

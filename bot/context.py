@@ -1,0 +1,80 @@
+"""What a handler gets besides the message: the person, their language, storage, the clock,
+and the means to run a form and to send proactive messages through the outbox."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from bot.i18n import Translator
+from bot.types import Incoming, Reply
+from storage.base import Conversation, Person
+
+if TYPE_CHECKING:
+    from bot.config import Config
+    from bot.core import Core
+    from storage.base import Store
+
+
+@dataclass
+class Context:
+    message: Incoming
+    person: Person
+    t: Translator
+    core: Core
+    conversation: Conversation | None
+
+    # -- shortcuts --------------------------------------------------------------------------
+
+    @property
+    def store(self) -> Store:
+        return self.core.store
+
+    @property
+    def config(self) -> Config:
+        return self.core.config
+
+    @property
+    def locale(self) -> str:
+        return self.t.locale
+
+    def now(self) -> datetime:
+        return self.core.clock.now()
+
+    def _(self, message: str) -> str:
+        return self.t.gettext(message)
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        return self.t.ngettext(singular, plural, n)
+
+    @property
+    def is_admin(self) -> bool:
+        return self.core.is_admin(self.message.platform, self.message.user_id, self.person)
+
+    # -- forms ------------------------------------------------------------------------------
+
+    async def start_form(self, form: str, step: str, data: dict[str, Any] | None = None) -> None:
+        await self.set_step(Conversation(form, step, data or {}))
+
+    async def set_step(self, conversation: Conversation) -> None:
+        """Persist the form's state before replying: a restart after this loses nothing."""
+        await self.store.save_conversation(self.person.id, conversation, self.now())
+        self.conversation = conversation
+
+    async def end_form(self) -> None:
+        await self.store.clear_conversation(self.person.id)
+        self.conversation = None
+
+    # -- proactive messages -----------------------------------------------------------------
+
+    async def notify(
+        self,
+        person_id: int,
+        render: Callable[[Translator], list[Reply]],
+        *,
+        kind: str,
+        dedupe_key: str,
+    ) -> bool:
+        return await self.core.notify(person_id, render, kind=kind, dedupe_key=dedupe_key)

@@ -1,0 +1,219 @@
+"""The core: one incoming message in, replies out.
+
+identify the person -> pick the locale -> load the conversation -> route -> handler -> replies.
+Handlers never see a platform; adapters never see a handler. Nothing here raises to an adapter:
+a failing handler is logged (without the message text) and the person gets a translated apology.
+"""
+
+from __future__ import annotations
+
+import logging
+import unicodedata
+from collections.abc import Callable
+from datetime import datetime, timedelta
+
+from bot.clock import Clock
+from bot.config import Config
+from bot.context import Context
+from bot.i18n import N_, Catalogs, Translator, choose_locale
+from bot.router import HandlerResult, Routes, parse_command
+from bot.types import Incoming, Reply, replies_to_json
+from storage.base import Person, Store
+
+log = logging.getLogger(__name__)
+
+MAX_TEXT = 4000  # longer messages are refused politely rather than processed
+EXPIRED_FORM = N_("Your unfinished form expired after a long pause. Nothing was saved from it; "
+                  "you can start again at any time.")
+
+
+def clean_text(text: str) -> str:
+    """Drop control characters (except line breaks and tabs) and surrounding space."""
+    return "".join(
+        c for c in text if c in "\n\t" or unicodedata.category(c) not in ("Cc", "Cf", "Cs")
+    ).strip()
+
+
+class Core:
+    def __init__(
+        self,
+        config: Config,
+        store: Store,
+        catalogs: Catalogs,
+        clock: Clock,
+        routes: Routes,
+    ) -> None:
+        self.config = config
+        self.store = store
+        self.catalogs = catalogs
+        self.clock = clock
+        self.routes = routes
+        self.on_enqueue: Callable[[], None] = lambda: None  # wakes the delivery worker
+        self.bot_names: dict[str, str] = {}  # platform -> bot user name, for deep links
+
+    def translator(self, locale: str) -> Translator:
+        return self.catalogs.translator(locale)
+
+    def is_admin(self, platform: str, user_id: str, person: Person | None = None) -> bool:
+        return f"{platform}:{user_id}" in self.config.admins
+
+    # -- one message -----------------------------------------------------------------------
+
+    async def handle(self, message: Incoming) -> list[Reply]:
+        if not message.is_private and not message.addressed_to_bot:
+            return []  # group chatter that is not for us
+        try:
+            return await self._handle(message)
+        except Exception:
+            log.exception("handler failed (platform=%s)", message.platform)
+            t = self.translator(self.config.default_locale)
+            return [Reply.of(t.gettext("Sorry, something went wrong on our side. "
+                                       "Please try again in a moment."))]
+
+    async def _handle(self, message: Incoming) -> list[Reply]:
+        now = self.clock.now()
+        chat_id = message.chat_id if message.is_private else None
+        person = await self.store.person_for_identity(
+            message.platform, message.user_id, chat_id, now)
+        text = clean_text(message.text)
+        locale = await self._locale_for(person, message, text)
+        ctx = Context(message, person, self.translator(locale), self,
+                      await self.store.get_conversation(person.id))
+        replies: list[Reply] = []
+        if ctx.conversation and self._expired(ctx.conversation.updated_at, now):
+            await ctx.end_form()
+            replies.append(Reply.of(ctx._(EXPIRED_FORM)))
+        replies += as_list(await self._route(ctx, text))
+        return replies
+
+    async def _locale_for(self, person: Person, message: Incoming, text: str) -> str:
+        # Commands and button presses say nothing about the script a person writes in.
+        writing = "" if message.payload is not None or text.startswith("/") else text
+        locale = choose_locale(
+            explicit=person.locale,
+            remembered_hint=person.hint_locale,
+            platform_hint=message.language_hint,
+            text=writing,
+            default=self.config.default_locale,
+        )
+        if not person.locale and locale != person.hint_locale:
+            await self.store.set_hint_locale(person.id, locale)
+            person.hint_locale = locale
+        return locale
+
+    def _expired(self, updated_at: datetime | None, now: datetime) -> bool:
+        limit = timedelta(minutes=self.config.form_timeout_minutes)
+        return updated_at is not None and now - updated_at > limit
+
+    async def _route(self, ctx: Context, text: str) -> HandlerResult:
+        message = ctx.message
+        if message.payload is not None:
+            return await self._route_button(ctx, message.payload)
+        if not text:
+            return Reply.of(ctx._("I can only read text messages. Send /help to see what I "
+                                  "can do."))
+        if len(text) > MAX_TEXT:
+            return Reply.of(ctx._("That message is too long for me. Please ask in a shorter "
+                                  "message."))
+        command = parse_command(text)
+        if command is not None:
+            return await self._route_command(ctx, *command)
+        if ctx.conversation is not None:
+            handler = self.routes.forms.get(ctx.conversation.form)
+            if handler is not None:
+                return await handler(ctx, text, None)
+            await ctx.end_form()  # a form this version no longer has
+        for text_handler in self.routes.text_handlers:
+            result = await text_handler(ctx, text)
+            if result is not None:
+                return result
+        return None
+
+    async def _route_command(self, ctx: Context, name: str, args: str,
+                             bot_name: str | None) -> HandlerResult:
+        own_name = self.bot_names.get(ctx.message.platform)
+        if bot_name and own_name and bot_name.lower() != own_name.lower():
+            return None  # "/help@otherbot" in a group is for the other bot
+        command = self.routes.commands.get(name)
+        if command is None:
+            return Reply.of(ctx._("I don't know that command. Send /help to see what I can do."))
+        if command.admin and not ctx.is_admin:
+            log.warning("refused admin command /%s for a non-admin (%s)", name,
+                        ctx.message.platform)
+            return Reply.of(ctx._("Sorry, only the organisation's admins can do that."))
+        if command.private_only and not ctx.message.is_private:
+            return self.private_chat_invite(ctx)
+        return await command.handler(ctx, args)
+
+    async def _route_button(self, ctx: Context, payload: str) -> HandlerResult:
+        prefix, *args = payload.split(":")
+        if prefix == "f" and len(args) >= 2:
+            form = args[0]
+            if ctx.conversation is None or ctx.conversation.form != form:
+                return Reply.of(ctx._("That button belongs to a form that is no longer open."))
+            return await self.routes.forms[form](ctx, "", ":".join(args[1:]))
+        entry = self.routes.buttons.get(prefix)
+        if entry is None:
+            log.info("unknown button payload (platform=%s)", ctx.message.platform)
+            return Reply.of(ctx._("That button is no longer valid. Send /start to begin again."))
+        handler, admin_only = entry
+        if admin_only and not ctx.is_admin:
+            log.warning("refused admin button %s for a non-admin (%s)", prefix,
+                        ctx.message.platform)
+            return Reply.of(ctx._("Sorry, only the organisation's admins can do that."))
+        return await handler(ctx, args)
+
+    def private_chat_invite(self, ctx: Context) -> Reply:
+        return Reply.of(ctx._("Let's do that in a private chat with me, so your answers stay "
+                              "between us. Write to me directly and send the same command."))
+
+    # -- proactive messages ----------------------------------------------------------------
+
+    async def notify(
+        self,
+        person_id: int,
+        render: Callable[[Translator], list[Reply]],
+        *,
+        kind: str,
+        dedupe_key: str,
+        not_before: datetime | None = None,
+        batch: str | None = None,
+    ) -> bool:
+        """Queue a message to a person, rendered now in their language; once per dedupe_key."""
+        person = await self.store.get_person(person_id)
+        address = await self.store.private_address(person_id)
+        if person is None or address is None or person.unreachable:
+            return False
+        locale = person.locale or person.hint_locale or self.config.default_locale
+        now = self.clock.now()
+        queued = await self.store.enqueue(
+            dedupe_key=dedupe_key, kind=kind, person_id=person_id, platform=address[0],
+            chat_id=address[1], body=replies_to_json(render(self.translator(locale))),
+            not_before=not_before or now, now=now, batch=batch)
+        if queued:
+            self.on_enqueue()
+        return queued
+
+    async def expire_idle_forms(self) -> int:
+        """Close forms idle past the timeout and tell their owners (once per form)."""
+        now = self.clock.now()
+        expired = await self.store.expired_conversations(
+            now - timedelta(minutes=self.config.form_timeout_minutes))
+        for person_id in expired:
+            conversation = await self.store.get_conversation(person_id)
+            if conversation is None or conversation.updated_at is None:
+                continue
+            await self.store.clear_conversation(person_id)
+            stamp = conversation.updated_at.isoformat()
+            await self.notify(person_id, lambda t: [Reply.of(t.gettext(EXPIRED_FORM))],
+                              kind="form-expired", dedupe_key=f"form-expired:{person_id}:{stamp}")
+        return len(expired)
+
+
+def as_list(result: HandlerResult) -> list[Reply]:
+    if result is None:
+        return []
+    if isinstance(result, Reply):
+        return [result]
+    return list(result)
+

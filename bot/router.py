@@ -1,0 +1,131 @@
+"""Routers: handlers register here for commands, button payloads, form steps and free text.
+
+Each capability module in handlers/ owns one `Router`; the core combines them. Dispatch order
+for one message: a button press, a command, the step of a running form, free text.
+
+Button payloads are short strings `prefix:arg:arg` (Telegram allows 64 bytes). They come back
+from clients and may be stale or forged, so every handler re-checks what it is asked to do.
+A button that belongs to a form is `f:<form>:<value>` and only counts while that form runs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from bot.types import Reply
+
+if TYPE_CHECKING:
+    from bot.context import Context
+
+HandlerResult = list[Reply] | Reply | None
+CommandHandler = Callable[["Context", str], Awaitable[HandlerResult]]
+ButtonHandler = Callable[["Context", list[str]], Awaitable[HandlerResult]]
+FormHandler = Callable[["Context", str, str | None], Awaitable[HandlerResult]]
+TextHandler = Callable[["Context", str], Awaitable[HandlerResult]]
+
+MAX_PAYLOAD_BYTES = 64
+
+
+@dataclass(frozen=True)
+class Command:
+    name: str
+    handler: CommandHandler
+    description: str  # an N_() string, translated when shown
+    admin: bool = False
+    private_only: bool = False  # personal forms never start in a group
+    listed: bool = True
+
+
+class Router:
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.commands: dict[str, Command] = {}
+        self.buttons: dict[str, tuple[ButtonHandler, bool]] = {}
+        self.forms: dict[str, FormHandler] = {}
+        self.text_handler: TextHandler | None = None
+
+    def command(
+        self,
+        name: str,
+        description: str,
+        *,
+        admin: bool = False,
+        private_only: bool = False,
+        listed: bool = True,
+    ) -> Callable[[CommandHandler], CommandHandler]:
+        def register(handler: CommandHandler) -> CommandHandler:
+            self.commands[name] = Command(name, handler, description, admin, private_only, listed)
+            return handler
+
+        return register
+
+    def button(self, prefix: str, *, admin: bool = False) -> Callable[[ButtonHandler], ButtonHandler]:
+        if ":" in prefix or prefix == "f":
+            raise ValueError(f"bad button prefix {prefix!r}")
+
+        def register(handler: ButtonHandler) -> ButtonHandler:
+            self.buttons[prefix] = (handler, admin)
+            return handler
+
+        return register
+
+    def form(self, name: str) -> Callable[[FormHandler], FormHandler]:
+        def register(handler: FormHandler) -> FormHandler:
+            self.forms[name] = handler
+            return handler
+
+        return register
+
+    def text(self, handler: TextHandler) -> TextHandler:
+        self.text_handler = handler
+        return handler
+
+
+def form_payload(form: str, value: str) -> str:
+    payload = f"f:{form}:{value}"
+    if len(payload.encode()) > MAX_PAYLOAD_BYTES:
+        raise ValueError(f"button payload too long: {payload!r}")
+    return payload
+
+
+def payload(prefix: str, *args: str | int) -> str:
+    text = ":".join([prefix, *map(str, args)])
+    if len(text.encode()) > MAX_PAYLOAD_BYTES:
+        raise ValueError(f"button payload too long: {text!r}")
+    return text
+
+
+def parse_command(text: str) -> tuple[str, str, str | None] | None:
+    """('name', 'args', 'botname' or None) for '/name@bot args', else None."""
+    if not text.startswith("/") or len(text) < 2:
+        return None
+    head, _, args = text[1:].partition(" ")
+    head = head.split("\n", 1)[0]
+    name, _, bot_name = head.partition("@")
+    if not name or not all(c.isalnum() or c == "_" for c in name):
+        return None
+    return name.lower(), args.strip(), bot_name or None
+
+
+class Routes:
+    """All routers of the running bot, merged; later routers may not shadow earlier ones."""
+
+    def __init__(self, routers: list[Router]) -> None:
+        self.commands: dict[str, Command] = {}
+        self.buttons: dict[str, tuple[ButtonHandler, bool]] = {}
+        self.forms: dict[str, FormHandler] = {}
+        self.text_handlers: list[TextHandler] = []
+        for router in routers:
+            for table, own in ((self.commands, router.commands), (self.buttons, router.buttons),
+                               (self.forms, router.forms)):
+                clash = set(table) & set(own)
+                if clash:
+                    raise ValueError(f"router {router.name} registers {sorted(clash)} again")
+                table.update(own)  # type: ignore[attr-defined]
+            if router.text_handler:
+                self.text_handlers.append(router.text_handler)
+
+    def listed_commands(self, *, admin: bool) -> list[Command]:
+        return [c for c in self.commands.values() if c.listed and (admin or not c.admin)]

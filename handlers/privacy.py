@@ -1,0 +1,40 @@
+"""/forgetme: delete the person's personal data, after an explicit confirmation."""
+
+from __future__ import annotations
+
+import logging
+
+from bot.context import Context
+from bot.i18n import N_
+from bot.router import Router, form_payload
+from bot.types import Button, Reply
+
+router = Router("privacy")
+log = logging.getLogger(__name__)
+FORM = "forgetme"
+
+
+@router.command("forgetme", N_("Delete everything I know about you"), private_only=True)
+async def forgetme(ctx: Context, args: str) -> Reply:
+    await ctx.start_form(FORM, "confirm")
+    return Reply.of(
+        ctx._("This deletes everything I keep about you: your language, subscription and "
+              "registrations. It cannot be undone. Delete it?"),
+        [[Button(ctx._("Yes, delete my data"), form_payload(FORM, "yes")),
+          Button(ctx._("No, keep it"), form_payload(FORM, "no"))]],
+    )
+
+
+@router.form(FORM)
+async def confirm(ctx: Context, text: str, choice: str | None) -> Reply:
+    if choice == "yes":
+        await ctx.store.forget_person(ctx.person.id)
+        log.info("a person asked to be forgotten; done")
+        return Reply.of(ctx._("Done. I have deleted your data. If you write again, I will "
+                              "start afresh."))
+    if choice == "no":
+        await ctx.end_form()
+        return Reply.of(ctx._("Nothing was deleted."))
+    return Reply.of(ctx._("Please answer with one of the buttons, or send /cancel."),
+                    [[Button(ctx._("Yes, delete my data"), form_payload(FORM, "yes")),
+                      Button(ctx._("No, keep it"), form_payload(FORM, "no"))]])

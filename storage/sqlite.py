@@ -1,0 +1,358 @@
+"""SQLite implementation of the repository (the embedded default), on aiosqlite.
+
+One connection per process, WAL mode so readers never wait for the writer, and every write in
+an explicit transaction. `BEGIN IMMEDIATE` takes the write lock up front, which makes claims
+(outbox rows, seats) atomic even between several processes on one file.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sqlite3
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import datetime
+from importlib import resources
+from pathlib import Path
+
+import aiosqlite
+
+from storage.base import Conversation, OutboxItem, Person, from_db_time, to_db_time
+
+MIGRATIONS_PACKAGE = "storage.migrations"
+
+
+def sqlite_migrations() -> list[tuple[int, str, str]]:
+    """(version, name, sql) of every migration file, in order."""
+    found = []
+    for entry in resources.files(MIGRATIONS_PACKAGE).iterdir():
+        name = entry.name
+        if name.endswith(".sql") and name[:4].isdigit():
+            found.append((int(name[:4]), name, entry.read_text(encoding="utf-8")))
+    return sorted(found)
+
+
+def _person(row: aiosqlite.Row) -> Person:
+    return Person(
+        id=row["id"],
+        locale=row["locale"],
+        hint_locale=row["hint_locale"],
+        subscribed=bool(row["subscribed"]),
+        unreachable=bool(row["unreachable"]),
+    )
+
+
+class SqliteStore:
+    def __init__(self, db: aiosqlite.Connection, path: str) -> None:
+        self.db = db
+        self.path = path
+        self._write_lock = asyncio.Lock()
+
+    @classmethod
+    async def open(cls, path: str) -> SqliteStore:
+        if path != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        # isolation_level=None: we issue BEGIN/COMMIT ourselves, nothing implicit.
+        db = await aiosqlite.connect(path, isolation_level=None, timeout=30)
+        db.row_factory = aiosqlite.Row
+        await db.execute("PRAGMA journal_mode=WAL")
+        await db.execute("PRAGMA synchronous=NORMAL")
+        await db.execute("PRAGMA foreign_keys=ON")
+        await db.execute("PRAGMA busy_timeout=30000")
+        store = cls(db, path)
+        await store.migrate()
+        return store
+
+    async def close(self) -> None:
+        await self.db.close()
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
+        """A write transaction holding SQLite's write lock from its first statement."""
+        async with self._write_lock:
+            await self.db.execute("BEGIN IMMEDIATE")
+            try:
+                yield self.db
+            except BaseException:
+                await self.db.execute("ROLLBACK")
+                raise
+            else:
+                await self.db.execute("COMMIT")
+
+    async def migrate(self) -> list[str]:
+        """Apply migrations not applied yet, each in its own transaction; returns their names."""
+        await self.db.execute(
+            "CREATE TABLE IF NOT EXISTS schema_migrations "
+            "(version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
+        )
+        applied = []
+        for version, name, sql in sqlite_migrations():
+            async with self._write_lock:
+                await self.db.execute("BEGIN IMMEDIATE")
+                try:
+                    cursor = await self.db.execute(
+                        "SELECT 1 FROM schema_migrations WHERE version = ?", (version,)
+                    )
+                    if await cursor.fetchone():
+                        await self.db.execute("ROLLBACK")
+                        continue
+                    for statement in _split_sql(sql):
+                        await self.db.execute(statement)
+                    await self.db.execute(
+                        "INSERT INTO schema_migrations VALUES (?, ?, datetime('now'))",
+                        (version, name),
+                    )
+                except BaseException:
+                    await self.db.execute("ROLLBACK")
+                    raise
+                await self.db.execute("COMMIT")
+                applied.append(name)
+        return applied
+
+    async def schema_version(self) -> int:
+        cursor = await self.db.execute("SELECT COALESCE(MAX(version), 0) FROM schema_migrations")
+        row = await cursor.fetchone()
+        return int(row[0])
+
+    async def ping(self) -> bool:
+        await self.db.execute("SELECT 1")
+        return True
+
+    # -- people ------------------------------------------------------------------------------
+
+    async def person_for_identity(
+        self, platform: str, user_id: str, chat_id: str | None, now: datetime
+    ) -> Person:
+        """The person behind a platform identity, created on first contact.
+
+        A person who writes again is reachable again (they may have unblocked the bot).
+        """
+        stamp = to_db_time(now)
+        async with self.transaction() as db:
+            cursor = await db.execute(
+                "SELECT p.*, i.chat_id AS known_chat FROM identities i "
+                "JOIN people p ON p.id = i.person_id WHERE i.platform = ? AND i.user_id = ?",
+                (platform, user_id),
+            )
+            row = await cursor.fetchone()
+            if row is None:
+                cursor = await db.execute(
+                    "INSERT INTO people (created_at, last_seen_at) VALUES (?, ?) RETURNING *",
+                    (stamp, stamp),
+                )
+                row = await cursor.fetchone()
+                await db.execute(
+                    "INSERT INTO identities (platform, user_id, person_id, chat_id) "
+                    "VALUES (?, ?, ?, ?)",
+                    (platform, user_id, row["id"], chat_id),
+                )
+                return _person(row)
+            await db.execute(
+                "UPDATE people SET last_seen_at = ?, unreachable = 0 WHERE id = ?",
+                (stamp, row["id"]),
+            )
+            if chat_id is not None and row["known_chat"] != chat_id:
+                await db.execute(
+                    "UPDATE identities SET chat_id = ? WHERE platform = ? AND user_id = ?",
+                    (chat_id, platform, user_id),
+                )
+            person = _person(row)
+            person.unreachable = False
+            return person
+
+    async def find_person(self, platform: str, user_id: str) -> Person | None:
+        cursor = await self.db.execute(
+            "SELECT p.* FROM identities i JOIN people p ON p.id = i.person_id "
+            "WHERE i.platform = ? AND i.user_id = ?",
+            (platform, user_id),
+        )
+        row = await cursor.fetchone()
+        return None if row is None else _person(row)
+
+    async def get_person(self, person_id: int) -> Person | None:
+        cursor = await self.db.execute("SELECT * FROM people WHERE id = ?", (person_id,))
+        row = await cursor.fetchone()
+        return None if row is None else _person(row)
+
+    async def _update_person(self, person_id: int, column: str, value: object) -> None:
+        async with self.transaction() as db:
+            await db.execute(f"UPDATE people SET {column} = ? WHERE id = ?", (value, person_id))
+
+    async def set_locale(self, person_id: int, locale: str | None) -> None:
+        await self._update_person(person_id, "locale", locale)
+
+    async def set_hint_locale(self, person_id: int, locale: str | None) -> None:
+        await self._update_person(person_id, "hint_locale", locale)
+
+    async def set_subscribed(self, person_id: int, subscribed: bool) -> None:
+        await self._update_person(person_id, "subscribed", int(subscribed))
+
+    async def set_unreachable(self, person_id: int, unreachable: bool) -> None:
+        await self._update_person(person_id, "unreachable", int(unreachable))
+
+    async def private_address(self, person_id: int) -> tuple[str, str] | None:
+        cursor = await self.db.execute(
+            "SELECT platform, chat_id FROM identities WHERE person_id = ? AND chat_id IS NOT NULL "
+            "ORDER BY rowid DESC LIMIT 1",
+            (person_id,),
+        )
+        row = await cursor.fetchone()
+        return None if row is None else (row["platform"], row["chat_id"])
+
+    async def forget_person(self, person_id: int) -> None:
+        """Delete the person and everything that cascades from them.
+
+        Capabilities that keep anonymous counts (registrations) null their personal columns
+        in their own `forget` hooks, run in the same transaction (see `forget_hooks`).
+        """
+        async with self.transaction() as db:
+            for hook in self.forget_hooks():
+                await hook(db, person_id)
+            await db.execute(
+                "UPDATE outbox SET state = 'skipped', body = '[]', last_error = 'forgotten' "
+                "WHERE person_id = ? AND state = 'pending'",
+                (person_id,),
+            )
+            await db.execute("DELETE FROM people WHERE id = ?", (person_id,))
+
+    def forget_hooks(self) -> list:
+        """Extra clean-up per capability; mixins extend this list."""
+        return []
+
+    # -- conversation state ---------------------------------------------------------------------
+
+    async def get_conversation(self, person_id: int) -> Conversation | None:
+        cursor = await self.db.execute(
+            "SELECT * FROM conversations WHERE person_id = ?", (person_id,)
+        )
+        row = await cursor.fetchone()
+        if row is None:
+            return None
+        return Conversation(
+            row["form"], row["step"], json.loads(row["data"]), from_db_time(row["updated_at"])
+        )
+
+    async def save_conversation(self, person_id: int, conv: Conversation, now: datetime) -> None:
+        async with self.transaction() as db:
+            await db.execute(
+                "INSERT INTO conversations (person_id, form, step, data, updated_at) "
+                "VALUES (?, ?, ?, ?, ?) ON CONFLICT (person_id) DO UPDATE SET "
+                "form = excluded.form, step = excluded.step, data = excluded.data, "
+                "updated_at = excluded.updated_at",
+                (person_id, conv.form, conv.step, json.dumps(conv.data), to_db_time(now)),
+            )
+
+    async def clear_conversation(self, person_id: int) -> None:
+        async with self.transaction() as db:
+            await db.execute("DELETE FROM conversations WHERE person_id = ?", (person_id,))
+
+    async def expired_conversations(self, older_than: datetime) -> list[int]:
+        cursor = await self.db.execute(
+            "SELECT person_id FROM conversations WHERE updated_at < ?", (to_db_time(older_than),)
+        )
+        return [row[0] for row in await cursor.fetchall()]
+
+    # -- outbox ---------------------------------------------------------------------------------
+
+    async def enqueue(
+        self,
+        *,
+        dedupe_key: str,
+        kind: str,
+        person_id: int | None,
+        platform: str,
+        chat_id: str,
+        body: list[dict],
+        not_before: datetime,
+        now: datetime,
+        batch: str | None = None,
+    ) -> bool:
+        """Add one delivery; False when that dedupe key was enqueued before (never twice)."""
+        async with self.transaction() as db:
+            cursor = await db.execute(
+                "INSERT INTO outbox (dedupe_key, kind, person_id, platform, chat_id, body, "
+                "not_before, created_at, batch) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                "ON CONFLICT (dedupe_key) DO NOTHING",
+                (dedupe_key, kind, person_id, platform, chat_id, json.dumps(body),
+                 to_db_time(not_before), to_db_time(now), batch),
+            )
+            return cursor.rowcount == 1
+
+    async def claim_outbox(
+        self, platform: str, chat_id: str | None, worker: str, now: datetime, limit: int
+    ) -> list[OutboxItem]:
+        """Atomically move due rows to 'sending' for this worker, oldest first."""
+        stamp = to_db_time(now)
+        async with self.transaction() as db:
+            cursor = await db.execute(
+                "UPDATE outbox SET state = 'sending', claimed_by = ?, claimed_at = ?, "
+                "attempts = attempts + 1 WHERE id IN ("
+                "  SELECT id FROM outbox WHERE state = 'pending' AND platform = ? "
+                "  AND (? IS NULL OR chat_id = ?) AND not_before <= ? ORDER BY id LIMIT ?"
+                ") RETURNING id, kind, person_id, platform, chat_id, body, attempts, batch",
+                (worker, stamp, platform, chat_id, chat_id, stamp, limit),
+            )
+            rows = await cursor.fetchall()
+        items = [
+            OutboxItem(r["id"], r["kind"], r["person_id"], r["platform"], r["chat_id"],
+                       json.loads(r["body"]), r["attempts"], r["batch"])
+            for r in rows
+        ]
+        return sorted(items, key=lambda item: item.id)
+
+    async def finish_outbox(
+        self, item_id: int, state: str, now: datetime, error: str | None = None
+    ) -> None:
+        async with self.transaction() as db:
+            await db.execute(
+                "UPDATE outbox SET state = ?, finished_at = ?, last_error = ? WHERE id = ?",
+                (state, to_db_time(now), error, item_id),
+            )
+
+    async def retry_outbox(self, item_id: int, not_before: datetime, error: str) -> None:
+        async with self.transaction() as db:
+            await db.execute(
+                "UPDATE outbox SET state = 'pending', not_before = ?, last_error = ?, "
+                "claimed_by = NULL, claimed_at = NULL WHERE id = ?",
+                (to_db_time(not_before), error, item_id),
+            )
+
+    async def recover_outbox(self, worker: str, stale_before: datetime) -> int:
+        """Settle rows left in 'sending' by a worker that died: an earlier run of this same
+        worker, or any worker whose lease ran out.
+
+        We cannot know whether the platform got them, so they become 'unknown' rather than
+        pending: sending twice is the failure we refuse (see docs/ARCHITECTURE.md).
+        """
+        async with self.transaction() as db:
+            cursor = await db.execute(
+                "UPDATE outbox SET state = 'unknown', last_error = 'worker died mid-send' "
+                "WHERE state = 'sending' AND (claimed_at < ? OR claimed_by = ?)",
+                (to_db_time(stale_before), worker),
+            )
+            return cursor.rowcount
+
+    async def outbox_counts(self, batch: str | None = None) -> dict[str, int]:
+        cursor = await self.db.execute(
+            "SELECT state, COUNT(*) FROM outbox WHERE (? IS NULL OR batch = ?) GROUP BY state",
+            (batch, batch),
+        )
+        return {row[0]: row[1] for row in await cursor.fetchall()}
+
+
+def _split_sql(script: str) -> list[str]:
+    """Statements of a migration file, cut where sqlite itself says a statement is complete
+    (so trigger bodies with inner semicolons stay whole)."""
+    statements, buffer = [], ""
+    for line in script.splitlines(keepends=True):
+        buffer += line
+        if sqlite3.complete_statement(buffer):
+            if buffer.strip():
+                statements.append(buffer.strip())
+            buffer = ""
+    if buffer.strip() and not all(
+        ln.strip().startswith("--") or not ln.strip() for ln in buffer.splitlines()
+    ):
+        statements.append(buffer.strip())
+    return statements
