@@ -77,7 +77,7 @@ class App:
         await self.start_workers()
         try:
             tasks = [asyncio.create_task(a.run(self.core), name=a.platform) for a in self.adapters]
-            done, pending = await asyncio.wait(tasks, return_when=asyncio.FIRST_EXCEPTION)
+            done, _ = await asyncio.wait(tasks, return_when=asyncio.FIRST_EXCEPTION)
             for task in done:
                 task.result()  # re-raise an adapter's failure
         finally:

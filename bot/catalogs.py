@@ -25,13 +25,19 @@ ROOT = Path(__file__).resolve().parent.parent
 DOMAINS: dict[str, list[str]] = {
     "civicbot": [
         "bot/*.py",
-        "bot/adapters/*.py",
+        "bot/adapters/base.py",
+        "bot/adapters/console.py",
         "handlers/start.py",
         "handlers/language.py",
         "handlers/subscriptions.py",
         "handlers/privacy.py",
         "handlers/fallback.py",
     ],
+    "qa": ["handlers/qa.py", "bot/answering.py", "bot/content/*.py", "bot/qa*.py"],
+    "events": ["handlers/events.py", "handlers/registration.py", "bot/events/*.py"],
+    "reminders": ["handlers/reminders.py", "bot/reminders.py"],
+    "admin": ["handlers/admin.py", "handlers/broadcast.py", "bot/admin*.py"],
+    "adapters": ["bot/adapters/telegram.py", "bot/adapters/matrix.py"],
 }
 KEYWORDS = {"_": None, "N_": None, "gettext": None, "ngettext": (1, 2)}
 TRANSLATED = [loc for loc in LOCALES if loc != "en"]  # en uses the source strings
@@ -42,12 +48,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("action", nargs="?", default="update",
                         choices=("update", "compile", "check"))
     parser.add_argument("--locales-dir", type=Path, help="default: the configured locales dir")
+    parser.add_argument("--domain", choices=sorted(DOMAINS),
+                        help="update only this capability's catalogs (default: all)")
 
 
 async def main(args: argparse.Namespace, config: Config) -> int:
     locales_dir = args.locales_dir or config.locales_dir
     if args.action == "update":
-        update(locales_dir)
+        update(locales_dir, [args.domain] if args.domain else list(DOMAINS))
     if args.action in ("update", "compile"):
         compile_all(locales_dir)
     problems = check(locales_dir)
@@ -86,9 +94,11 @@ def _write(path: Path, catalog: Catalog) -> None:
         write_po(handle, catalog, width=100, sort_output=False, omit_header=False)
 
 
-def update(locales_dir: Path) -> None:
-    for domain in DOMAINS:
+def update(locales_dir: Path, domains: list[str]) -> None:
+    for domain in domains:
         template = extract(domain)
+        if not len(template):
+            continue  # a capability not written yet
         _write(locales_dir / f"{domain}.pot", template)
         for locale in [*TRANSLATED, "en"]:
             if locale in DERIVED:
@@ -134,6 +144,8 @@ def check(locales_dir: Path) -> list[str]:
     problems = []
     for domain in DOMAINS:
         wanted = {m.id for m in extract(domain) if m.id}
+        if not wanted:
+            continue
         for locale in TRANSLATED:
             path = po_path(locales_dir, locale, domain)
             if not path.exists():

@@ -64,7 +64,8 @@ def _timezone(value: str) -> str:
     try:
         ZoneInfo(value)
     except (ZoneInfoNotFoundError, ValueError):
-        raise ConfigError(f"unknown time zone {value!r} (use an IANA name like Europe/Belgrade)")
+        raise ConfigError(
+            f"unknown time zone {value!r} (use an IANA name like Europe/Belgrade)") from None
     return value
 
 
@@ -184,7 +185,8 @@ def load_config(environ: Mapping[str, str] | None = None) -> Config:
         except ConfigError as error:
             shown = f"CIVICBOT_{name.upper()}"
             message = str(error)
-            raise ConfigError(message if message.startswith(shown) else f"{shown}: {message}")
+            raise ConfigError(
+                message if message.startswith(shown) else f"{shown}: {message}") from None
     data_dir = values.get("data_dir", Config.data_dir)
     assert isinstance(data_dir, Path)
     if "database_url" not in values:
@@ -214,7 +216,8 @@ def _read_toml(path: Path) -> dict[str, str]:
         raise ConfigError(f"CIVICBOT_CONFIG: {path.name} is not valid TOML ({error})") from None
     unknown = sorted(set(data) - set(_PARSERS))
     if unknown:
-        raise ConfigError(f"CIVICBOT_CONFIG: unknown setting(s) {', '.join(unknown)} in {path.name}")
+        raise ConfigError(
+            f"CIVICBOT_CONFIG: unknown setting(s) {', '.join(unknown)} in {path.name}")
     out = {}
     for key, value in data.items():
         if isinstance(value, list):

@@ -64,7 +64,8 @@ class Translator:
         local = moment.astimezone(ZoneInfo(timezone))
         loc = babel_locale(self.locale)
         if fmt == "full_short":
-            return f"{format_date(local, 'full', locale=loc)}, {format_time(local, 'short', locale=loc)}"
+            day = format_date(local, "full", locale=loc)
+            return f"{day}, {format_time(local, 'short', locale=loc)}"
         return format_datetime(local, fmt, locale=loc)
 
     def date(self, moment: datetime, timezone: str, fmt: str = "long") -> str:

@@ -61,7 +61,9 @@ class Router:
 
         return register
 
-    def button(self, prefix: str, *, admin: bool = False) -> Callable[[ButtonHandler], ButtonHandler]:
+    def button(
+        self, prefix: str, *, admin: bool = False
+    ) -> Callable[[ButtonHandler], ButtonHandler]:
         if ":" in prefix or prefix == "f":
             raise ValueError(f"bad button prefix {prefix!r}")
 

@@ -94,7 +94,8 @@ def fmt(template: str, **values: Rich | Segment | str | int | float) -> Rich:
         if match.start() > position:
             segments.append(Segment(template[position : match.start()]))
         value = values[name]
-        segments.extend(as_rich(value if isinstance(value, Rich | Segment) else str(value)).segments)
+        styled = value if isinstance(value, Rich | Segment) else str(value)
+        segments.extend(as_rich(styled).segments)
         position = match.end()
     if position < len(template):
         segments.append(Segment(template[position:]))
