@@ -264,11 +264,30 @@ class Homeserver:
         # YAML is a superset of JSON: no YAML library needed.
         (wd / "log.config.yaml").write_text(json.dumps(self._log_config(), indent=2))
         self.config = self.build_config()
+        if "listeners" in self.config_overrides:
+            # The caller chose the listener: talk to its port.
+            self.port = int(self.config["listeners"][0]["port"])
+            if "public_baseurl" not in self.config_overrides:
+                self.config["public_baseurl"] = self.base_url + "/"
         self.config_path.write_text(json.dumps(self.config, indent=2))
 
     # -------------------------------------------------------------- lifecycle
 
+    def _prepare(self) -> Path:
+        """Install Synapse if needed and make the work dir; returns its python."""
+        if self.process is not None:
+            raise HomeserverError("homeserver already started")
+        python = ensure_synapse(self.venv)
+        if self._given_workdir is not None:
+            self._given_workdir.mkdir(parents=True, exist_ok=True)
+            self.workdir = self._given_workdir
+        else:
+            self.workdir = Path(tempfile.mkdtemp(prefix="civicbot-synapse-"))
+        return python
+
     def _spawn(self, python: Path) -> None:
+        self.port = _free_port()
+        self._write_files()
         out = open(self.output_path, "ab")  # noqa: SIM115 - owned by the child
         try:
             self.process = subprocess.Popen(
@@ -283,27 +302,6 @@ class Homeserver:
             out.close()
         _LIVE.add(self)
 
-    def _prepare(self) -> Path:
-        if self.process is not None:
-            raise HomeserverError("homeserver already started")
-        python = ensure_synapse(self.venv)
-        if self._given_workdir is not None:
-            self._given_workdir.mkdir(parents=True, exist_ok=True)
-            self.workdir = self._given_workdir
-        else:
-            self.workdir = Path(tempfile.mkdtemp(prefix="civicbot-synapse-"))
-        self.port = _free_port()
-        self._write_files()
-        return python
-
-    def _check_alive(self) -> None:
-        assert self.process is not None
-        if self.process.poll() is not None:
-            raise HomeserverError(
-                f"Synapse exited with code {self.process.returncode} during startup.\n"
-                + self.diagnostics()
-            )
-
     def _is_ready(self) -> bool:
         try:
             status, _ = self.request("GET", "/_matrix/client/versions", timeout=2)
@@ -311,21 +309,35 @@ class Homeserver:
             return False
         return status == 200
 
+    def _startup_state(self, deadline: float) -> str:
+        """'wait', 'retry' (port taken between choosing and binding) or raise."""
+        assert self.process is not None
+        if self.process.poll() is not None:
+            report = self.diagnostics()
+            if "Address already in use" in report and "listeners" not in self.config_overrides:
+                self._kill()
+                for name in ("synapse.out", "homeserver.log", "homeserver.db"):
+                    (self._wd / name).unlink(missing_ok=True)
+                return "retry"
+            raise HomeserverError(
+                f"Synapse exited with code {self.process.returncode} during startup.\n" + report
+            )
+        if time.monotonic() > deadline:
+            raise HomeserverError(
+                f"Synapse not ready after {self.startup_timeout}s.\n" + self.diagnostics()
+            )
+        return "wait"
+
     def start(self) -> Homeserver:
         """Install if needed, write the config, start Synapse and wait until ready."""
         python = self._prepare()
         t0 = time.monotonic()
-        self._spawn(python)
+        deadline = t0 + self.startup_timeout
         try:
-            deadline = t0 + self.startup_timeout
-            while True:
-                self._check_alive()
-                if self._is_ready():
-                    break
-                if time.monotonic() > deadline:
-                    raise HomeserverError(
-                        f"Synapse not ready after {self.startup_timeout}s.\n" + self.diagnostics()
-                    )
+            self._spawn(python)
+            while not self._is_ready():
+                if self._startup_state(deadline) == "retry":
+                    self._spawn(python)
                 time.sleep(0.05)
         except BaseException:
             self.stop()
@@ -334,22 +346,17 @@ class Homeserver:
         return self
 
     async def astart(self) -> Homeserver:
-        # install.sh and the config writing may block for a while (first run).
+        # install.sh may take a while on the first run: not on the event loop.
         python = await asyncio.to_thread(self._prepare)
         t0 = time.monotonic()
-        # Spawn from this thread: PR_SET_PDEATHSIG fires when the spawning
-        # *thread* exits, so never spawn from a short-lived worker thread.
-        self._spawn(python)
+        deadline = t0 + self.startup_timeout
         try:
-            deadline = t0 + self.startup_timeout
-            while True:
-                self._check_alive()
-                if await asyncio.to_thread(self._is_ready):
-                    break
-                if time.monotonic() > deadline:
-                    raise HomeserverError(
-                        f"Synapse not ready after {self.startup_timeout}s.\n" + self.diagnostics()
-                    )
+            # Spawn from this thread: PR_SET_PDEATHSIG fires when the spawning
+            # *thread* exits, so never spawn from a short-lived worker thread.
+            self._spawn(python)
+            while not await asyncio.to_thread(self._is_ready):
+                if self._startup_state(deadline) == "retry":
+                    self._spawn(python)
                 await asyncio.sleep(0.05)
         except BaseException:
             await self.astop()
@@ -357,8 +364,7 @@ class Homeserver:
         self.startup_seconds = time.monotonic() - t0
         return self
 
-    def stop(self) -> None:
-        """Terminate Synapse, wait for it, and delete the temp dir (unless kept)."""
+    def _kill(self) -> None:
         proc, self.process = self.process, None
         _LIVE.discard(self)
         if proc is not None and proc.poll() is None:
@@ -368,6 +374,10 @@ class Homeserver:
             except subprocess.TimeoutExpired:
                 proc.kill()
                 proc.wait(timeout=10)
+
+    def stop(self) -> None:
+        """Terminate Synapse, wait for it, and delete the temp dir (unless kept)."""
+        self._kill()
         if self.workdir is not None and self._given_workdir is None and not self.keep_workdir:
             shutil.rmtree(self.workdir, ignore_errors=True)
 
