@@ -35,8 +35,9 @@ import subprocess
 import tempfile
 import time
 import weakref
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 import httpx
 
@@ -88,7 +89,8 @@ def ensure_node_modules(folder: Path = HERE, *, quiet: bool = True) -> None:
             )
             if proc.returncode != 0 or not marker.exists():
                 raise EmulatorError(
-                    f"{' '.join(cmd)} failed in {folder} (exit {proc.returncode}):\n{proc.stdout or ''}"
+                    f"{' '.join(cmd)} failed in {folder} (exit {proc.returncode}):\n"
+                    f"{proc.stdout or ''}"
                 )
         finally:
             fcntl.flock(lock, fcntl.LOCK_UN)
@@ -126,7 +128,7 @@ class BotMessage:
     raw: dict
 
     @classmethod
-    def from_record(cls, rec: dict) -> "BotMessage":
+    def from_record(cls, rec: dict) -> BotMessage:
         return cls(
             message_id=rec["message_id"],
             chat_id=rec["chat_id"],
@@ -159,7 +161,10 @@ class BotMessage:
     def keyboard(self) -> list[list[str]]:
         """Texts of a reply keyboard (``ReplyKeyboardMarkup``), if any."""
         rm = self.reply_markup or {}
-        return [[b if isinstance(b, str) else b.get("text") for b in row] for row in rm.get("keyboard", [])]
+        return [
+            [b if isinstance(b, str) else b.get("text") for b in row]
+            for row in rm.get("keyboard", [])
+        ]
 
     def button(self, text_or_data: str) -> dict:
         """The inline button whose text or callback_data equals *text_or_data*."""
@@ -191,7 +196,9 @@ def user_entities(text: str) -> list[dict]:
     for mm in _MENTION_RE.finditer(text):
         if mm.start() < cmd_end:
             continue
-        entities.append({"type": "mention", "offset": _u16(text[: mm.start()]), "length": _u16(mm.group(0))})
+        entities.append(
+            {"type": "mention", "offset": _u16(text[: mm.start()]), "length": _u16(mm.group(0))}
+        )
     return entities
 
 
@@ -254,7 +261,7 @@ class TelegramEmulator:
         self._debug = debug
         self._proc: subprocess.Popen | None = None
         self._stderr_file: Any = None
-        self._clients: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, httpx.AsyncClient]" = (
+        self._clients: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, httpx.AsyncClient] = (
             weakref.WeakKeyDictionary()
         )
 
@@ -280,7 +287,7 @@ class TelegramEmulator:
         return self._proc is not None and self._proc.poll() is None
 
     # --- lifecycle (synchronous, usable from any thread/loop) --------------------
-    def start_sync(self) -> "TelegramEmulator":
+    def start_sync(self) -> TelegramEmulator:
         if self.running:
             return self
         ensure_node_modules(HERE)
@@ -302,7 +309,8 @@ class TelegramEmulator:
         env = dict(os.environ)
         if self._debug:
             env["TG_EMULATOR_DEBUG"] = "1"
-        self._stderr_file = tempfile.TemporaryFile(prefix="tg-emulator-", suffix=".log")
+        # closed in stop_sync(); it outlives this method on purpose
+        self._stderr_file = tempfile.TemporaryFile(prefix="tg-emulator-", suffix=".log")  # noqa: SIM115
         self._proc = subprocess.Popen(
             cmd,
             cwd=HERE,
@@ -329,9 +337,15 @@ class TelegramEmulator:
         if not m:
             self._fail_start(f"printed {line!r} instead of READY <port>")
         self.port = int(m.group(1))
-        self._control_sync("POST", "/control/bot", json={
-            "token": self.token, "username": self.bot_username, "first_name": self.bot_first_name,
-        })
+        self._control_sync(
+            "POST",
+            "/control/bot",
+            json={
+                "token": self.token,
+                "username": self.bot_username,
+                "first_name": self.bot_first_name,
+            },
+        )
         return self
 
     def _fail_start(self, why: str) -> None:
@@ -377,14 +391,14 @@ class TelegramEmulator:
         with httpx.Client(base_url=self.base_url, timeout=30, trust_env=False) as c:
             return self._unwrap(c.request(method, path, **kw))
 
-    def __enter__(self) -> "TelegramEmulator":
+    def __enter__(self) -> TelegramEmulator:
         return self.start_sync()
 
     def __exit__(self, *exc: Any) -> None:
         self.stop_sync()
 
     # --- lifecycle (async) ---------------------------------------------------------
-    async def start(self) -> "TelegramEmulator":
+    async def start(self) -> TelegramEmulator:
         await asyncio.get_running_loop().run_in_executor(None, self.start_sync)
         return self
 
@@ -392,7 +406,7 @@ class TelegramEmulator:
         await self.aclose_client()
         await asyncio.get_running_loop().run_in_executor(None, self.stop_sync)
 
-    async def __aenter__(self) -> "TelegramEmulator":
+    async def __aenter__(self) -> TelegramEmulator:
         return await self.start()
 
     async def __aexit__(self, *exc: Any) -> None:
@@ -405,6 +419,18 @@ class TelegramEmulator:
             client = self._clients.pop(asyncio.get_running_loop(), None)
             if client is not None:
                 await client.aclose()
+
+    def run(self, coro: Any) -> Any:
+        """``asyncio.run(coro)`` that also closes this loop's HTTP client; for
+        plain (non-async) tests sharing one emulator."""
+
+        async def main() -> Any:
+            try:
+                return await coro
+            finally:
+                await self.aclose_client()
+
+        return asyncio.run(main())
 
     # --- http ------------------------------------------------------------------------
     def _client(self) -> httpx.AsyncClient:
@@ -419,10 +445,14 @@ class TelegramEmulator:
     def _unwrap(resp: httpx.Response) -> Any:
         try:
             body = resp.json()
-        except ValueError:
-            raise EmulatorError(f"{resp.request.method} {resp.request.url}: HTTP {resp.status_code} {resp.text[:500]}")
+        except ValueError as exc:
+            raise EmulatorError(
+                f"{resp.request.method} {resp.request.url}: HTTP {resp.status_code} "
+                f"{resp.text[:500]}"
+            ) from exc
         if resp.status_code != 200 or not body.get("ok"):
-            raise EmulatorError(f"{resp.request.method} {resp.request.url.path}: {body.get('description') or body}")
+            why = body.get("description") or body
+            raise EmulatorError(f"{resp.request.method} {resp.request.url.path}: {why}")
         return body.get("result")
 
     async def _control(self, method: str, path: str, **kw: Any) -> Any:
@@ -433,8 +463,13 @@ class TelegramEmulator:
 
     # --- user side -------------------------------------------------------------------
     @staticmethod
-    def _user(user_id: int, first_name: str, last_name: str | None, username: str | None,
-              language_code: str | None) -> dict:
+    def _user(
+        user_id: int,
+        first_name: str,
+        last_name: str | None,
+        username: str | None,
+        language_code: str | None,
+    ) -> dict:
         user: dict[str, Any] = {"id": int(user_id), "is_bot": False, "first_name": first_name}
         if last_name:
             user["last_name"] = last_name
@@ -471,7 +506,11 @@ class TelegramEmulator:
             chat = {k: v for k, v in user.items() if k in ("first_name", "last_name", "username")}
             chat.update(id=int(chat_id), type="private")
         elif chat_type in ("group", "supergroup"):
-            chat = {"id": int(chat_id), "type": chat_type, "title": chat_title or f"Test group {chat_id}"}
+            chat = {
+                "id": int(chat_id),
+                "type": chat_type,
+                "title": chat_title or f"Test group {chat_id}",
+            }
         else:
             raise ValueError(f"unsupported chat_type {chat_type!r}")
         message: dict[str, Any] = {"from": user, "chat": chat, "text": text}
@@ -486,7 +525,9 @@ class TelegramEmulator:
         """Sends an arbitrary user message (``from`` and ``chat`` required;
         ``message_id`` and ``date`` are filled in; ``reply_to_message_id`` is
         resolved to ``reply_to_message``)."""
-        return await self._control("POST", "/sendMessage", json={"botToken": self.token, "message": message})
+        return await self._control(
+            "POST", "/sendMessage", json={"botToken": self.token, "message": message}
+        )
 
     async def press_button(
         self,
@@ -517,12 +558,21 @@ class TelegramEmulator:
         result = await self._control("POST", "/sendCallback", json=body)
         return result["callback_query_id"]
 
-    async def block_bot(self, user_id: int, *, blocked: bool = True, emit_update: bool = True) -> dict:
+    async def block_bot(
+        self, user_id: int, *, blocked: bool = True, emit_update: bool = True
+    ) -> dict:
         """The user blocks (or unblocks) the bot: later ``send*`` calls to that
         private chat answer 403 and a ``my_chat_member`` update is queued."""
-        return await self._control("POST", "/control/block", json={
-            "token": self.token, "chat_id": int(user_id), "blocked": blocked, "emit_update": emit_update,
-        })
+        return await self._control(
+            "POST",
+            "/control/block",
+            json={
+                "token": self.token,
+                "chat_id": int(user_id),
+                "blocked": blocked,
+                "emit_update": emit_update,
+            },
+        )
 
     # --- bot side view ---------------------------------------------------------------
     async def bot_messages(self, chat_id: int | None = None, *, after: int = 0) -> list[BotMessage]:
@@ -546,7 +596,8 @@ class TelegramEmulator:
                 return msgs
             if time.monotonic() >= deadline:
                 raise TimeoutError(
-                    f"bot sent {len(msgs)} of {count} expected messages to chat {chat_id} within {timeout}s: "
+                    f"bot sent {len(msgs)} of {count} expected messages to chat {chat_id} "
+                    f"within {timeout}s: "
                     f"{[m.text or m.caption for m in msgs]}"
                 )
             await asyncio.sleep(0.02)
@@ -602,8 +653,9 @@ class TelegramEmulator:
         record per POST: update_id, url, status, error, ms)."""
         return await self._control("GET", "/control/webhook", params={"token": self.token})
 
-    async def set_webhook(self, url: str | None, *, secret_token: str | None = None,
-                          retry_ms: int | None = None) -> dict:
+    async def set_webhook(
+        self, url: str | None, *, secret_token: str | None = None, retry_ms: int | None = None
+    ) -> dict:
         """Sets/clears the webhook from the test side (as the bot's setWebhook
         would); *retry_ms* is the pause before a failed delivery is retried."""
         body: dict[str, Any] = {"token": self.token}
@@ -634,8 +686,12 @@ class TelegramEmulator:
         (answer normally after *delay_ms*) or ``"disconnect"`` (drop the
         connection).  Faulted calls have no side effects."""
         body: dict[str, Any] = {
-            "method": method, "kind": str(kind), "retry_after": retry_after, "times": times,
-            "token": self.token, "delay_ms": delay_ms,
+            "method": method,
+            "kind": str(kind),
+            "retry_after": retry_after,
+            "times": times,
+            "token": self.token,
+            "delay_ms": delay_ms,
         }
         if chat_id is not None:
             body["chat_id"] = chat_id
@@ -663,16 +719,23 @@ class TelegramEmulator:
         (Telegram's documented limits are about 1/s per chat, 20/min per group
         and 30/s overall.)"""
         body = {
-            k: v for k, v in {
+            k: v
+            for k, v in {
                 "per_chat_per_second": per_chat_per_second,
                 "global_per_second": global_per_second,
                 "per_group_per_minute": per_group_per_minute,
-            }.items() if v
+            }.items()
+            if v
         }
         await self._control("POST", "/control/ratelimit", json=body)
 
     async def calls(
-        self, method: str | None = None, chat_id: int | None = None, *, since: int = 0, brief: bool = False
+        self,
+        method: str | None = None,
+        chat_id: int | None = None,
+        *,
+        since: int = 0,
+        brief: bool = False,
     ) -> list[dict]:
         """Bot API calls received for this token, oldest first: ``seq``, ``ts``
         (epoch seconds, float), ``method``, ``chat_id``, ``status``, ``ok``,
@@ -718,7 +781,9 @@ if pytest is not None:
             yield emu
 
     @pytest.fixture
-    def telegram_emulator(telegram_emulator_session: TelegramEmulator) -> Iterable[TelegramEmulator]:
+    def telegram_emulator(
+        telegram_emulator_session: TelegramEmulator,
+    ) -> Iterable[TelegramEmulator]:
         """The session emulator, reset before each test."""
         telegram_emulator_session.reset_sync()
         yield telegram_emulator_session
