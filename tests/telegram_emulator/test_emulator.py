@@ -13,6 +13,7 @@ import io
 import json
 import socket
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -44,6 +45,11 @@ from telegram.ext import (  # noqa: E402
     CallbackQueryHandler,
     CommandHandler,
     ContextTypes,
+)
+
+# PTB's own RetryAfter.__init__ reads the deprecated int-valued `retry_after`
+pytestmark = pytest.mark.filterwarnings(
+    "ignore:Deprecated since version v22.2:telegram.warnings.PTBDeprecationWarning"
 )
 
 USER = 4242
@@ -482,6 +488,84 @@ def test_application_webhook_mode(emu):
                 await app.stop()
 
     emu.run(scenario())
+
+
+def test_application_run_webhook(emu):
+    """The blocking ``Application.run_webhook`` itself, stopped from a handler."""
+    port = free_port()
+    state: dict = {}
+    errors: list[BaseException] = []
+
+    async def post_init(app: Application) -> None:
+        state["loop"] = asyncio.get_running_loop()
+
+    async def start(update: Update, context: ContextTypes.DEFAULT_TYPE):
+        await update.message.reply_text("Pozdravljeni!")
+
+    async def stop(update: Update, context: ContextTypes.DEFAULT_TYPE):
+        await update.message.reply_text("Nasvidenje!")
+        context.application.stop_running()
+
+    app = (
+        Application.builder()
+        .token(emu.token)
+        .base_url(emu.api_base_url)
+        .post_init(post_init)
+        .build()
+    )
+    app.add_handler(CommandHandler("start", start))
+    app.add_handler(CommandHandler("stop", stop))
+
+    def abort() -> None:
+        loop = state.get("loop")
+        if loop is not None and not loop.is_closed():
+            loop.call_soon_threadsafe(loop.stop)
+
+    async def drive() -> None:
+        deadline = time.monotonic() + 10
+        while not (await emu.webhook_info())["url"]:
+            assert time.monotonic() < deadline, "run_webhook did not set the webhook"
+            await asyncio.sleep(0.02)
+        result = await emu.send_text(USER, USER, "/start", first_name="Ana")
+        assert result["webhook"]["delivered"] is True
+        await emu.wait_for_bot_messages(USER, 1)
+        await emu.send_text(USER, USER, "/stop")
+        await emu.wait_for_bot_messages(USER, 2)
+
+    def driver() -> None:
+        try:
+            emu.run(drive())
+        except BaseException as exc:
+            errors.append(exc)
+            abort()
+
+    thread = threading.Thread(target=driver, daemon=True)
+    watchdog = threading.Timer(20, abort)
+    thread.start()
+    watchdog.start()
+    try:
+        app.run_webhook(
+            listen="127.0.0.1",
+            port=port,
+            url_path="hook",
+            webhook_url=f"http://127.0.0.1:{port}/hook",
+            secret_token="civic-secret",
+            stop_signals=None,
+            close_loop=False,
+        )
+    finally:
+        watchdog.cancel()
+        thread.join(10)
+        loop = state.get("loop")
+        if loop is not None:
+            loop.close()
+        asyncio.set_event_loop(None)
+    if errors:
+        raise errors[0]
+    texts = [m.text for m in emu.run(emu.bot_messages(USER))]
+    assert texts == ["Pozdravljeni!", "Nasvidenje!"]
+    info = emu.run(emu.webhook_info())
+    assert info["secret_token_set"] and all(d["status"] == 200 for d in info["deliveries"])
 
 
 # ---------------------------------------------------------------------------
