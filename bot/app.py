@@ -10,6 +10,7 @@ import asyncio
 import logging
 import os
 import socket
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
@@ -39,6 +40,7 @@ class App:
         self.adapters = adapters
         self.delivery = DeliveryWorker(store, adapters, core.clock, worker_id)
         self.scheduler = AsyncIOScheduler(timezone=UTC)
+        self._running: set[asyncio.Task[object]] = set()
         core.on_enqueue = self.wake_delivery
 
     @classmethod
@@ -55,9 +57,20 @@ class App:
             await setup(app)
         return app
 
-    def add_job(self, job_id: str, func, seconds: float) -> None:  # type: ignore[no-untyped-def]
+    def add_job(self, job_id: str, func: Callable[[], Awaitable[object]], seconds: float) -> None:
         """A periodic job; never two runs of it at once, missed runs merged into one."""
-        self.scheduler.add_job(func, "interval", seconds=seconds, id=job_id, max_instances=1,
+
+        async def tracked() -> None:
+            # Shutdown waits for running jobs instead of cancelling them half-way.
+            task = asyncio.current_task()
+            assert task is not None
+            self._running.add(task)
+            try:
+                await func()
+            finally:
+                self._running.discard(task)
+
+        self.scheduler.add_job(tracked, "interval", seconds=seconds, id=job_id, max_instances=1,
                                coalesce=True, next_run_time=datetime.now(UTC),
                                misfire_grace_time=None)
 
@@ -85,6 +98,8 @@ class App:
 
     async def shutdown(self) -> None:
         if self.scheduler.running:
+            self.scheduler.pause()
+            await asyncio.gather(*self._running, return_exceptions=True)
             self.scheduler.shutdown(wait=False)
         await self.delivery.drain()  # what came due while we finished, still goes out
         for adapter in self.adapters:

@@ -12,7 +12,7 @@ import json
 import sqlite3
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from datetime import datetime
+from datetime import datetime, timedelta
 from importlib import resources
 from pathlib import Path
 
@@ -21,6 +21,7 @@ import aiosqlite
 from storage.base import Conversation, OutboxItem, Person, from_db_time, to_db_time
 
 MIGRATIONS_PACKAGE = "storage.migrations"
+LAST_SEEN_PRECISION = timedelta(hours=1)  # last_seen_at is for retention, not for the second
 
 
 def sqlite_migrations() -> list[tuple[int, str, str]]:
@@ -80,6 +81,20 @@ class SqliteStore:
             else:
                 await self.db.execute("COMMIT")
 
+    async def _write(self, sql: str, params: tuple[object, ...] = ()) -> int:
+        """One statement in its own (implicit) transaction: one trip to the database thread.
+        The lock keeps it out of another coroutine's open transaction on this connection."""
+        async with self._write_lock:
+            cursor = await self.db.execute(sql, params)
+            return cursor.rowcount
+
+    async def _one(self, sql: str, params: tuple[object, ...] = ()) -> aiosqlite.Row | None:
+        rows = await self.db.execute_fetchall(sql, params)
+        return next(iter(rows), None)
+
+    async def _all(self, sql: str, params: tuple[object, ...] = ()) -> list[aiosqlite.Row]:
+        return list(await self.db.execute_fetchall(sql, params))
+
     async def migrate(self) -> list[str]:
         """Apply migrations not applied yet, each in its own transaction; returns their names."""
         await self.db.execute(
@@ -126,17 +141,40 @@ class SqliteStore:
     ) -> Person:
         """The person behind a platform identity, created on first contact.
 
-        A person who writes again is reachable again (they may have unblocked the bot).
+        A person who writes again is reachable again (they may have unblocked the bot). The
+        common case (known, reachable, same chat, seen lately) is one read and no write.
         """
+        row = await self._one(
+            "SELECT p.*, i.chat_id AS known_chat FROM identities i "
+            "JOIN people p ON p.id = i.person_id WHERE i.platform = ? AND i.user_id = ?",
+            (platform, user_id),
+        )
+        if row is not None and not self._needs_touch(row, chat_id, now):
+            return _person(row)
+        return await self._create_or_touch(platform, user_id, chat_id, now)
+
+    @staticmethod
+    def _needs_touch(row: aiosqlite.Row, chat_id: str | None, now: datetime) -> bool:
+        last_seen = from_db_time(row["last_seen_at"])
+        return bool(
+            row["unreachable"]
+            or (chat_id is not None and row["known_chat"] != chat_id)
+            or last_seen is None
+            or now - last_seen > LAST_SEEN_PRECISION
+        )
+
+    async def _create_or_touch(
+        self, platform: str, user_id: str, chat_id: str | None, now: datetime
+    ) -> Person:
         stamp = to_db_time(now)
         async with self.transaction() as db:
             cursor = await db.execute(
-                "SELECT p.*, i.chat_id AS known_chat FROM identities i "
-                "JOIN people p ON p.id = i.person_id WHERE i.platform = ? AND i.user_id = ?",
+                "SELECT p.id FROM identities i JOIN people p ON p.id = i.person_id "
+                "WHERE i.platform = ? AND i.user_id = ?",
                 (platform, user_id),
             )
-            row = await cursor.fetchone()
-            if row is None:
+            found = await cursor.fetchone()
+            if found is None:
                 cursor = await db.execute(
                     "INSERT INTO people (created_at, last_seen_at) VALUES (?, ?) RETURNING *",
                     (stamp, stamp),
@@ -148,36 +186,32 @@ class SqliteStore:
                     (platform, user_id, row["id"], chat_id),
                 )
                 return _person(row)
-            await db.execute(
-                "UPDATE people SET last_seen_at = ?, unreachable = 0 WHERE id = ?",
-                (stamp, row["id"]),
+            cursor = await db.execute(
+                "UPDATE people SET last_seen_at = ?, unreachable = 0 WHERE id = ? RETURNING *",
+                (stamp, found["id"]),
             )
-            if chat_id is not None and row["known_chat"] != chat_id:
+            row = await cursor.fetchone()
+            if chat_id is not None:
                 await db.execute(
                     "UPDATE identities SET chat_id = ? WHERE platform = ? AND user_id = ?",
                     (chat_id, platform, user_id),
                 )
-            person = _person(row)
-            person.unreachable = False
-            return person
+            return _person(row)
 
     async def find_person(self, platform: str, user_id: str) -> Person | None:
-        cursor = await self.db.execute(
+        row = await self._one(
             "SELECT p.* FROM identities i JOIN people p ON p.id = i.person_id "
             "WHERE i.platform = ? AND i.user_id = ?",
             (platform, user_id),
         )
-        row = await cursor.fetchone()
         return None if row is None else _person(row)
 
     async def get_person(self, person_id: int) -> Person | None:
-        cursor = await self.db.execute("SELECT * FROM people WHERE id = ?", (person_id,))
-        row = await cursor.fetchone()
+        row = await self._one("SELECT * FROM people WHERE id = ?", (person_id,))
         return None if row is None else _person(row)
 
     async def _update_person(self, person_id: int, column: str, value: object) -> None:
-        async with self.transaction() as db:
-            await db.execute(f"UPDATE people SET {column} = ? WHERE id = ?", (value, person_id))
+        await self._write(f"UPDATE people SET {column} = ? WHERE id = ?", (value, person_id))
 
     async def set_locale(self, person_id: int, locale: str | None) -> None:
         await self._update_person(person_id, "locale", locale)
@@ -192,12 +226,11 @@ class SqliteStore:
         await self._update_person(person_id, "unreachable", int(unreachable))
 
     async def private_address(self, person_id: int) -> tuple[str, str] | None:
-        cursor = await self.db.execute(
+        row = await self._one(
             "SELECT platform, chat_id FROM identities WHERE person_id = ? AND chat_id IS NOT NULL "
             "ORDER BY rowid DESC LIMIT 1",
             (person_id,),
         )
-        row = await cursor.fetchone()
         return None if row is None else (row["platform"], row["chat_id"])
 
     async def forget_person(self, person_id: int) -> None:
@@ -223,10 +256,7 @@ class SqliteStore:
     # -- conversation state ---------------------------------------------------------------------
 
     async def get_conversation(self, person_id: int) -> Conversation | None:
-        cursor = await self.db.execute(
-            "SELECT * FROM conversations WHERE person_id = ?", (person_id,)
-        )
-        row = await cursor.fetchone()
+        row = await self._one("SELECT * FROM conversations WHERE person_id = ?", (person_id,))
         if row is None:
             return None
         return Conversation(
@@ -234,24 +264,22 @@ class SqliteStore:
         )
 
     async def save_conversation(self, person_id: int, conv: Conversation, now: datetime) -> None:
-        async with self.transaction() as db:
-            await db.execute(
-                "INSERT INTO conversations (person_id, form, step, data, updated_at) "
-                "VALUES (?, ?, ?, ?, ?) ON CONFLICT (person_id) DO UPDATE SET "
-                "form = excluded.form, step = excluded.step, data = excluded.data, "
-                "updated_at = excluded.updated_at",
-                (person_id, conv.form, conv.step, json.dumps(conv.data), to_db_time(now)),
-            )
+        await self._write(
+            "INSERT INTO conversations (person_id, form, step, data, updated_at) "
+            "VALUES (?, ?, ?, ?, ?) ON CONFLICT (person_id) DO UPDATE SET "
+            "form = excluded.form, step = excluded.step, data = excluded.data, "
+            "updated_at = excluded.updated_at",
+            (person_id, conv.form, conv.step, json.dumps(conv.data), to_db_time(now)),
+        )
 
     async def clear_conversation(self, person_id: int) -> None:
-        async with self.transaction() as db:
-            await db.execute("DELETE FROM conversations WHERE person_id = ?", (person_id,))
+        await self._write("DELETE FROM conversations WHERE person_id = ?", (person_id,))
 
     async def expired_conversations(self, older_than: datetime) -> list[int]:
-        cursor = await self.db.execute(
+        rows = await self._all(
             "SELECT person_id FROM conversations WHERE updated_at < ?", (to_db_time(older_than),)
         )
-        return [row[0] for row in await cursor.fetchall()]
+        return [row[0] for row in rows]
 
     # -- outbox ---------------------------------------------------------------------------------
 
@@ -269,15 +297,14 @@ class SqliteStore:
         batch: str | None = None,
     ) -> bool:
         """Add one delivery; False when that dedupe key was enqueued before (never twice)."""
-        async with self.transaction() as db:
-            cursor = await db.execute(
-                "INSERT INTO outbox (dedupe_key, kind, person_id, platform, chat_id, body, "
-                "not_before, created_at, batch) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
-                "ON CONFLICT (dedupe_key) DO NOTHING",
-                (dedupe_key, kind, person_id, platform, chat_id, json.dumps(body),
-                 to_db_time(not_before), to_db_time(now), batch),
-            )
-            return cursor.rowcount == 1
+        inserted = await self._write(
+            "INSERT INTO outbox (dedupe_key, kind, person_id, platform, chat_id, body, "
+            "not_before, created_at, batch) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
+            "ON CONFLICT (dedupe_key) DO NOTHING",
+            (dedupe_key, kind, person_id, platform, chat_id, json.dumps(body),
+             to_db_time(not_before), to_db_time(now), batch),
+        )
+        return inserted == 1
 
     async def claim_outbox(
         self, platform: str, chat_id: str | None, worker: str, now: datetime, limit: int
@@ -304,19 +331,17 @@ class SqliteStore:
     async def finish_outbox(
         self, item_id: int, state: str, now: datetime, error: str | None = None
     ) -> None:
-        async with self.transaction() as db:
-            await db.execute(
-                "UPDATE outbox SET state = ?, finished_at = ?, last_error = ? WHERE id = ?",
-                (state, to_db_time(now), error, item_id),
-            )
+        await self._write(
+            "UPDATE outbox SET state = ?, finished_at = ?, last_error = ? WHERE id = ?",
+            (state, to_db_time(now), error, item_id),
+        )
 
     async def retry_outbox(self, item_id: int, not_before: datetime, error: str) -> None:
-        async with self.transaction() as db:
-            await db.execute(
-                "UPDATE outbox SET state = 'pending', not_before = ?, last_error = ?, "
-                "claimed_by = NULL, claimed_at = NULL WHERE id = ?",
-                (to_db_time(not_before), error, item_id),
-            )
+        await self._write(
+            "UPDATE outbox SET state = 'pending', not_before = ?, last_error = ?, "
+            "claimed_by = NULL, claimed_at = NULL WHERE id = ?",
+            (to_db_time(not_before), error, item_id),
+        )
 
     async def recover_outbox(self, worker: str, stale_before: datetime) -> int:
         """Settle rows left in 'sending' by a worker that died: an earlier run of this same
@@ -325,20 +350,18 @@ class SqliteStore:
         We cannot know whether the platform got them, so they become 'unknown' rather than
         pending: sending twice is the failure we refuse (see docs/ARCHITECTURE.md).
         """
-        async with self.transaction() as db:
-            cursor = await db.execute(
-                "UPDATE outbox SET state = 'unknown', last_error = 'worker died mid-send' "
-                "WHERE state = 'sending' AND (claimed_at < ? OR claimed_by = ?)",
-                (to_db_time(stale_before), worker),
-            )
-            return cursor.rowcount
+        return await self._write(
+            "UPDATE outbox SET state = 'unknown', last_error = 'worker died mid-send' "
+            "WHERE state = 'sending' AND (claimed_at < ? OR claimed_by = ?)",
+            (to_db_time(stale_before), worker),
+        )
 
     async def outbox_counts(self, batch: str | None = None) -> dict[str, int]:
-        cursor = await self.db.execute(
+        rows = await self._all(
             "SELECT state, COUNT(*) FROM outbox WHERE (? IS NULL OR batch = ?) GROUP BY state",
             (batch, batch),
         )
-        return {row[0]: row[1] for row in await cursor.fetchall()}
+        return {row[0]: row[1] for row in rows}
 
 
 def _split_sql(script: str) -> list[str]:
