@@ -88,7 +88,8 @@ class DeliveryWorker:
             return
         await self.pacers[adapter.platform].wait()
         try:
-            await adapter.send(Address(item.platform, item.chat_id), replies_from_json(item.body))
+            await adapter.send(Address(item.platform, item.chat_id), replies_from_json(item.body),
+                               key=f"outbox-{item.id}")
         except RetryLater as error:
             await self.store.retry_outbox(
                 item.id, self.clock.now() + timedelta(seconds=error.seconds), str(error))

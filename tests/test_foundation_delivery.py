@@ -28,7 +28,7 @@ class ScriptedAdapter:
     def messages_per_second(self) -> float:
         return 1000.0
 
-    async def send(self, address: Address, replies: list[Reply]) -> None:
+    async def send(self, address: Address, replies: list[Reply], *, key: str | None = None) -> None:
         outcome = self.outcomes.pop(0) if self.outcomes else None
         if outcome is not None:
             raise outcome

@@ -39,8 +39,11 @@ class Adapter(Protocol):
 
     async def stop(self) -> None: ...
 
-    async def send(self, address: Address, replies: list[Reply]) -> None:
-        """Deliver replies to a chat, or raise DeliveryError / RetryLater / Unreachable."""
+    async def send(self, address: Address, replies: list[Reply], *, key: str | None = None) -> None:
+        """Deliver replies to a chat, or raise DeliveryError / RetryLater / Unreachable.
+
+        `key` is stable for one outbox row across retries and restarts; a platform with
+        idempotent sends (Matrix transaction ids) uses it so that a retry is never a copy."""
 
     def outbox_scope(self) -> str | None:
         """A chat id when this adapter may deliver only to that chat (console), else None."""

@@ -91,7 +91,7 @@ class ConsoleAdapter:
                 return button
         return None
 
-    async def send(self, address: Address, replies: list[Reply]) -> None:
+    async def send(self, address: Address, replies: list[Reply], *, key: str | None = None) -> None:
         await self._print(replies)
 
     async def _print(self, replies: list[Reply]) -> None:
