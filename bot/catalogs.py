@@ -37,7 +37,8 @@ DOMAINS: dict[str, list[str]] = {
     "events": ["handlers/events.py", "handlers/registration.py", "bot/events/*.py"],
     "reminders": ["handlers/reminders.py", "bot/reminders.py"],
     "admin": ["handlers/admin.py", "handlers/broadcast.py", "bot/admin*.py"],
-    "adapters": ["bot/adapters/telegram.py", "bot/adapters/matrix.py"],
+    "adapters": ["bot/adapters/matrix.py"],
+    "telegram": ["bot/adapters/telegram.py"],
 }
 KEYWORDS = {"_": None, "N_": None, "gettext": None, "ngettext": (1, 2)}
 TRANSLATED = [loc for loc in LOCALES if loc != "en"]  # en uses the source strings
