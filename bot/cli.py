@@ -23,6 +23,8 @@ EXIT_USAGE = 2
 # `add_arguments(parser)` and `async def main(args, config) -> int`.
 SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "catalogs": ("bot.catalogs", "extract, update and compile the translation catalogs"),
+    "events": ("bot.cli_events", "import events from YAML files and list them"),
+    "registrations": ("bot.cli_events", "list or export the registrations of an event"),
 }
 
 

@@ -101,3 +101,96 @@ class Store(Protocol):
     async def retry_outbox(self, item_id: int, not_before: datetime, error: str) -> None: ...
     async def recover_outbox(self, worker: str, stale_before: datetime) -> int: ...
     async def outbox_counts(self, batch: str | None = None) -> dict[str, int]: ...
+
+    # -- events and registrations (events capability: storage/sqlite_events.py) -------------
+    async def save_events(self, events: list[EventRecord], now: datetime) -> list[EventSaved]: ...
+    async def get_event(self, event_id: str) -> EventRecord | None: ...
+    async def list_events(self, *, ending_after: datetime | None = None) -> list[EventRecord]: ...
+    async def event_changes(self, *, unannounced: bool = True) -> list[EventChange]: ...
+    async def mark_event_change_announced(self, change_id: int, now: datetime) -> None: ...
+    async def register(
+        self, event_id: str, person_id: int, fields: dict[str, Any], *, locale: str | None,
+        consented: bool, now: datetime,
+    ) -> RegistrationOutcome: ...
+    async def get_registration(self, event_id: str, person_id: int) -> Registration | None: ...
+    async def person_registrations(self, person_id: int) -> list[Registration]: ...
+    async def event_registrations(
+        self, event_id: str, statuses: tuple[str, ...] = ("confirmed", "waiting")
+    ) -> list[Registration]: ...
+    async def cancel_registration(
+        self, event_id: str, person_id: int, now: datetime
+    ) -> CancelOutcome: ...
+    async def pending_promotion_notices(self, limit: int = 100) -> list[Registration]: ...
+    async def mark_promotion_noticed(self, registration_id: int) -> None: ...
+
+
+# -- events and registrations (owned by the events capability) -------------------------------
+# Records of storage/sqlite_events.py; bot/events builds and reads them.
+
+
+@dataclass(slots=True)
+class EventRecord:
+    """An event as stored: the columns queries need, plus the whole imported spec (JSON)."""
+
+    id: str
+    spec: dict[str, Any]
+    starts_at: datetime
+    ends_at: datetime | None
+    timezone: str
+    location: dict[str, str]
+    registration_deadline: datetime
+    capacity: int | None
+    reminders: dict[str, list[str]] = field(default_factory=dict)
+    source: str = ""
+    revision: int = 0  # +1 on every change: the iCalendar SEQUENCE
+    confirmed: int = 0  # active registrations, counted when read
+    waiting: int = 0
+
+    @property
+    def seats_left(self) -> int | None:
+        return None if self.capacity is None else max(self.capacity - self.confirmed, 0)
+
+
+@dataclass(slots=True)
+class EventChange:
+    """A re-import moved an event in time ('time') or space ('place')."""
+
+    event_id: str
+    what: str
+    old: Any
+    new: Any
+    id: int | None = None
+    changed_at: datetime | None = None
+
+
+@dataclass(slots=True)
+class Registration:
+    id: int
+    event_id: str
+    person_id: int | None
+    status: str  # confirmed | waiting | cancelled
+    seq: int  # arrival order within the event
+    registered_at: datetime
+    fields: dict[str, Any]  # name, email, phone, organisation and the custom answers
+    locale: str | None = None
+    position: int | None = None  # on the waiting list: 1 = the next to get a seat
+
+
+@dataclass(slots=True)
+class EventSaved:
+    event_id: str
+    outcome: str  # created | updated | unchanged
+    changes: list[EventChange] = field(default_factory=list)
+    promoted: list[Registration] = field(default_factory=list)  # capacity was raised
+
+
+@dataclass(slots=True)
+class RegistrationOutcome:
+    result: str  # confirmed | waiting | already | closed | unknown-event
+    registration: Registration | None = None
+
+
+@dataclass(slots=True)
+class CancelOutcome:
+    cancelled: Registration | None  # None: there was nothing to cancel
+    promoted: list[Registration] = field(default_factory=list)

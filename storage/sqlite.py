@@ -19,6 +19,7 @@ from pathlib import Path
 import aiosqlite
 
 from storage.base import Conversation, OutboxItem, Person, from_db_time, to_db_time
+from storage.sqlite_events import SqliteEventsMixin
 
 MIGRATIONS_PACKAGE = "storage.migrations"
 LAST_SEEN_PRECISION = timedelta(hours=1)  # last_seen_at is for retention, not for the second
@@ -44,7 +45,7 @@ def _person(row: aiosqlite.Row) -> Person:
     )
 
 
-class SqliteStore:
+class SqliteStore(SqliteEventsMixin):
     def __init__(self, db: aiosqlite.Connection, path: str) -> None:
         self.db = db
         self.path = path
@@ -251,7 +252,7 @@ class SqliteStore:
 
     def forget_hooks(self) -> list:
         """Extra clean-up per capability; mixins extend this list."""
-        return []
+        return [*getattr(super(), "forget_hooks", list)()]  # the mixins' hooks (cooperative)
 
     # -- conversation state ---------------------------------------------------------------------
 

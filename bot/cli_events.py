@@ -1,0 +1,212 @@
+"""`civicbot events ...` and `civicbot registrations ...`: what organisers do from a shell.
+
+    civicbot events import FILE...        validate every file, then create/update in one go
+    civicbot events list                   events with seats taken and waiting
+    civicbot registrations list EVENT_ID
+    civicbot registrations export EVENT_ID [--format csv|json] [--output FILE]
+
+Problems (a bad file, an unknown event) end with clear lines on stderr and exit code 1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import json
+import sys
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from bot.clock import SystemClock
+from bot.config import Config
+from bot.events.loader import EventFileError, ImportResult, import_events, read_events_files
+from bot.events.model import EventSpec, localized
+from storage.base import EventRecord, Registration, Store
+
+CSV_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    # One module serves two top-level commands; argparse names the one being built in `prog`.
+    if parser.prog.split()[-1] == "registrations":
+        _registrations_arguments(parser)
+    else:
+        _events_arguments(parser)
+
+
+def _events_arguments(parser: argparse.ArgumentParser) -> None:
+    actions = parser.add_subparsers(dest="action", metavar="ACTION")
+    actions.required = True
+    load = actions.add_parser("import", help="import or update events from YAML files",
+                              description="Checks every file first; with any problem nothing "
+                                          "is written. Events are updated in place by id.")
+    load.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    actions.add_parser("list", help="all events with their seats")
+
+
+def _registrations_arguments(parser: argparse.ArgumentParser) -> None:
+    actions = parser.add_subparsers(dest="action", metavar="ACTION")
+    actions.required = True
+    show = actions.add_parser("list", help="who registered for an event")
+    show.add_argument("event_id", metavar="EVENT_ID")
+    export = actions.add_parser("export", help="registrations as CSV (Excel-safe) or JSON")
+    export.add_argument("event_id", metavar="EVENT_ID")
+    export.add_argument("--format", choices=("csv", "json"), default="csv")
+    export.add_argument("--output", type=Path, help="write to this file (default: stdout)")
+
+
+async def main(args: argparse.Namespace, config: Config) -> int:
+    from storage import open_store
+
+    store = await open_store(config.database)
+    try:
+        if args.command == "events" and args.action == "import":
+            return await import_command(store, args.files)
+        if args.command == "events":
+            return await list_events(store)
+        record = await store.get_event(args.event_id.strip().lower())
+        if record is None:
+            print(f"civicbot: no event {args.event_id!r} (see: civicbot events list)",
+                  file=sys.stderr)
+            return 1
+        registrations = await store.event_registrations(record.id)
+        if args.action == "list":
+            print_registrations(record, registrations)
+            return 0
+        text = export_json(record, registrations) if args.format == "json" \
+            else export_csv(record, registrations)
+        if args.output:
+            args.output.write_text(text, encoding="utf-8", newline="")
+            print(f"{len(registrations)} registrations written to {args.output}",
+                  file=sys.stderr)
+        else:
+            sys.stdout.write(text)
+        return 0
+    finally:
+        await store.close()
+
+
+# -- events ----------------------------------------------------------------------------------
+
+
+async def import_command(store: Store, files: list[Path]) -> int:
+    try:
+        specs = read_events_files(files)
+    except EventFileError as error:
+        for line in error.errors:
+            print(f"civicbot: {line}", file=sys.stderr)
+        print("civicbot: nothing was imported", file=sys.stderr)
+        return 1
+    result = await import_events(store, specs, SystemClock().now())
+    print_import(result)
+    return 0
+
+
+def print_import(result: ImportResult) -> None:
+    for event_id in result.created:
+        print(f"created   {event_id}")
+    for event_id in result.updated:
+        print(f"updated   {event_id}")
+    for event_id in result.unchanged:
+        print(f"unchanged {event_id}")
+    for change in result.changes:
+        print(f"  {change.event_id}: {change.what} changed: {_shown(change.old)} -> "
+              f"{_shown(change.new)}")
+    for registration in result.promoted:
+        print(f"  {registration.event_id}: a waiting registration got a seat (#{registration.id})")
+
+
+def _shown(value: Any) -> str:
+    if isinstance(value, dict):
+        return "; ".join(f"{k}={v}" for k, v in value.items() if v is not None)
+    return str(value)
+
+
+async def list_events(store: Store) -> int:
+    records = await store.list_events()
+    if not records:
+        print("no events (import some: civicbot events import FILE.yaml)")
+        return 0
+    print(f"{'ID':<28} {'STARTS (local)':<17} {'DEADLINE (local)':<17} {'SEATS':>9} "
+          f"{'WAITING':>7}  TITLE")
+    for record in records:
+        event = EventSpec.from_record(record)
+        seats = f"{record.confirmed}/{record.capacity}" if record.capacity else \
+            f"{record.confirmed}/-"
+        print(f"{record.id:<28} {_local(record.starts_at, record):<17} "
+              f"{_local(record.registration_deadline, record):<17} {seats:>9} "
+              f"{record.waiting:>7}  {event.title_for('en')}")
+    return 0
+
+
+def _local(moment: datetime, record: EventRecord) -> str:
+    return moment.astimezone(ZoneInfo(record.timezone)).strftime("%Y-%m-%d %H:%M")
+
+
+# -- registrations ---------------------------------------------------------------------------
+
+
+def print_registrations(record: EventRecord, registrations: list[Registration]) -> None:
+    event = EventSpec.from_record(record)
+    print(f"{event.title_for('en')} ({record.id}): {record.confirmed} confirmed"
+          + (f" of {record.capacity}" if record.capacity else "")
+          + f", {record.waiting} waiting")
+    for registration in registrations:
+        status = "confirmed" if registration.status == "confirmed" \
+            else f"waiting #{registration.position}"
+        fields = registration.fields
+        print(f"  {status:<12} {fields.get('name', '-'):<30} {fields.get('email', '-'):<32} "
+              f"{_local(registration.registered_at, record)}")
+
+
+def export_columns(event: EventSpec) -> list[str]:
+    """name, email (+ phone, organisation when asked), status, registered_at, custom fields."""
+    builtins = ["name", "email", *(f.id for f in event.fields
+                                   if f.builtin and f.id not in ("name", "email"))]
+    return [*builtins, "status", "position", "registered_at",
+            *(f.id for f in event.custom_fields)]
+
+
+def export_rows(record: EventRecord, registrations: list[Registration]) -> list[dict[str, Any]]:
+    event = EventSpec.from_record(record)
+    columns = export_columns(event)
+    rows = []
+    for registration in registrations:
+        values: dict[str, Any] = {
+            **{c: None for c in columns}, **registration.fields,
+            "status": registration.status, "position": registration.position,
+            "registered_at": registration.registered_at.isoformat(timespec="seconds")}
+        for spec in event.custom_fields:  # a choice's label rather than its id
+            option = next((o for o in spec.options if o.id == values.get(spec.id)), None)
+            if option is not None:
+                values[spec.id] = localized(option.label, "en")
+        rows.append({c: values.get(c) for c in columns})
+    return rows
+
+
+def export_csv(record: EventRecord, registrations: list[Registration]) -> str:
+    columns = export_columns(EventSpec.from_record(record))
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\r\n")
+    writer.writeheader()
+    for row in export_rows(record, registrations):
+        writer.writerow({k: excel_safe(v) for k, v in row.items()})
+    return out.getvalue()
+
+
+def export_json(record: EventRecord, registrations: list[Registration]) -> str:
+    return json.dumps({"event": record.id, "registrations": export_rows(record, registrations)},
+                      ensure_ascii=False, indent=2) + "\n"
+
+
+def excel_safe(value: Any) -> str:
+    """A cell Excel and LibreOffice show as text: a leading =, +, -, @, tab or CR would make
+    it a formula (CSV injection), so such values get a leading apostrophe."""
+    if value is None:
+        return ""
+    text = str(value)
+    return "'" + text if text.startswith(CSV_FORMULA_STARTS) else text
+
