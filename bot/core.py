@@ -17,7 +17,7 @@ from bot.config import Config
 from bot.context import Context
 from bot.i18n import N_, Catalogs, Translator, choose_locale
 from bot.router import HandlerResult, Routes, parse_command
-from bot.types import Incoming, Reply, replies_to_json
+from bot.types import Incoming, Reply, Rich, replies_to_json
 from storage.base import Person, Store
 
 log = logging.getLogger(__name__)
@@ -50,6 +50,8 @@ class Core:
         self.routes = routes
         self.on_enqueue: Callable[[], None] = lambda: None  # wakes the delivery worker
         self.bot_names: dict[str, str] = {}  # platform -> bot user name, for deep links
+        # platform -> (translator, command) -> a link that opens a private chat with the bot
+        self.private_chat_links: dict[str, Callable[[Translator, str], Rich]] = {}
 
     def translator(self, locale: str) -> Translator:
         return self.catalogs.translator(locale)
@@ -142,7 +144,7 @@ class Core:
                         ctx.message.platform)
             return Reply.of(ctx._("Sorry, only the organisation's admins can do that."))
         if command.private_only and not ctx.message.is_private:
-            return self.private_chat_invite(ctx)
+            return self.private_chat_invite(ctx, name)
         return await command.handler(ctx, args)
 
     async def _route_button(self, ctx: Context, payload: str) -> HandlerResult:
@@ -163,9 +165,13 @@ class Core:
             return Reply.of(ctx._("Sorry, only the organisation's admins can do that."))
         return await handler(ctx, args)
 
-    def private_chat_invite(self, ctx: Context) -> Reply:
-        return Reply.of(ctx._("Let's do that in a private chat with me, so your answers stay "
-                              "between us. Write to me directly and send the same command."))
+    def private_chat_invite(self, ctx: Context, command: str = "") -> Reply:
+        invite = Reply.of(ctx._("Let's do that in a private chat with me, so your answers stay "
+                                "between us. Write to me directly and send the same command."))
+        make_link = self.private_chat_links.get(ctx.message.platform)
+        if make_link is None:
+            return invite
+        return Reply.of(invite.text + "\n\n" + make_link(ctx.t, command))
 
     # -- proactive messages ----------------------------------------------------------------
 
