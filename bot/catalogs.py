@@ -24,7 +24,11 @@ ROOT = Path(__file__).resolve().parent.parent
 # domain -> the sources whose strings it owns (one domain per capability).
 DOMAINS: dict[str, list[str]] = {
     "civicbot": [
-        "bot/*.py",
+        "bot/app.py",
+        "bot/context.py",
+        "bot/core.py",
+        "bot/delivery.py",
+        "bot/i18n.py",
         "bot/adapters/base.py",
         "bot/adapters/console.py",
         "handlers/start.py",
@@ -36,7 +40,7 @@ DOMAINS: dict[str, list[str]] = {
     "qa": ["handlers/qa.py", "bot/answering.py", "bot/content/*.py", "bot/qa*.py"],
     "events": ["handlers/events.py", "handlers/registration.py", "bot/events/*.py"],
     "reminders": ["handlers/reminders.py", "bot/reminders.py"],
-    "admin": ["handlers/admin.py", "handlers/broadcast.py", "bot/admin*.py"],
+    "admin": ["handlers/admin.py", "handlers/broadcast.py", "bot/broadcasting.py"],
     "adapters": ["bot/adapters/matrix.py"],
     "telegram": ["bot/adapters/telegram.py"],
 }

@@ -25,6 +25,9 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "catalogs": ("bot.catalogs", "extract, update and compile the translation catalogs"),
     "events": ("bot.cli_events", "import events from YAML files and list them"),
     "registrations": ("bot.cli_events", "list or export the registrations of an event"),
+    "broadcast": ("bot.cli_broadcast", "send an announcement through the running bot, or "
+                  "show broadcast status"),
+    "audit": ("bot.cli_audit", "show the audit log of admin actions"),
 }
 
 

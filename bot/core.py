@@ -57,7 +57,9 @@ class Core:
         return self.catalogs.translator(locale)
 
     def is_admin(self, platform: str, user_id: str, person: Person | None = None) -> bool:
-        return f"{platform}:{user_id}" in self.config.admins
+        """Configured admins, and people granted the role by chat (read with the person, at
+        the moment the message is handled: a revoked admin's old buttons do nothing)."""
+        return f"{platform}:{user_id}" in self.config.admins or bool(person and person.admin)
 
     # -- one message -----------------------------------------------------------------------
 
@@ -184,6 +186,7 @@ class Core:
         dedupe_key: str,
         not_before: datetime | None = None,
         batch: str | None = None,
+        priority: int = 0,
     ) -> bool:
         """Queue a message to a person, rendered now in their language; once per dedupe_key."""
         person = await self.store.get_person(person_id)
@@ -195,7 +198,7 @@ class Core:
         queued = await self.store.enqueue(
             dedupe_key=dedupe_key, kind=kind, person_id=person_id, platform=address[0],
             chat_id=address[1], body=replies_to_json(render(self.translator(locale))),
-            not_before=not_before or now, now=now, batch=batch)
+            not_before=not_before or now, now=now, batch=batch, priority=priority)
         if queued:
             self.on_enqueue()
         return queued

@@ -54,10 +54,12 @@ class DeliveryWorker:
 
     async def recover(self) -> int:
         """At start: settle rows an earlier run of this worker left half-sent."""
-        settled = await self.store.recover_outbox(self.worker_id, self.clock.now() - LEASE)
+        idempotent = tuple(a.platform for a in self.adapters
+                           if getattr(a, "idempotent_sends", False))
+        settled = await self.store.recover_outbox(self.worker_id, self.clock.now() - LEASE,
+                                                  idempotent)
         if settled:
-            log.warning("%d outbox messages were mid-send when a worker died; marked unknown",
-                        settled)
+            log.warning("settled %d outbox messages left by a worker that stopped", settled)
         return settled
 
     async def drain(self) -> int:
@@ -87,6 +89,7 @@ class DeliveryWorker:
             await self.store.finish_outbox(item.id, "skipped", self.clock.now(), skip)
             return
         await self.pacers[adapter.platform].wait()
+        await self.store.begin_send(item.id)
         try:
             await adapter.send(Address(item.platform, item.chat_id), replies_from_json(item.body),
                                key=f"outbox-{item.id}")

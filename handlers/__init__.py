@@ -18,6 +18,8 @@ MODULES = [
     "handlers.language",
     "handlers.subscriptions",
     "handlers.privacy",
+    "handlers.admin",
+    "handlers.broadcast",
     "handlers.events",
     "handlers.registration",
     "handlers.fallback",

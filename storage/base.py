@@ -29,6 +29,7 @@ class Person:
     hint_locale: str | None
     subscribed: bool
     unreachable: bool
+    admin: bool = False  # holds an admin role granted by chat (configured admins are separate)
 
 
 @dataclass(slots=True)
@@ -92,6 +93,7 @@ class Store(Protocol):
         not_before: datetime,
         now: datetime,
         batch: str | None = None,
+        priority: int = 0,
     ) -> bool: ...
     async def claim_outbox(
         self, platform: str, chat_id: str | None, worker: str, now: datetime, limit: int
@@ -99,7 +101,10 @@ class Store(Protocol):
     async def finish_outbox(self, item_id: int, state: str, now: datetime,
                             error: str | None = None) -> None: ...
     async def retry_outbox(self, item_id: int, not_before: datetime, error: str) -> None: ...
-    async def recover_outbox(self, worker: str, stale_before: datetime) -> int: ...
+    async def begin_send(self, item_id: int) -> None: ...
+    async def recover_outbox(
+        self, worker: str, stale_before: datetime, resend_platforms: tuple[str, ...] = ()
+    ) -> int: ...
     async def outbox_counts(self, batch: str | None = None) -> dict[str, int]: ...
 
     # -- events and registrations (events capability: storage/sqlite_events.py) -------------
@@ -194,3 +199,52 @@ class RegistrationOutcome:
 class CancelOutcome:
     cancelled: Registration | None  # None: there was nothing to cancel
     promoted: list[Registration] = field(default_factory=list)
+
+
+# -- admin roles, audit log, broadcasts (admin capability: storage/sqlite_admin.py) -----------
+
+
+@dataclass(slots=True)
+class AdminRole:
+    platform: str
+    user_id: str
+    granted_by: str
+    granted_at: datetime | None
+
+
+@dataclass(slots=True)
+class AuditEntry:
+    id: int
+    at: datetime
+    actor: str
+    action: str
+    detail: str
+
+
+@dataclass(slots=True)
+class BroadcastRecord:
+    id: int
+    created_by: str
+    report_to: int | None  # the person who gets progress reports
+    audience: str  # all | locale:<code> | event:<id> | waitlist:<id>
+    texts: dict[str, str]  # locale -> text; "*" for everyone else
+    recipients: int
+    created_at: datetime
+    finished_at: datetime | None
+
+
+class AdminStore(Protocol):
+    async def grant_admin(self, platform: str, user_id: str, by: str, now: datetime) -> bool: ...
+    async def revoke_admin(self, platform: str, user_id: str) -> bool: ...
+    async def list_admin_roles(self) -> list[AdminRole]: ...
+    async def audit(self, actor: str, action: str, detail: str, now: datetime) -> None: ...
+    async def audit_entries(self, limit: int = 100) -> list[AuditEntry]: ...
+    async def count_audience(self, audience: str, locales: list[str],
+                             default_locale: str) -> int: ...
+    async def create_broadcast(self, *, created_by: str, report_to: int | None, audience: str,
+                               texts: dict[str, str], bodies: dict[str, list[dict]],
+                               default_locale: str, now: datetime) -> BroadcastRecord: ...
+    async def get_broadcast(self, broadcast_id: int) -> BroadcastRecord | None: ...
+    async def recent_broadcasts(self, limit: int = 5) -> list[BroadcastRecord]: ...
+    async def unfinished_broadcasts(self) -> list[BroadcastRecord]: ...
+    async def finish_broadcast(self, broadcast_id: int, now: datetime) -> bool: ...

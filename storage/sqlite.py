@@ -19,6 +19,7 @@ from pathlib import Path
 import aiosqlite
 
 from storage.base import Conversation, OutboxItem, Person, from_db_time, to_db_time
+from storage.sqlite_admin import SqliteAdminMixin
 from storage.sqlite_events import SqliteEventsMixin
 
 MIGRATIONS_PACKAGE = "storage.migrations"
@@ -42,10 +43,11 @@ def _person(row: aiosqlite.Row) -> Person:
         hint_locale=row["hint_locale"],
         subscribed=bool(row["subscribed"]),
         unreachable=bool(row["unreachable"]),
+        admin=bool(row["admin"]) if "admin" in row.keys() else False,  # noqa: SIM118 (Row)
     )
 
 
-class SqliteStore(SqliteEventsMixin):
+class SqliteStore(SqliteEventsMixin, SqliteAdminMixin):
     def __init__(self, db: aiosqlite.Connection, path: str) -> None:
         self.db = db
         self.path = path
@@ -146,13 +148,18 @@ class SqliteStore(SqliteEventsMixin):
         common case (known, reachable, same chat, seen lately) is one read and no write.
         """
         row = await self._one(
-            "SELECT p.*, i.chat_id AS known_chat FROM identities i "
-            "JOIN people p ON p.id = i.person_id WHERE i.platform = ? AND i.user_id = ?",
+            "SELECT p.*, i.chat_id AS known_chat, "
+            "EXISTS (SELECT 1 FROM admin_roles a WHERE a.platform = i.platform "
+            "        AND a.user_id = i.user_id) AS admin "
+            "FROM identities i JOIN people p ON p.id = i.person_id "
+            "WHERE i.platform = ? AND i.user_id = ?",
             (platform, user_id),
         )
         if row is not None and not self._needs_touch(row, chat_id, now):
             return _person(row)
-        return await self._create_or_touch(platform, user_id, chat_id, now)
+        person = await self._create_or_touch(platform, user_id, chat_id, now)
+        person.admin = bool(row["admin"]) if row is not None else False
+        return person
 
     @staticmethod
     def _needs_touch(row: aiosqlite.Row, chat_id: str | None, now: datetime) -> bool:
@@ -296,38 +303,44 @@ class SqliteStore(SqliteEventsMixin):
         not_before: datetime,
         now: datetime,
         batch: str | None = None,
+        priority: int = 0,
     ) -> bool:
         """Add one delivery; False when that dedupe key was enqueued before (never twice)."""
         inserted = await self._write(
             "INSERT INTO outbox (dedupe_key, kind, person_id, platform, chat_id, body, "
-            "not_before, created_at, batch) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
+            "not_before, created_at, batch, priority) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
             "ON CONFLICT (dedupe_key) DO NOTHING",
             (dedupe_key, kind, person_id, platform, chat_id, json.dumps(body),
-             to_db_time(not_before), to_db_time(now), batch),
+             to_db_time(not_before), to_db_time(now), batch, priority),
         )
         return inserted == 1
 
     async def claim_outbox(
         self, platform: str, chat_id: str | None, worker: str, now: datetime, limit: int
     ) -> list[OutboxItem]:
-        """Atomically move due rows to 'sending' for this worker, oldest first."""
+        """Atomically move due rows to 'claimed' for this worker, most urgent and oldest first.
+
+        Claimed is not yet sending: `begin_send` marks the one row actually going out, so a
+        crash leaves at most one row per worker in doubt."""
         stamp = to_db_time(now)
         async with self.transaction() as db:
             cursor = await db.execute(
-                "UPDATE outbox SET state = 'sending', claimed_by = ?, claimed_at = ?, "
+                "UPDATE outbox SET state = 'claimed', claimed_by = ?, claimed_at = ?, "
                 "attempts = attempts + 1 WHERE id IN ("
                 "  SELECT id FROM outbox WHERE state = 'pending' AND platform = ? "
-                "  AND (? IS NULL OR chat_id = ?) AND not_before <= ? ORDER BY id LIMIT ?"
-                ") RETURNING id, kind, person_id, platform, chat_id, body, attempts, batch",
+                "  AND (? IS NULL OR chat_id = ?) AND not_before <= ? ORDER BY priority DESC, id "
+                "  LIMIT ?"
+                ") RETURNING id, kind, person_id, platform, chat_id, body, attempts, batch, "
+                "priority",
                 (worker, stamp, platform, chat_id, chat_id, stamp, limit),
             )
             rows = await cursor.fetchall()
-        items = [
+        rows = sorted(rows, key=lambda r: (-r["priority"], r["id"]))  # RETURNING has no order
+        return [
             OutboxItem(r["id"], r["kind"], r["person_id"], r["platform"], r["chat_id"],
                        json.loads(r["body"]), r["attempts"], r["batch"])
             for r in rows
         ]
-        return sorted(items, key=lambda item: item.id)
 
     async def finish_outbox(
         self, item_id: int, state: str, now: datetime, error: str | None = None
@@ -344,18 +357,30 @@ class SqliteStore(SqliteEventsMixin):
             (to_db_time(not_before), error, item_id),
         )
 
-    async def recover_outbox(self, worker: str, stale_before: datetime) -> int:
-        """Settle rows left in 'sending' by a worker that died: an earlier run of this same
-        worker, or any worker whose lease ran out.
+    async def begin_send(self, item_id: int) -> None:
+        await self._write("UPDATE outbox SET state = 'sending' WHERE id = ?", (item_id,))
 
-        We cannot know whether the platform got them, so they become 'unknown' rather than
-        pending: sending twice is the failure we refuse (see docs/ARCHITECTURE.md).
-        """
-        return await self._write(
-            "UPDATE outbox SET state = 'unknown', last_error = 'worker died mid-send' "
-            "WHERE state = 'sending' AND (claimed_at < ? OR claimed_by = ?)",
-            (to_db_time(stale_before), worker),
-        )
+    async def recover_outbox(
+        self, worker: str, stale_before: datetime, resend_platforms: tuple[str, ...] = ()
+    ) -> int:
+        """Settle rows of a worker that died: an earlier run of this same worker, or any
+        worker whose lease ran out. Claimed rows were never attempted: pending again. A row
+        caught mid-send may or may not have reached the platform: it becomes 'unknown' and is
+        not sent again (a copy is the failure we refuse), unless its platform deduplicates
+        sends itself (Matrix transaction ids), then it is simply sent again."""
+        stale = (to_db_time(stale_before), worker)
+        marks = ",".join("?" * len(resend_platforms)) or "NULL"
+        async with self.transaction() as db:
+            cursor = await db.execute(
+                "UPDATE outbox SET state = 'pending', claimed_by = NULL, claimed_at = NULL "
+                "WHERE (state = 'claimed' OR (state = 'sending' AND platform IN "
+                f"({marks}))) AND (claimed_at < ? OR claimed_by = ?)",
+                (*resend_platforms, *stale))
+            requeued = cursor.rowcount
+            cursor = await db.execute(
+                "UPDATE outbox SET state = 'unknown', last_error = 'worker died mid-send' "
+                "WHERE state = 'sending' AND (claimed_at < ? OR claimed_by = ?)", stale)
+            return requeued + cursor.rowcount
 
     async def outbox_counts(self, batch: str | None = None) -> dict[str, int]:
         rows = await self._all(

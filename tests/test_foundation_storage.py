@@ -100,13 +100,27 @@ async def test_claims_respect_platform_chat_and_time(store: SqliteStore,
     assert len(await store.claim_outbox("console", "1", "w", clock.now(), 10)) == 1
 
 
-async def test_rows_left_mid_send_are_never_resent(store: SqliteStore, clock: ManualClock) -> None:
-    await enqueue(store, clock, "k")
-    assert await store.claim_outbox("console", None, "w1", clock.now(), 10)
-    # the worker died; its next run settles the row as unknown instead of sending it again
-    assert await store.recover_outbox("w1", clock.now() - timedelta(minutes=5)) == 1
-    assert await store.claim_outbox("console", None, "w1", clock.now(), 10) == []
-    assert await store.outbox_counts() == {"unknown": 1}
+async def test_rows_left_mid_send_are_never_resent(store: SqliteStore,
+                                             clock: ManualClock) -> None:
+    for key in ("a", "b", "c"):
+        await enqueue(store, clock, key)
+    claimed = await store.claim_outbox("console", None, "w1", clock.now(), 10)
+    await store.begin_send(claimed[0].id)
+    # the worker died while sending the first; its next run settles that one as unknown
+    # instead of sending it again, and gives back the two it never tried
+    assert await store.recover_outbox("w1", clock.now() - timedelta(minutes=5)) == 3
+    assert [i.id for i in await store.claim_outbox("console", None, "w1", clock.now(), 10)] \
+        == [c.id for c in claimed[1:]]
+    assert await store.outbox_counts() == {"unknown": 1, "claimed": 2}
+
+
+async def test_idempotent_platforms_resend_what_was_in_doubt(store: SqliteStore,
+                                                             clock: ManualClock) -> None:
+    await enqueue(store, clock, "k", platform="matrix")
+    [item] = await store.claim_outbox("matrix", None, "w1", clock.now(), 10)
+    await store.begin_send(item.id)
+    await store.recover_outbox("w1", clock.now(), ("matrix",))
+    assert await store.outbox_counts() == {"pending": 1}
 
 
 async def test_forgetting_a_person_cancels_their_pending_messages(
