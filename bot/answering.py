@@ -1,0 +1,397 @@
+"""Answering a question from ranked passages: the best few sentences, or nothing.
+
+The ranker (SQLite FTS5 with BM25 in the bot, rank_bm25 in the benchmark) is handed in as
+a `Search` function, so this module decides only what it can judge from the text: which
+passage covers the question best, whether that is good enough to answer, and which one to
+three sentences of it answer. A wrong passage is worse than none: below the confidence
+threshold `answer_question` returns None and the handler says it does not know.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import cyrtranslit
+
+from bot.content.model import FaqEntry
+from bot.script import dominant_script, serbian_to_latin
+from bot.textnorm import (
+    QueryWord,
+    detect_language,
+    fold,
+    index_terms,
+    index_words,
+    query_words,
+    sentences,
+)
+
+# A word matched through its cognate key only (conference ~ konferencija) counts this much.
+KEY_MATCH_WEIGHT = 0.75
+# The decision (tuned on tests/eval/qa_eval.yaml with bench/qa_eval.py, where every
+# off-topic question stays at or below 1 matched word and 0.5 coverage): the document
+# must match at least MIN_MATCHED of the question's words and cover MIN_COVERAGE of them.
+MIN_MATCHED = 1.5
+MIN_COVERAGE = 0.55
+# A word of the question found in none of the candidates may be the document's language
+# gap (purpose ~ сврха) rather than a sign of another topic: it counts this much.
+UNKNOWN_WORD_WEIGHT = 0.5
+MIN_FAQ_SCORE = 0.7
+# How much neighbouring question words found side by side add to a passage's rank.
+PHRASE_WEIGHT = 0.3
+# Passages asked of the ranker; the best RERANKED of them are judged on their words.
+CANDIDATES = 20
+RERANKED = 8
+# A first sentence this short ("Pripravil", "Partnerzy projektu:") is a label: the
+# sentence after it carries the answer.
+_LABEL_CHARS = 40
+# Within one document, a cognate key picks sentences less surely than a real word.
+_SENTENCE_KEY_WEIGHT = 0.5
+_NUMBER_BONUS = 0.5
+_SENTENCE_COST = 0.05
+# Question words already in the passage's title or heading weigh this much in picking
+# its sentences.
+_CONTEXT_WORD_WEIGHT = 0.3
+# Folded question words that ask for a date or a number: sentences with digits answer them.
+_ASKS_FOR_NUMBER = frozenset([
+    "kdaj", "dokler", "koliko", "kada", "kiedy", "dokad", "ile", "koli", "skilki", "when",
+    "until", "deadline", "many", "much", "rok", "termin", "datum", "date",
+])  # fmt: skip
+_DIGIT = re.compile(r"\d")
+_URLISH = re.compile(r"(?i:\S*[@/\\.]\S*[a-z]\S*)|\b[A-Z]{2,}\b")
+
+Words = Sequence[QueryWord]
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A passage found by the ranker; `score` is its relevance, higher is better."""
+
+    document: str
+    title: str
+    heading: str
+    text: str
+    lang: str
+    score: float
+    position: int = 0  # the passage's place in its document
+
+
+@dataclass(frozen=True)
+class Judgement:
+    """How well the best candidate passage, and its document, cover a question."""
+
+    hit: Hit
+    passage_coverage: float  # share of the question's words in the passage (0..1)
+    document_coverage: float  # the same over the candidates of the passage's document
+    matched: float  # question words the document matches (a key-only match counts less)
+    coverage: float  # matched / words, a word found in no candidate counting less
+
+    @property
+    def found(self) -> bool:
+        return self.matched >= min(MIN_MATCHED, 1.0 if self.single_word else MIN_MATCHED) and (
+            self.coverage >= MIN_COVERAGE
+        )
+
+    @property
+    def single_word(self) -> bool:
+        return self.matched <= 1.0 and self.document_coverage == 1.0
+
+    @property
+    def confidence(self) -> float:
+        return round(self.coverage, 3)
+
+
+@dataclass(frozen=True)
+class Answer:
+    text: str
+    title: str
+    document: str
+    confidence: float
+    source: str = "passage"  # or "faq"
+    faq_key: str | None = None
+
+
+Search = Callable[[list[str], int], Sequence[Hit]]
+
+
+def answer_question(
+    question: str,
+    search: Search,
+    *,
+    lang_hint: str | None = None,
+    faq: Sequence[FaqEntry] = (),
+    locale: str | None = None,
+) -> Answer | None:
+    """The answer to `question` in the asker's script, a matching FAQ entry first; else None.
+
+    `search(terms, limit)` is the ranker: the FTS5 store in the bot, BM25 in the benchmark.
+    """
+    words = query_words(question, lang_hint)
+    if not words:
+        return None
+    script = dominant_script(question) or "Latn"
+    if found := match_faq(words, faq, locale or lang_hint):
+        entry, score = found
+        _, text = entry.answer_for(locale or lang_hint)
+        return Answer(to_script(text, script), "", "", score, "faq", entry.key)
+    hits = search(query_terms_of(words), CANDIDATES)
+    judgement = judge(words, hits)
+    if judgement is None or not judgement.found:
+        return None
+    hit = judgement.hit
+    text = best_sentences(
+        words,
+        document_text(hit, hits),
+        hit.lang,
+        asks_for_number=asks_for_number(question),
+        context=hit.title,
+    )
+    return Answer(
+        to_script(text, script, hit.lang),
+        to_script(hit.title, script, hit.lang),
+        hit.document,
+        judgement.confidence,
+    )
+
+
+def document_text(chosen: Hit, hits: Sequence[Hit]) -> str:
+    """The found passages of the chosen passage's document, in document order.
+
+    The answer may sit in a sibling passage: a question names its topic (the conference)
+    and its focus (the e-mail address), and the two may be paragraphs apart.
+    """
+    same = {hit.position: hit for hit in hits if hit.document == chosen.document}
+    same[chosen.position] = chosen
+    return "\n".join(same[position].text for position in sorted(same))
+
+
+def judge(words: Words, hits: Sequence[Hit]) -> Judgement | None:
+    """The candidate that covers the question best, with what its coverage says.
+
+    Coverage decides; the ranker's score, relative to the best hit, only breaks near-ties,
+    so the judgement does not depend on the ranker's scale (FTS5's bm25() or rank_bm25).
+    """
+    if not words or not hits:
+        return None
+    sequences = [_hit_words(hit) for hit in hits]
+    terms = [set().union(*sequence) if sequence else set() for sequence in sequences]
+    known = set().union(*terms)
+    by_document: dict[str, set[str]] = {}
+    for hit, hit_terms in zip(hits, terms, strict=True):
+        by_document.setdefault(hit.document, set()).update(hit_terms)
+    top = max(hit.score for hit in hits) or 1.0
+    rarity = _rarity(words, terms)
+    judgements = []
+    for hit, hit_terms, sequence in list(zip(hits, terms, sequences, strict=True))[:RERANKED]:
+        document_terms = by_document[hit.document]
+        matched = sum(_word_match(word, document_terms) for word in words)
+        weight = sum(1.0 if _is_known(word, known) else UNKNOWN_WORD_WEIGHT for word in words)
+        judgement = Judgement(
+            hit,
+            passage_coverage=coverage(words, hit_terms),
+            document_coverage=matched / len(words),
+            matched=matched,
+            coverage=min(1.0, matched / weight),
+        )
+        rank = (
+            0.5 * _weighted_coverage(words, rarity, hit_terms)
+            + 0.4 * _weighted_coverage(words, rarity, document_terms)
+            + 0.1 * max(0.0, hit.score / top)
+            + PHRASE_WEIGHT * phrase_coverage(words, sequence)
+        )
+        judgements.append((rank, judgement))
+    return max(judgements, key=lambda pair: pair[0])[1]
+
+
+def coverage(words: Words, terms: set[str]) -> float:
+    """Share of question words found in `terms` (a cognate-key-only match counts less)."""
+    if not words:
+        return 0.0
+    return sum(_word_match(word, terms) for word in words) / len(words)
+
+
+def best_sentences(
+    question_terms: Words | Sequence[str],
+    passage_text: str,
+    lang: str,
+    max_sentences: int = 3,
+    *,
+    asks_for_number: bool = False,
+    context: str = "",
+) -> str:
+    """The one to `max_sentences` contiguous sentences of a passage that answer best.
+
+    Words that many sentences share, or that the passage's `context` (its title and
+    heading) holds, say what the passage is about rather than which sentence answers: they
+    weigh less. A question asking "when" or "how many" prefers sentences with digits, and a
+    sentence that announces a list (ends with ':') brings the list along.
+    """
+    words = _as_words(question_terms)
+    units = [sentence for line in passage_text.splitlines() for sentence in sentences(line, lang)]
+    if not units:
+        return passage_text.strip()
+    unit_terms = [set(index_terms(unit, lang).split()) for unit in units]
+    context_terms = set(index_terms(context, lang).split())
+    weights = [
+        weight * (_CONTEXT_WORD_WEIGHT if _word_match(word, context_terms) else 1.0)
+        for word, weight in zip(words, _word_weights(words, unit_terms), strict=True)
+    ]
+    bonus = [_NUMBER_BONUS if asks_for_number and _DIGIT.search(unit) else 0.0 for unit in units]
+
+    def score(start: int, end: int) -> float:
+        window = unit_terms[start:end]
+        extra = _SENTENCE_COST * (end - start - 1)  # a shorter answer wins a tie
+        return (
+            _window_score(words, weights, window, _SENTENCE_KEY_WEIGHT)
+            + max(bonus[start:end])
+            - extra
+        )
+
+    windows = [
+        (start, end)
+        for start in range(len(units))
+        for end in range(start + 1, min(start + max_sentences, len(units)) + 1)
+    ]
+    start, end = max(windows, key=lambda window: score(*window))
+    # A label ("Pripravil", "... grupy robocze:") announces what follows: bring it along.
+    while end < len(units) and end - start < max_sentences + 1 and _is_label(units[end - 1]):
+        end += 1
+    return " ".join(units[start:end])
+
+
+def _is_label(sentence: str) -> bool:
+    return len(sentence) < _LABEL_CHARS or sentence.rstrip().endswith(":")
+
+
+def asks_for_number(question: str) -> bool:
+    """Whether a question asks when, until when or how many (in any of the five languages)."""
+    return any(token in _ASKS_FOR_NUMBER for token in fold(question).split())
+
+
+def match_faq(
+    words: Words, entries: Sequence[FaqEntry], locale: str | None = None
+) -> tuple[FaqEntry, float] | None:
+    """The FAQ entry whose question (in any locale) matches both ways, if one does well."""
+    best: tuple[FaqEntry, float] | None = None
+    for entry in entries:
+        for text in entry.questions.values():
+            for phrasing in text.splitlines():
+                score = _faq_score(words, phrasing, locale)
+                if score >= MIN_FAQ_SCORE and (best is None or score > best[1]):
+                    best = (entry, score)
+    return best
+
+
+def to_script(text: str, script: str | None, lang: str | None = None) -> str:
+    """Serbian text in the asker's script ('Latn' or 'Cyrl'; None leaves it).
+
+    Cyrillic to Latin is exact. Latin to Cyrillic only touches Serbian text (`lang`, else
+    detected) and leaves e-mail and web addresses and acronyms (NVO, OGP, EU) as written.
+    """
+    if script == "Latn":
+        return serbian_to_latin(text)
+    latin = script == "Cyrl" and dominant_script(text) == "Latn"
+    if latin and (lang or detect_language(text)) == "sr":
+        return _latin_to_cyrillic(text)
+    return text
+
+
+def query_terms_of(words: Words) -> list[str]:
+    """The distinct terms of question words, for the ranker's OR query."""
+    return list(dict.fromkeys(term for word in words for term in word.terms))
+
+
+def _faq_score(words: Words, phrasing: str, locale: str | None) -> float:
+    """Harmonic mean of how much of the question and of the FAQ question each covers."""
+    faq_words = query_words(phrasing, locale)
+    if not faq_words:
+        return 0.0
+    asked = coverage(words, set(query_terms_of(faq_words)))
+    answered = coverage(faq_words, set(query_terms_of(words)))
+    return 0.0 if not asked or not answered else 2 * asked * answered / (asked + answered)
+
+
+def phrase_coverage(words: Words, sequence: Sequence[Sequence[str]]) -> float:
+    """Share of the question's neighbouring word pairs that stand side by side in a passage
+    ("Linii Współpracy", "Open Government"): names are phrases."""
+    pairs = list(itertools.pairwise(words))
+    if not pairs:
+        return 0.0
+    found = 0
+    for first, second in pairs:
+        found += any(
+            _is_known(first, set(here)) and _is_known(second, set(after))
+            for here, after in itertools.pairwise(sequence)
+        )
+    return found / len(pairs)
+
+
+def _hit_words(hit: Hit) -> list[tuple[str, ...]]:
+    return index_words("\n".join((hit.title, hit.heading, hit.text)), hit.lang)
+
+
+def _word_match(word: QueryWord, terms: set[str], key_weight: float = KEY_MATCH_WEIGHT) -> float:
+    """1 when the word or one of its lemmas is there, `key_weight` for its key only."""
+    if any(term in terms for term in word.exact):
+        return 1.0
+    return key_weight if any(term in terms for term in word.keys) else 0.0
+
+
+def _rarity(words: Words, candidate_terms: list[set[str]]) -> list[float]:
+    """Inverse frequency of each word among the candidates: a year or a name found in one
+    passage tells passages apart better than a word found in all of them."""
+    count = len(candidate_terms)
+    return [
+        math.log(1 + count / (1 + sum(1 for terms in candidate_terms if _is_known(word, terms))))
+        for word in words
+    ]
+
+
+def _weighted_coverage(words: Words, weights: list[float], terms: set[str]) -> float:
+    total = sum(weights) or 1.0
+    matches = (_word_match(word, terms) for word in words)
+    return sum(w * m for w, m in zip(weights, matches, strict=True)) / total
+
+
+def _is_known(word: QueryWord, terms: set[str]) -> bool:
+    return any(term in terms for term in word.terms)
+
+
+def _word_weights(words: Words, unit_terms: list[set[str]]) -> list[float]:
+    """Words found in few sentences of the passage tell sentences apart: they weigh more."""
+    count = len(unit_terms)
+    weights = []
+    for word in words:
+        df = sum(1 for terms in unit_terms if _word_match(word, terms))
+        weights.append(math.log(1 + count / (1 + df)) + 0.1)
+    return weights
+
+
+def _window_score(
+    words: Words, weights: list[float], window: list[set[str]], key_weight: float
+) -> float:
+    terms = set().union(*window) if window else set()
+    return sum(
+        weight * _word_match(word, terms, key_weight)
+        for word, weight in zip(words, weights, strict=True)
+    )
+
+
+def _as_words(question_terms: Words | Sequence[str]) -> Words:
+    """Question words as given, or plain terms (from `query_terms`) as one word each."""
+    return [QueryWord((term,), ()) if isinstance(term, str) else term for term in question_terms]
+
+
+def _latin_to_cyrillic(text: str) -> str:
+    """Serbian Latin to Cyrillic, leaving addresses and acronyms as they are."""
+    parts = []
+    last = 0
+    for match in _URLISH.finditer(text):
+        parts.append(cyrtranslit.to_cyrillic(text[last : match.start()], "sr"))
+        parts.append(match.group())
+        last = match.end()
+    parts.append(cyrtranslit.to_cyrillic(text[last:], "sr"))
+    return "".join(parts)

@@ -1,0 +1,254 @@
+"""Readers: one function per file format, each returning headings and text in reading order.
+
+Every failure an admin can cause (wrong type, binary, broken, empty, too big) becomes one
+`ContentError` whose message names the file and the reason.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+
+import charset_normalizer
+import docx
+import pypdf
+from docx.table import Table
+from markdown_it import MarkdownIt
+from selectolax.lexbor import LexborHTMLParser
+
+from bot.content.model import ContentError, ParsedDocument
+from bot.content.passages import MAX_PASSAGE_CHARS, Block, assemble, clean_text, guess_title
+
+DEFAULT_MAX_BYTES = 20 * 1024 * 1024
+# A .docx is a zip: what it unpacks to is bounded too (a 20 MB file of zeros unpacks to GBs).
+UNZIPPED_FACTOR = 10
+_MAX_ZIP_ENTRIES = 5000
+# Legacy single-byte encodings of the region, tried when a file is not UTF-8.
+_LEGACY_ENCODINGS = ["cp1250", "cp1251", "iso8859_2"]
+_BOMS = {b"\xef\xbb\xbf": "utf-8-sig", b"\xff\xfe": "utf-16", b"\xfe\xff": "utf-16"}
+
+_HTML_DROPPED = [
+    "script", "style", "noscript", "template", "svg", "canvas", "iframe", "object", "nav",
+    "header", "footer", "aside", "form", "button", "select", "menu", "dialog",
+]  # fmt: skip
+_HTML_HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+_HTML_BLOCKS = _HTML_HEADINGS | frozenset([
+    "p", "div", "li", "dt", "dd", "td", "th", "tr", "pre", "blockquote", "figcaption",
+    "caption", "section", "article", "main", "ul", "ol", "dl", "table", "br", "hr", "address",
+])  # fmt: skip
+_HTML_MAIN = ("main", "article", "[role=main]")
+
+_markdown = MarkdownIt("commonmark")
+
+Blocks = tuple[str, list[Block]]  # (title or "", blocks)
+
+
+def read_document(
+    path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES, max_chars: int = MAX_PASSAGE_CHARS
+) -> ParsedDocument:
+    """Read a .txt, .md, .html, .pdf or .docx file into titled, language-tagged passages."""
+    path = Path(path)
+    reader = _READERS.get(path.suffix.lower())
+    if path.suffix.lower() in FAQ_SUFFIXES:
+        raise ContentError(path, "YAML is structured content (FAQ), not a document")
+    if reader is None:
+        raise ContentError(path, f"unsupported file type {path.suffix or '(none)'!r}")
+    data = read_bounded(path, max_bytes)
+    title, blocks = reader(path, data, max_bytes)
+    blocks = [Block(text, block.heading) for block in blocks if (text := clean_text(block.text))]
+    if not any(not block.heading for block in blocks):
+        raise ContentError(path, "no text found in it")
+    title = clean_text(title).replace("\n", " ") or guess_title(blocks, path.stem)
+    checksum = hashlib.sha256(data).hexdigest()
+    return assemble(path.name, title, blocks, checksum, max_chars)
+
+
+def read_bounded(path: Path, max_bytes: int) -> bytes:
+    """The file's bytes, refusing a missing, empty or oversized file before reading it."""
+    try:
+        size = path.stat().st_size
+    except OSError as error:
+        raise ContentError(path, f"cannot be read ({error.strerror or error})") from None
+    if size == 0:
+        raise ContentError(path, "the file is empty")
+    if size > max_bytes:
+        raise ContentError(path, f"too large ({_megabytes(size)}, limit {_megabytes(max_bytes)})")
+    return path.read_bytes()
+
+
+def decode_text(path: Path, data: bytes) -> str:
+    """Text of a file in UTF-8 (with or without BOM), UTF-16, cp1250, cp1251 or ISO-8859-2."""
+    for bom, encoding in _BOMS.items():
+        if data.startswith(bom):
+            return _decode(path, data, encoding)
+    if b"\x00" in data:
+        raise ContentError(path, "looks like a binary file, not text")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    best = charset_normalizer.from_bytes(data, cp_isolation=_LEGACY_ENCODINGS).best()
+    if best is None:
+        raise ContentError(path, "not text in a known encoding (UTF-8, cp1250, cp1251, ISO-8859-2)")
+    return str(best)
+
+
+def read_plain_or_markdown(path: Path, data: bytes, max_bytes: int) -> Blocks:
+    """Plain text and Markdown alike: CommonMark reads plain paragraphs as paragraphs."""
+    blocks: list[Block] = []
+    tokens = _markdown.parse(decode_text(path, data))
+    in_heading = False
+    for token in tokens:
+        if token.type == "heading_open":
+            in_heading = True
+        elif token.type == "heading_close":
+            in_heading = False
+        elif token.type == "inline":
+            blocks.append(Block(_inline_text(token.children or []), heading=in_heading))
+        elif token.type in ("code_block", "fence", "html_block"):
+            blocks.append(Block(token.content))
+    return "", blocks
+
+
+def read_html(path: Path, data: bytes, max_bytes: int) -> Blocks:
+    """The main text of a page: menus, headers, footers, scripts and forms left out."""
+    tree = LexborHTMLParser(decode_text(path, data))
+    title_node = tree.css_first("title")
+    title = title_node.text(strip=True) if title_node else ""
+    tree.strip_tags(_HTML_DROPPED)
+    root = next((node for sel in _HTML_MAIN if (node := tree.css_first(sel))), None) or tree.body
+    if root is None:
+        return title, []
+    blocks = _html_blocks(root)
+    if not title:
+        title = next((block.text for block in blocks if block.heading), "")
+    return title, blocks
+
+
+def read_pdf(path: Path, data: bytes, max_bytes: int) -> Blocks:
+    """The text layer of a PDF, page by page; a scanned PDF without one is refused."""
+    try:
+        reader = pypdf.PdfReader(io.BytesIO(data))
+        if reader.is_encrypted and not reader.decrypt(""):
+            raise ContentError(path, "the PDF is password-protected")
+        title = (reader.metadata.title if reader.metadata else None) or ""
+        pages = [page.extract_text() or "" for page in reader.pages]
+    except ContentError:
+        raise
+    except Exception:
+        raise ContentError(path, "not a readable PDF (damaged or not a PDF)") from None
+    blocks = [Block(paragraph) for page in pages for paragraph in _pdf_paragraphs(page)]
+    if not blocks:
+        raise ContentError(path, "the PDF has no text layer (a scan?); import its text instead")
+    return str(title), blocks
+
+
+def read_docx(path: Path, data: bytes, max_bytes: int) -> Blocks:
+    """Paragraphs and tables of a Word document in order; Heading and Title styles head."""
+    _check_docx_archive(path, max_bytes)
+    try:
+        document = docx.Document(str(path))
+    except Exception:  # python-docx raises many types for a damaged package
+        raise ContentError(path, "not a readable Word (.docx) document") from None
+    blocks: list[Block] = []
+    for item in document.iter_inner_content():
+        if isinstance(item, Table):
+            blocks.extend(_docx_table_rows(item))
+        else:
+            style = (item.style.name if item.style is not None else "") or ""
+            blocks.append(Block(item.text, heading=style.startswith(("Heading", "Title"))))
+    return document.core_properties.title or "", blocks
+
+
+def _check_docx_archive(path: Path, max_bytes: int) -> None:
+    try:
+        with zipfile.ZipFile(path) as archive:
+            entries = archive.infolist()
+    except (zipfile.BadZipFile, OSError):
+        raise ContentError(path, "not a readable Word (.docx) document") from None
+    unpacked = sum(entry.file_size for entry in entries)
+    if len(entries) > _MAX_ZIP_ENTRIES or unpacked > max_bytes * UNZIPPED_FACTOR:
+        raise ContentError(path, f"unpacks to {_megabytes(unpacked)}: refused as a zip bomb")
+    if "word/document.xml" not in {entry.filename for entry in entries}:
+        raise ContentError(path, "not a Word (.docx) document")
+
+
+def _docx_table_rows(table: Table) -> list[Block]:
+    rows = []
+    for row in table.rows:
+        cells = dict.fromkeys(cell.text.strip() for cell in row.cells)  # merged cells repeat
+        rows.append(Block(" | ".join(cell for cell in cells if cell)))
+    return rows
+
+
+def _inline_text(children: list) -> str:
+    parts = []
+    for child in children:
+        if child.type in ("text", "code_inline"):
+            parts.append(child.content)
+        elif child.type == "softbreak":
+            parts.append(" ")
+        elif child.type == "hardbreak":
+            parts.append("\n")
+        elif child.type == "image":
+            parts.append(_inline_text(child.children or []))
+    return "".join(parts)
+
+
+def _html_blocks(root) -> list[Block]:
+    """Text between block-level tags; iterative, so deep nesting cannot overflow the stack."""
+    blocks: list[Block] = []
+    parts: list[str] = []
+    heading = False
+    for node in root.traverse(include_text=True):
+        if node.is_text_node:
+            parts.append(node.text_content or "")
+        elif node.tag in _HTML_BLOCKS:
+            blocks.append(Block(" ".join("".join(parts).split()), heading))
+            parts.clear()
+            heading = node.tag in _HTML_HEADINGS
+    blocks.append(Block(" ".join("".join(parts).split()), heading))
+    return [block for block in blocks if block.text]
+
+
+def _pdf_paragraphs(page_text: str) -> list[str]:
+    """Paragraphs of a page: blank lines separate, hard-wrapped lines are joined."""
+    paragraphs = []
+    for chunk in page_text.replace("\r", "\n").split("\n\n"):
+        lines = [line.strip() for line in chunk.splitlines() if line.strip()]
+        text = ""
+        for line in lines:
+            if text.endswith("-") and line[:1].islower():
+                text = text[:-1] + line  # a word hyphenated at the line end
+            else:
+                text = f"{text} {line}".strip()
+        if text:
+            paragraphs.append(text)
+    return paragraphs
+
+
+def _decode(path: Path, data: bytes, encoding: str) -> str:
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError:
+        raise ContentError(path, f"not valid {encoding} text") from None
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / 1024 / 1024:.1f} MB"
+
+
+_READERS: dict[str, Callable[[Path, bytes, int], Blocks]] = {
+    ".txt": read_plain_or_markdown,
+    ".md": read_plain_or_markdown,
+    ".markdown": read_plain_or_markdown,
+    ".html": read_html,
+    ".htm": read_html,
+    ".pdf": read_pdf,
+    ".docx": read_docx,
+}
+DOCUMENT_SUFFIXES = frozenset(_READERS)
+FAQ_SUFFIXES = frozenset({".yaml", ".yml"})

@@ -1,0 +1,295 @@
+"""Text normalisation for search: one folding for documents and questions alike.
+
+Citizens type without diacritics, in the other Serbian script, in inflected forms and in
+another language than the document's. Every token of a text therefore becomes a small set
+of ASCII index terms, produced the same way for passages and for questions:
+
+- the folded surface form  (``učešće``, ``учешће``, ``ucesce`` -> ``ucesce``): exact matches;
+- the folded lemma         (``Współpracy`` -> ``wspolpraca``): inflected forms meet;
+- a cognate key prefix     (``konferencija``, ``konferencja``, ``conference`` -> ``konfer``):
+  names and international words meet across languages and transliterations.
+
+Folding: case folding, Serbian Cyrillic -> Gaj's Latin (``bot.script``), the Cyrillic
+letters Serbian lacks spelt the Serbian way (я -> ja, so Ukrainian конференцію and Serbian
+конференцију both fold to ``konferenciju``), then anything else (Polish and Slovenian
+diacritics, đ) -> ASCII with anyascii.
+Terms are plain ``[a-z0-9]+`` so any FTS5 tokenizer keeps them whole.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import cache
+from typing import NamedTuple
+
+import simplemma
+import stop_words
+import stopwordsiso
+from anyascii import anyascii
+
+from bot.script import dominant_script, serbian_to_latin
+
+LANGUAGES = ("sl", "sr", "pl", "uk", "en")
+DEFAULT_LANGUAGE = "en"
+
+# simplemma files Serbian, Croatian and Bosnian (both scripts) under one code.
+_SIMPLEMMA_CODE = {"sl": "sl", "sr": "hbs", "pl": "pl", "uk": "uk", "en": "en"}
+# stopwords-iso has no Serbian list; Croatian folds to the same ASCII words. The stop-words
+# package adds the Polish and Ukrainian words stopwords-iso lacks (хто, треба, скільки).
+_STOPWORD_CODE = {"sl": "sl", "sr": "hr", "pl": "pl", "uk": "uk", "en": "en"}
+_MORE_STOPWORDS = {"pl": "polish", "uk": "ukrainian"}
+# Question words neither package lists: Serbian (ekavian) spellings of the Croatian list's
+# words and the Slovenian relative pronoun. Left in, they count as unanswered words.
+_MISSING_STOPWORDS = {
+    "sr": "ko koga kome kog kom šta gde zašto koliko kakav kakva kakvo čemu kojoj kojem treba "
+    "mogu može",
+    "sl": "kateri katera katero katere katerih katerim kakšen kakšna kakšno",
+}
+# stopwords-iso's English list is a union of many lists and holds words people ask about.
+# fmt: off
+_CONTENT_WORDS_KEPT = frozenset([
+    "information", "informations", "open", "opened", "date", "dates", "new", "work", "day",
+    "days", "world", "first", "last", "line", "name", "names", "home", "page", "part", "help",
+    "place", "places", "office", "state", "public",
+])
+# fmt: on
+# Letters of Ukrainian that Serbian lacks: a text with them is not Serbian.
+_UKRAINIAN_ONLY = frozenset("ієїґІЄЇҐ")
+_SERBIAN_ONLY = frozenset("ђјљњћџЂЈЉЊЋЏ")
+
+# Ukrainian and Russian letters outside the Serbian alphabet, in Serbian Latin spelling.
+_OTHER_CYRILLIC = str.maketrans({
+    "є": "je", "ї": "ji", "і": "i", "й": "j", "ю": "ju", "я": "ja", "щ": "šč", "ґ": "g",
+    "ь": "", "ъ": "", "ы": "y", "э": "e", "ё": "jo",
+})  # fmt: skip
+# How much better another language must score than the asker's locale to be believed.
+_CLEARLY_OTHER = 0.34
+_APOSTROPHES = re.compile(r"(?<=\w)['’ʼ`](?=\w)")
+_TOKEN = re.compile(r"[a-z0-9]+")
+_WORD = re.compile(r"\w+(?:['’ʼ]\w+)*")
+_COGNATE_PREFIX = 5
+
+# Letter correspondences between English, Polish and the other Slavic Latin spellings,
+# applied to every token alike: `sz/cz/rz/w` (Polish), `sh/ch/zh/kh` (English and
+# Ukrainian transliteration), `ph/th/x/q` (international words), `j/y` -> `i` (Cyrillic
+# transliterations disagree on й, я, ю, є, ї). Hard `c` -> `k` makes project/projekt and
+# conference/konferencija meet; a soft `c` (before e, i) stays.
+_COGNATE_DIGRAPHS = (
+    ("shch", "sc"),
+    ("sz", "s"),
+    ("cz", "c"),
+    ("rz", "z"),
+    ("sh", "s"),
+    ("zh", "z"),
+    ("kh", "h"),
+    ("ch", "h"),
+    ("ph", "f"),
+    ("th", "t"),
+    ("x", "ks"),
+    ("q", "k"),
+    ("w", "v"),
+    ("y", "i"),
+    ("j", "i"),
+)
+_HARD_C = re.compile(r"c(?![eiy])")
+_DOUBLED = re.compile(r"(.)\1+")
+_GLIDE = re.compile(r"i(?=[aeou])")
+
+
+def fold(text: str) -> str:
+    """Case, diacritics and script folded to lower-case ASCII (`Učešće`, `УЧЕШЋЕ` -> `ucesce`)."""
+    text = unicodedata.normalize("NFC", text).casefold()
+    text = _APOSTROPHES.sub("", text)
+    return anyascii(serbian_to_latin(text).translate(_OTHER_CYRILLIC)).lower()
+
+
+def detect_language(text: str, default: str = DEFAULT_LANGUAGE) -> str:
+    """The language of `text`: one of sl, sr, pl, uk, en (Croatian and Bosnian count as sr)."""
+    if dominant_script(text) == "Cyrl":
+        return _cyrillic_language(text)
+    scores = simplemma.langdetect(text, lang=tuple(_SIMPLEMMA_CODE.values()))
+    best, score = scores[0]
+    if best == "unk" or score <= 0:
+        return default
+    return _language_from_simplemma(best)
+
+
+class QueryWord(NamedTuple):
+    """One content word of a question: its exact terms (surface, lemmas), its cognate keys."""
+
+    exact: tuple[str, ...]
+    keys: tuple[str, ...]
+
+    @property
+    def terms(self) -> tuple[str, ...]:
+        return self.exact + self.keys
+
+
+def index_terms(text: str, lang: str) -> str:
+    """Space-separated index terms of a passage written in `lang` (stopwords dropped)."""
+    return " ".join(term for word in index_words(text, lang) for term in word)
+
+
+def index_words(text: str, lang: str) -> list[tuple[str, ...]]:
+    """The terms of each content word of a text, in order (for phrase matching)."""
+    langs = (lang,)
+    words = (_word_variants(word, langs, stop_langs=langs).terms for word in _words(text))
+    return [terms for terms in words if terms]
+
+
+def query_words(text: str, lang_hint: str | None = None) -> list[QueryWord]:
+    """The content words of a question, each with its exact terms and cognate keys.
+
+    A question is short, so its language is uncertain: each word is lemmatised in the
+    detected language and in the asker's locale, and keeps every variant.
+    """
+    langs = _query_languages(text, lang_hint)
+    # English question words turn up in every language's questions ("kdaj je deadline").
+    stop_langs = (langs[0], "en")
+    words: list[QueryWord] = []
+    for token in _words(text):
+        word = _word_variants(token, langs, stop_langs)
+        if word.exact and word not in words:
+            words.append(word)
+    return words
+
+
+def query_terms(text: str, lang_hint: str | None = None) -> list[str]:
+    """The distinct index terms of a question, stopwords dropped (for an OR query)."""
+    seen: dict[str, None] = {}
+    for word in query_words(text, lang_hint):
+        seen.update(dict.fromkeys(word.terms))
+    return list(seen)
+
+
+def sentences(text: str, lang: str) -> list[str]:
+    """Sentences of a text with simplemma's splitter (abbreviations and dates kept whole)."""
+    return simplemma.split_sentences(text, lang=_SIMPLEMMA_CODE.get(lang, lang))
+
+
+def cognate_key(folded: str) -> str:
+    """The cross-language key of a folded word, cut to a prefix (see _COGNATE_DIGRAPHS)."""
+    if folded.isdigit():
+        return folded
+    key = folded
+    for spelling, sound in _COGNATE_DIGRAPHS:
+        key = key.replace(spelling, sound)
+    key = _GLIDE.sub("", _DOUBLED.sub(r"\1", _HARD_C.sub("k", key)))
+    return key[:_COGNATE_PREFIX]
+
+
+def is_stopword(folded: str, langs: tuple[str, ...] = LANGUAGES) -> bool:
+    """Whether a folded word is a stopword of any of `langs`."""
+    return any(folded in _stopwords(lang) for lang in langs)
+
+
+def _word_variants(word: str, langs: tuple[str, ...], stop_langs: tuple[str, ...]) -> QueryWord:
+    """Folded surface and lemmas of one word, then their cognate keys; empty for a stopword."""
+    surface = _single_token(fold(word))
+    if surface is None or not _is_content(surface, stop_langs):
+        return QueryWord((), ())
+    exact = [surface]
+    for lang in langs:
+        lemma = _single_token(fold(_lemma(word, lang)))
+        if lemma and is_stopword(lemma, stop_langs):
+            return QueryWord((), ())  # an inflected function word (kim -> kto)
+        if lemma and lemma not in exact:
+            exact.append(lemma)
+    keys = dict.fromkeys(key for term in exact if (key := cognate_key(term)) not in exact)
+    return QueryWord(tuple(exact), tuple(keys))
+
+
+def _words(text: str) -> list[str]:
+    """Words split the way `fold` would split them (e-mail -> e, mail; 2015-2017 -> 2 words)."""
+    words: list[str] = []
+    for word in _WORD.findall(unicodedata.normalize("NFC", text)):
+        words.extend(part for part in word.split("_") if part)
+    return words
+
+
+def _single_token(folded: str) -> str | None:
+    """The folded word as one [a-z0-9] token; None when folding split or emptied it."""
+    tokens = _TOKEN.findall(folded)
+    return "".join(tokens) if tokens else None
+
+
+def _is_content(folded: str, stop_langs: tuple[str, ...]) -> bool:
+    if folded.isdigit():
+        return True
+    return len(folded) > 1 and not is_stopword(folded, stop_langs)
+
+
+@cache
+def _lemma_cached(word: str, code: str) -> str:
+    return simplemma.lemmatize(word, lang=code)
+
+
+def _lemma(word: str, lang: str) -> str:
+    code = _SIMPLEMMA_CODE.get(lang, _SIMPLEMMA_CODE[DEFAULT_LANGUAGE])
+    if not _script_fits(word, code):
+        return word
+    return _lemma_cached(word.lower(), code)
+
+
+def _script_fits(word: str, code: str) -> bool:
+    """Whether simplemma's `code` dictionary is written in the word's script (hbs: both)."""
+    if code == "hbs":
+        return True
+    return (dominant_script(word) == "Cyrl") == (code == "uk")
+
+
+def _query_languages(text: str, lang_hint: str | None) -> tuple[str, ...]:
+    """The question's language first, then the other candidate.
+
+    A short question is easily misread ("Jaki jest cel projektu?" looks Slovenian), so
+    the asker's locale leads unless the text clearly says otherwise.
+    """
+    if lang_hint not in LANGUAGES:
+        return (detect_language(text),)
+    detected = _clearly_other_language(text, lang_hint)
+    return (detected, lang_hint) if detected else (lang_hint,)
+
+
+def _clearly_other_language(text: str, hint: str) -> str | None:
+    if dominant_script(text) == "Cyrl":
+        detected = _cyrillic_language(text)
+        return detected if detected != hint else None
+    if hint == "uk":  # a Latin question from a Ukrainian locale
+        return detect_language(text)
+    scores = dict(simplemma.langdetect(text, lang=tuple(_SIMPLEMMA_CODE.values())))
+    best = max(scores, key=lambda code: scores[code])
+    hint_score = scores.get(_SIMPLEMMA_CODE[hint], 0.0)
+    if best == "unk" or scores[best] - hint_score < _CLEARLY_OTHER:
+        return None
+    detected = _language_from_simplemma(best)
+    return detected if detected != hint else None
+
+
+def _cyrillic_language(text: str) -> str:
+    """Serbian or Ukrainian: letters unique to one alphabet decide, else simplemma does."""
+    ukrainian = sum(char in _UKRAINIAN_ONLY for char in text)
+    serbian = sum(char in _SERBIAN_ONLY for char in text)
+    if ukrainian != serbian:
+        return "uk" if ukrainian > serbian else "sr"
+    scores = dict(simplemma.langdetect(text, lang=("hbs", "uk")))
+    return "uk" if scores.get("uk", 0) > scores.get("hbs", 0) else "sr"
+
+
+def _language_from_simplemma(code: str) -> str:
+    return "sr" if code == "hbs" else code
+
+
+@cache
+def _stopwords(lang: str) -> frozenset[str]:
+    """The folded stopwords of one language (a word dropped in one may matter in another:
+    Polish `cel` is a goal, Slovenian `cel` is "whole")."""
+    code = _STOPWORD_CODE.get(lang)
+    if code is None:
+        return frozenset()
+    listed = set(stopwordsiso.stopwords(code)) | set(_MISSING_STOPWORDS.get(lang, "").split())
+    if lang in _MORE_STOPWORDS:
+        listed |= set(stop_words.get_stop_words(_MORE_STOPWORDS[lang]))
+    if lang == "en":
+        listed -= _CONTENT_WORDS_KEPT
+    return frozenset(token for word in listed for token in _TOKEN.findall(fold(word)))
