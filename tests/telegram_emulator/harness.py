@@ -248,7 +248,8 @@ class TelegramEmulator:
         node: str | None = None,
         debug: bool = False,
     ) -> None:
-        self.token = token or f"{secrets.randbelow(9 * 10**9) + 10**9}:TEST{secrets.token_hex(12)}"
+        # shaped like BotFather's tokens (35 characters after the colon), so configs accept it
+        self.token = token or f"{secrets.randbelow(9 * 10**9) + 10**9}:AA{secrets.token_hex(16)}X"
         self.bot_id = int(self.token.split(":", 1)[0])
         self.bot_username = bot_username
         self.bot_first_name = bot_first_name

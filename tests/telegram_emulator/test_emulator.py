@@ -30,8 +30,6 @@ from harness import (  # noqa: E402
     telegram_emulator_session,  # noqa: F401  (fixture)
     user_entities,
 )
-
-telegram = pytest.importorskip("telegram")
 from telegram import (  # noqa: E402
     Bot,
     BotCommand,
