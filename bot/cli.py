@@ -28,6 +28,8 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "broadcast": ("bot.cli_broadcast", "send an announcement through the running bot, or "
                   "show broadcast status"),
     "audit": ("bot.cli_audit", "show the audit log of admin actions"),
+    "backup": ("bot.cli_backup", "write a consistent copy of the database to a file"),
+    "restore": ("bot.cli_backup", "replace the database with a backup (stop the bot first)"),
 }
 
 

@@ -50,6 +50,8 @@ class Config:
     matrix_store: Path = Path("data/matrix-store")
     matrix_group_rooms: bool = False
     delivery_interval_seconds: float = 1.0
+    flood_burst: int = 15
+    flood_per_second: float = 1.0
 
 
 def _locale(value: str) -> str:
@@ -163,6 +165,8 @@ _PARSERS: Mapping[str, Callable[[str], object]] = {
     "matrix_store": Path,
     "matrix_group_rooms": _bool,
     "delivery_interval_seconds": _positive_float,
+    "flood_burst": _positive_int,
+    "flood_per_second": _positive_float,
 }
 _SECRET = {"telegram_token", "matrix_password", "matrix_access_token", "telegram_webhook_secret"}
 

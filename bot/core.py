@@ -15,7 +15,8 @@ from datetime import datetime, timedelta
 from bot.clock import Clock
 from bot.config import Config
 from bot.context import Context
-from bot.i18n import N_, Catalogs, Translator, choose_locale
+from bot.flood import FloodGuard, Verdict
+from bot.i18n import N_, Catalogs, Translator, choose_locale, normalize_locale
 from bot.router import HandlerResult, Routes, parse_command
 from bot.types import Incoming, Reply, Rich, replies_to_json
 from storage.base import Person, Store
@@ -50,6 +51,7 @@ class Core:
         self.routes = routes
         self.on_enqueue: Callable[[], None] = lambda: None  # wakes the delivery worker
         self.bot_names: dict[str, str] = {}  # platform -> bot user name, for deep links
+        self.flood = FloodGuard(config.flood_burst, config.flood_per_second)
         # platform -> (translator, command) -> a link that opens a private chat with the bot
         self.private_chat_links: dict[str, Callable[[Translator, str], Rich]] = {}
 
@@ -66,6 +68,11 @@ class Core:
     async def handle(self, message: Incoming) -> list[Reply]:
         if not message.is_private and not message.addressed_to_bot:
             return []  # group chatter that is not for us
+        # The console is the operator's own terminal: scripts may pipe in as fast as they like.
+        verdict = Verdict.ALLOW if message.platform == "console" else \
+            self.flood.check(f"{message.platform}:{message.user_id}")
+        if verdict is not Verdict.ALLOW:
+            return self._slow_down(message) if verdict is Verdict.WARN else []
         try:
             return await self._handle(message)
         except Exception:
@@ -73,6 +80,14 @@ class Core:
             t = self.translator(self.config.default_locale)
             return [Reply.of(t.gettext("Sorry, something went wrong on our side. "
                                        "Please try again in a moment."))]
+
+    def _slow_down(self, message: Incoming) -> list[Reply]:
+        # No database work for a flooder: their platform's hint picks the language.
+        locale = normalize_locale(message.language_hint) or self.config.default_locale
+        log.info("throttling a sender on %s", message.platform)
+        return [Reply.of(self.translator(locale).gettext(
+            "You are sending messages faster than I can read them. Please wait a moment; "
+            "I will answer again shortly."))]
 
     async def _handle(self, message: Incoming) -> list[Reply]:
         now = self.clock.now()

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import logging
 
 from bot.context import Context
 from bot.i18n import N_
 from bot.router import Router, form_payload
-from bot.types import Button, Reply
+from bot.types import Attachment, Button, Reply
 
 router = Router("privacy")
 log = logging.getLogger(__name__)
@@ -38,3 +39,16 @@ async def confirm(ctx: Context, text: str, choice: str | None) -> Reply:
     return Reply.of(ctx._("Please answer with one of the buttons, or send /cancel."),
                     [[Button(ctx._("Yes, delete my data"), form_payload(FORM, "yes")),
                       Button(ctx._("No, keep it"), form_payload(FORM, "no"))]])
+
+
+@router.command("mydata", N_("Everything I keep about you, as a file"), private_only=True)
+async def mydata(ctx: Context, args: str) -> Reply:
+    data = await ctx.store.person_export(ctx.person.id)
+    data["registrations"] = [
+        {"event": r.event_id, "status": r.status, "registered_at": r.registered_at.isoformat(),
+         "answers": r.fields, "waiting_list_position": r.position}
+        for r in await ctx.store.person_registrations(ctx.person.id)
+    ]
+    content = json.dumps(data, ensure_ascii=False, indent=2, default=str).encode()
+    return Reply.of(ctx._("Here is everything I keep about you. Send /forgetme to delete it."),
+                    attachment=Attachment("my-data.json", content, "application/json"))

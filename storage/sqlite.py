@@ -15,6 +15,7 @@ from contextlib import asynccontextmanager
 from datetime import datetime, timedelta
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import aiosqlite
 
@@ -132,6 +133,14 @@ class SqliteStore(SqliteEventsMixin, SqliteAdminMixin):
         cursor = await self.db.execute("SELECT COALESCE(MAX(version), 0) FROM schema_migrations")
         row = await cursor.fetchone()
         return int(row[0])
+
+    async def backup(self, target: str) -> None:
+        """A consistent online copy of the whole database (SQLite's backup API)."""
+        destination = await aiosqlite.connect(target)
+        try:
+            await self.db.backup(destination)
+        finally:
+            await destination.close()
 
     async def ping(self) -> bool:
         await self.db.execute("SELECT 1")
@@ -256,6 +265,30 @@ class SqliteStore(SqliteEventsMixin, SqliteAdminMixin):
                 (person_id,),
             )
             await db.execute("DELETE FROM people WHERE id = ?", (person_id,))
+
+    async def person_export(self, person_id: int) -> dict[str, Any]:
+        """Everything stored about a person in the core tables (for /mydata)."""
+        person = await self._one("SELECT * FROM people WHERE id = ?", (person_id,))
+        if person is None:
+            return {}
+        identities = await self._all(
+            "SELECT i.platform, i.user_id, i.chat_id, i.display_name, "
+            "EXISTS (SELECT 1 FROM admin_roles a WHERE a.platform = i.platform "
+            "AND a.user_id = i.user_id) AS admin FROM identities i WHERE person_id = ?",
+            (person_id,))
+        conversation = await self.get_conversation(person_id)
+        messages = await self._all(
+            "SELECT kind, state, created_at, finished_at FROM outbox WHERE person_id = ? "
+            "ORDER BY id", (person_id,))
+        return {
+            "person": {key: person[key] for key in person.keys() if key != "id"},  # noqa: SIM118
+            "identities": [dict(zip(row.keys(), tuple(row), strict=True)) for row in identities],
+            "form_in_progress": None if conversation is None else {
+                "form": conversation.form, "step": conversation.step,
+                "answers": conversation.data},
+            "messages_sent_to_you": [dict(zip(row.keys(), tuple(row), strict=True))
+                                     for row in messages],
+        }
 
     def forget_hooks(self) -> list:
         """Extra clean-up per capability; mixins extend this list."""
