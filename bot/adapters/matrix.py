@@ -1,0 +1,998 @@
+"""The Matrix adapter: matrix-nio with end-to-end encryption (`civicbot run` with Matrix set up).
+
+- Login once with the password (or take a given access token), then keep device id + access
+  token in the adapter's state next to nio's crypto store and `restore_login` on every start:
+  the encryption keys belong to that device and that store, together.
+- A sync loop of our own (not `sync_forever`): every sync becomes one batch of work that a
+  separate task handles (Core.handle is never awaited inside the sync), rooms in parallel and
+  each room in order. The sync position is saved when a batch is *done*, and each handled event
+  is journalled, so a restart neither answers twice nor skips a message.
+- Sending is one path, `send`, for replies and for the outbox: every event gets a transaction id
+  derived from the caller's key and the reply itself, so a retried send is a no-op for Synapse.
+  Nothing is ever sent in clear into an encrypted room.
+- Buttons become a numbered list (answer with the number or the label) and, for up to ten
+  options, keycap reactions (1️⃣ 2️⃣ ...) the person can tap; the options of each room persist.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hashlib
+import html
+import json
+import logging
+import os
+import re
+import secrets
+import sqlite3
+import time
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from urllib.parse import quote, urlsplit
+
+import nio
+from nio.api import Api
+
+from bot.adapters.base import DeliveryError, RetryLater, Unreachable
+from bot.adapters.console import render_plain
+from bot.config import Config, ConfigError
+from bot.i18n import N_, Translator
+from bot.types import (
+    Address,
+    Attachment,
+    Button,
+    Incoming,
+    Reply,
+    Rich,
+    Style,
+    link,
+    replies_to_json,
+)
+
+if TYPE_CHECKING:
+    from bot.core import Core
+
+log = logging.getLogger(__name__)
+
+PLATFORM = "matrix"
+# Synapse returns only 10 timeline events per room and sync unless asked for more.
+SYNC_FILTER = {"room": {"timeline": {"limit": 100}}}
+SYNC_TIMEOUT_MS = 30_000
+MEGOLM = "m.megolm.v1.aes-sha2"
+KEYCAPS = ("1️⃣", "2️⃣", "3️⃣", "4️⃣", "5️⃣", "6️⃣", "7️⃣", "8️⃣", "9️⃣", "🔟")
+MAX_REPLY_ATTEMPTS = 5
+READY_TIMEOUT = 30.0
+HINT_INTERVAL = 60.0  # at most one "could not decrypt" hint per room and minute
+PARALLEL_ROOMS = 8
+SAFE_SCHEMES = ("http", "https", "mailto", "tel", "matrix")
+
+UNDECRYPTABLE = N_("I could not decrypt your last message, so I could not read it. Please send "
+                   "it again. If this keeps happening, start a new direct chat with me.")
+CHOOSE_OR_REACT = N_("Reply with the number of your choice, or tap its reaction.")
+CHOOSE = N_("Reply with the number of your choice.")
+OPEN_PRIVATE_CHAT = N_("Open a private chat with me")
+
+
+class PlaintextRefused(DeliveryError):
+    """The room is encrypted but the crypto store is not loaded: we never send in clear."""
+
+
+# -- rendering -------------------------------------------------------------------------------
+
+
+def render_html(text: Rich) -> str:
+    """`formatted_body` for a Rich text: every piece of text and every URL escaped."""
+    parts = []
+    for segment in text.segments:
+        body = html.escape(segment.text).replace("\n", "<br>")
+        if segment.style is Style.BOLD:
+            body = f"<strong>{body}</strong>"
+        elif segment.style is Style.ITALIC:
+            body = f"<em>{body}</em>"
+        elif segment.style is Style.CODE:
+            body = f"<code>{body}</code>"
+        elif segment.style is Style.LINK and segment.url and _safe_url(segment.url):
+            body = f'<a href="{html.escape(segment.url, quote=True)}">{body}</a>'
+        elif segment.style is Style.LINK and segment.url and segment.url != segment.text:
+            body = f"{body} ({html.escape(segment.url)})"
+        parts.append(body)
+    return "".join(parts)
+
+
+def _safe_url(url: str) -> bool:
+    return urlsplit(url.strip()).scheme.lower() in SAFE_SCHEMES
+
+
+def option_marker(number: int, total: int) -> str:
+    """1️⃣ .. 🔟 while the options fit the keycaps (they double as reactions), else '11.'."""
+    return KEYCAPS[number - 1] if total <= len(KEYCAPS) else f"{number}."
+
+
+def message_content(reply: Reply, first_number: int, total: int, hint: str | None) -> dict:
+    """An m.text event for one reply: plain `body` plus HTML `formatted_body`."""
+    plain = render_plain(reply.text)
+    rich = render_html(reply.text)
+    buttons = reply.all_buttons
+    if buttons:
+        lines = [f"{option_marker(first_number + i, total)} {b.label}"
+                 for i, b in enumerate(buttons)]
+        plain += "\n\n" + "\n".join(lines)
+        rich += "<br><br>" + "<br>".join(html.escape(line) for line in lines)
+        if hint:
+            plain += "\n\n" + hint
+            rich += f"<br><br><em>{html.escape(hint)}</em>"
+    return {"msgtype": "m.text", "body": plain, "format": "org.matrix.custom.html",
+            "formatted_body": rich}
+
+
+def transaction_id(key: str, index: int, part: str, reply: Reply) -> str:
+    """Stable across retries of the same send (Synapse then returns the first event instead of
+    sending again); different for a different message under a reused key (a reset database)."""
+    digest = hashlib.sha256(json.dumps(replies_to_json([reply]), sort_keys=True).encode())
+    digest.update(f"\0{key}\0{index}\0{part}".encode())
+    return "civicbot-" + digest.hexdigest()[:40]
+
+
+# -- reading what people write ------------------------------------------------------------------
+
+
+def keycap_number(text: str) -> int | None:
+    """1 for '1', '1.', '1️⃣' or '1⃣'; None when the text is not a lone option number."""
+    cleaned = text.strip().replace("\ufe0f", "")
+    if cleaned == "🔟":
+        return 10
+    cleaned = cleaned.removesuffix("\u20e3").removesuffix(".").removesuffix(")")
+    return int(cleaned) if cleaned.isdigit() and len(cleaned) <= 3 else None
+
+
+def pressed_button(text: str, options: list[Button]) -> Button | None:
+    number = keycap_number(text)
+    if number is not None:
+        return options[number - 1] if 1 <= number <= len(options) else None
+    answer = text.strip().casefold()
+    return next((b for b in options if answer and answer == b.label.casefold()), None)
+
+
+def strip_reply_fallback(body: str) -> str:
+    """Drop the quoted '> <@someone> ...' block older clients put before a reply's text."""
+    lines = body.split("\n")
+    if not lines or not lines[0].startswith(">"):
+        return body
+    while lines and lines[0].startswith(">"):
+        lines.pop(0)
+    return "\n".join(lines).lstrip("\n")
+
+
+def mentions_bot(text: str, content: dict, bot_id: str, names: Iterable[str]) -> bool:
+    mentions = content.get("m.mentions")
+    if isinstance(mentions, dict) and bot_id in (mentions.get("user_ids") or []):
+        return True
+    formatted = content.get("formatted_body")
+    if isinstance(formatted, str) and any(
+            f"matrix.to/#/{target}" in formatted for target in (bot_id, quote(bot_id))):
+        return True
+    return bot_id in text or leading_mention(text, names) is not None
+
+
+def leading_mention(text: str, names: Iterable[str]) -> re.Match[str] | None:
+    alternatives = "|".join(re.escape(n) for n in sorted(set(names), key=len, reverse=True) if n)
+    if not alternatives:
+        return None
+    return re.match(rf"^\s*@?(?:{alternatives})\s*[:,]\s*|^\s*@?(?:{alternatives})\s+",
+                    text, re.IGNORECASE)
+
+
+def without_mention(text: str, bot_id: str, names: Iterable[str]) -> str:
+    match = leading_mention(text, [bot_id, *names])
+    text = text[match.end():] if match else text
+    return text.replace(bot_id, "").strip()
+
+
+def fresh_timeline(events: list[Any], bot_id: str) -> list[Any]:
+    """The events of a room's timeline that came after the bot entered the room.
+
+    The cut is the bot's invite when the timeline shows it, else its join: Element sends the
+    first message of a new direct chat right after the invite, before the bot can join, and
+    that message is meant for the bot; anything older is history and is ignored."""
+    cut = -1
+    for index, event in enumerate(events):
+        if isinstance(event, nio.RoomMemberEvent) and event.state_key == bot_id:
+            entering_join = (event.membership == "join"
+                             and event.prev_membership not in ("join", "invite"))
+            if event.membership == "invite" or entering_join:
+                cut = index
+    return events[cut + 1:]
+
+
+# -- what the adapter keeps between runs ---------------------------------------------------------
+
+
+class MatrixState:
+    """Session, sync position, direct rooms, shown options and the journal of handled events,
+    in one small SQLite file next to nio's crypto store (file and folder private to us)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.db = sqlite3.connect(path, isolation_level=None)
+        os.chmod(path, 0o600)
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA synchronous=NORMAL")
+        self.db.executescript(
+            "CREATE TABLE IF NOT EXISTS kv (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+            "CREATE TABLE IF NOT EXISTS rooms (room_id TEXT PRIMARY KEY,"
+            " direct INTEGER NOT NULL DEFAULT 0, peer TEXT, options TEXT, option_events TEXT);"
+            "CREATE TABLE IF NOT EXISTS handled (event_id TEXT PRIMARY KEY);")
+
+    def close(self) -> None:
+        self.db.close()
+
+    def _get(self, key: str) -> str | None:
+        row = self.db.execute("SELECT value FROM kv WHERE key = ?", (key,)).fetchone()
+        return None if row is None else row[0]
+
+    def _set(self, key: str, value: str) -> None:
+        self.db.execute("INSERT INTO kv (key, value) VALUES (?, ?) ON CONFLICT (key) "
+                        "DO UPDATE SET value = excluded.value", (key, value))
+
+    def session(self) -> dict[str, str] | None:
+        raw = self._get("session")
+        return None if raw is None else json.loads(raw)
+
+    def save_session(self, **session: str) -> None:
+        self._set("session", json.dumps(session))
+
+    @property
+    def sync_token(self) -> str | None:
+        return self._get("sync_token")
+
+    def checkpoint(self, token: str) -> None:
+        """Everything up to `token` is handled: the journal is no longer needed."""
+        with self.db:
+            self.db.execute("BEGIN")
+            self._set("sync_token", token)
+            self.db.execute("DELETE FROM handled")
+
+    def handled(self, event_id: str) -> bool:
+        return self.db.execute("SELECT 1 FROM handled WHERE event_id = ?",
+                               (event_id,)).fetchone() is not None
+
+    def mark_handled(self, event_id: str) -> None:
+        self.db.execute("INSERT OR IGNORE INTO handled (event_id) VALUES (?)", (event_id,))
+
+    def set_direct(self, room_id: str, peer: str) -> None:
+        self.db.execute("INSERT INTO rooms (room_id, direct, peer) VALUES (?, 1, ?) "
+                        "ON CONFLICT (room_id) DO UPDATE SET direct = 1, peer = excluded.peer",
+                        (room_id, peer))
+
+    def direct_peer(self, room_id: str) -> str | None:
+        row = self.db.execute("SELECT peer FROM rooms WHERE room_id = ? AND direct = 1",
+                              (room_id,)).fetchone()
+        return None if row is None else row[0]
+
+    def direct_rooms_of(self, peer: str) -> list[str]:
+        rows = self.db.execute("SELECT room_id FROM rooms WHERE direct = 1 AND peer = ?",
+                               (peer,)).fetchall()
+        return [r[0] for r in rows]
+
+    def forget_room(self, room_id: str) -> None:
+        self.db.execute("DELETE FROM rooms WHERE room_id = ?", (room_id,))
+
+    def options(self, room_id: str) -> tuple[list[Button], list[str]]:
+        row = self.db.execute("SELECT options, option_events FROM rooms WHERE room_id = ?",
+                              (room_id,)).fetchone()
+        if row is None or not row[0]:
+            return [], []
+        return [Button(label, payload) for label, payload in json.loads(row[0])], \
+            json.loads(row[1] or "[]")
+
+    def set_options(self, room_id: str, options: list[Button], events: list[str]) -> None:
+        encoded = json.dumps([[b.label, b.payload] for b in options]) if options else None
+        self.db.execute(
+            "INSERT INTO rooms (room_id, options, option_events) VALUES (?, ?, ?) "
+            "ON CONFLICT (room_id) DO UPDATE SET options = excluded.options, "
+            "option_events = excluded.option_events",
+            (room_id, encoded, json.dumps(events) if options else None))
+
+
+# -- the adapter -------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class Work:
+    room_id: str
+    kind: str  # event | invite | left
+    event: Any = None
+
+
+@dataclass(slots=True)
+class Batch:
+    """What one sync brought; `token` is saved once all of it is handled."""
+
+    token: str
+    items: list[Work] = field(default_factory=list)
+
+
+class FatalMatrixError(ConfigError):
+    """The bot cannot go on with this account or store; the message says what to do."""
+
+
+class MatrixAdapter:
+    platform = PLATFORM
+    # Every event carries a transaction id derived from the outbox key: Synapse drops a copy,
+    # so the delivery worker may send a row again that a crash left half-sent.
+    idempotent_sends = True
+
+    def __init__(self, config: Config) -> None:
+        if not (config.matrix_homeserver and config.matrix_user):
+            raise ConfigError("Matrix needs CIVICBOT_MATRIX_HOMESERVER and CIVICBOT_MATRIX_USER")
+        self.config = config
+        self.homeserver = config.matrix_homeserver
+        self.user_id = config.matrix_user
+        self.store_dir = Path(config.matrix_store)
+        self.core: Core | None = None
+        self.client: nio.AsyncClient | None = None
+        self.state: MatrixState | None = None
+        self._queue: asyncio.Queue[Batch | None] = asyncio.Queue(maxsize=64)
+        self._ready = asyncio.Event()
+        self._stopping = asyncio.Event()
+        self._finished = asyncio.Event()
+        self._running = False
+        self._sync_task: asyncio.Task[Any] | None = None
+        self._crypto_lock = asyncio.Lock()
+        self._room_locks: dict[str, asyncio.Lock] = {}
+        self._last_hint: dict[str, float] = {}
+        self._last_sender: dict[str, str] = {}
+
+    # -- the protocol ------------------------------------------------------------------------
+
+    def outbox_scope(self) -> str | None:
+        return None
+
+    def messages_per_second(self) -> float:
+        return 10.0  # a homeserver with the bot's rate limit lifted; see README
+
+    async def run(self, core: Core) -> None:
+        self.core = core
+        core.private_chat_links[PLATFORM] = self._private_chat_link
+        self._running = True
+        worker: asyncio.Task[None] | None = None
+        try:
+            first = await self._start()
+            if first is None:
+                return  # stopped while starting
+            worker = asyncio.create_task(self._work(), name="matrix-worker")
+            await self._queue.put(first)
+            self._ready.set()
+            await self._sync_loop()
+        finally:
+            await self._finish(worker)
+
+    async def stop(self) -> None:
+        self._stopping.set()
+        if self._sync_task is not None:
+            self._sync_task.cancel()
+        if self._running:
+            await self._finished.wait()
+
+    def _private_chat_link(self, t: Translator, command: str) -> Rich:
+        return Rich((link(t.gettext(OPEN_PRIVATE_CHAT), f"https://matrix.to/#/{self.user_id}"),))
+
+    # -- starting: store, login, keys, first sync -------------------------------------------
+
+    def _new_client(self, device_id: str | None) -> nio.AsyncClient:
+        config = nio.AsyncClientConfig(
+            encryption_enabled=True,
+            # We save the sync position ourselves, after the batch is handled (nio would save
+            # it before our worker has seen the events).
+            store_sync_tokens=False,
+            max_limit_exceeded=0,  # a 429 comes back to us (RetryLater), never a silent sleep
+            max_timeouts=2,
+            request_timeout=60,
+        )
+        return nio.AsyncClient(self.homeserver, self.user_id, device_id=device_id,
+                               store_path=str(self.store_dir), config=config)
+
+    async def _start(self) -> Batch | None:
+        self.store_dir.mkdir(parents=True, exist_ok=True)
+        os.chmod(self.store_dir, 0o700)
+        self.state = MatrixState(self.store_dir / "civicbot-matrix.sqlite3")
+        delay = 1.0
+        while not self._stopping.is_set():
+            try:
+                await self._login()
+                return await self._first_sync()
+            except (nio.exceptions.LocalProtocolError, FatalMatrixError):
+                raise
+            except (OSError, TimeoutError, DeliveryError) as error:
+                log.warning("Matrix homeserver not reachable yet (%s); retrying in %.0fs",
+                            type(error).__name__, delay)
+                if self.client is not None:
+                    await self.client.close()
+                    self.client = None
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._stopping.wait(), delay)
+                delay = min(delay * 2, 60)
+        return None
+
+    async def _login(self) -> None:
+        assert self.state is not None
+        session = self.state.session()
+        if session and session.get("user_id") == self.user_id \
+                and session.get("homeserver") == self.homeserver \
+                and self._store_file(session["device_id"]).exists():
+            self.client = self._new_client(session["device_id"])
+            self.client.restore_login(self.user_id, session["device_id"], session["access_token"])
+            if await self._token_works():
+                await self._upload_keys_if_needed()
+                return
+            log.warning("the saved Matrix session is no longer valid; logging in again")
+            await self.client.close()
+        if self.config.matrix_password:
+            await self._password_login(session)
+        else:
+            await self._token_login()
+        assert self.client is not None and self.client.device_id and self.client.access_token
+        self.state.save_session(user_id=self.user_id, homeserver=self.homeserver,
+                                device_id=self.client.device_id,
+                                access_token=self.client.access_token)
+        await self._upload_keys_if_needed()
+
+    def _store_file(self, device_id: str) -> Path:
+        return self.store_dir / f"{self.user_id}_{device_id}.db"
+
+    async def _token_works(self) -> bool:
+        assert self.client is not None
+        answer = await self.client.whoami()
+        if isinstance(answer, nio.WhoamiError):
+            if answer.status_code in ("M_UNKNOWN_TOKEN", "M_MISSING_TOKEN"):
+                return False
+            raise DeliveryError(f"whoami failed: {answer.status_code}")
+        return True
+
+    async def _password_login(self, session: dict[str, str] | None) -> None:
+        device_id = (session or {}).get("device_id") or self.config.matrix_device_id
+        await self._login_device(device_id)
+        assert self.client is not None
+        if self.client.should_upload_keys and await self._server_knows_device_keys():
+            # The store of this device is lost but the server keeps its old keys: the device
+            # can never decrypt again. A new device id starts a clean identity.
+            new_id = f"{self.config.matrix_device_id}_{secrets.token_hex(3).upper()}"
+            log.warning("the encryption store of Matrix device %s is missing; continuing as "
+                        "new device %s (log the old one out in your client)", device_id, new_id)
+            await self.client.close()
+            await self._login_device(new_id)
+
+    async def _login_device(self, device_id: str) -> None:
+        self.client = self._new_client(device_id)
+        answer = await self.client.login(self.config.matrix_password, device_name="civicbot")
+        if isinstance(answer, nio.LoginError):
+            if answer.status_code in ("M_FORBIDDEN", "M_USER_DEACTIVATED", "M_INVALID_USERNAME"):
+                raise FatalMatrixError(f"Matrix login of {self.user_id} refused "
+                                       f"({answer.status_code}): check the password")
+            raise DeliveryError(f"login failed: {answer.status_code}")
+
+    async def _token_login(self) -> None:
+        self.client = self._new_client(None)
+        self.client.access_token = self.config.matrix_access_token or ""
+        who = await self.client.whoami()
+        if isinstance(who, nio.WhoamiError):
+            if who.status_code in ("M_UNKNOWN_TOKEN", "M_MISSING_TOKEN"):
+                raise FatalMatrixError("CIVICBOT_MATRIX_ACCESS_TOKEN is not (or no longer) valid")
+            raise DeliveryError(f"whoami failed: {who.status_code}")
+        if who.user_id != self.user_id:
+            raise FatalMatrixError(f"CIVICBOT_MATRIX_ACCESS_TOKEN belongs to {who.user_id}, "
+                                   f"not CIVICBOT_MATRIX_USER {self.user_id}")
+        device_id = who.device_id or self.config.matrix_device_id
+        self.client.restore_login(self.user_id, device_id, self.config.matrix_access_token or "")
+        if self.client.should_upload_keys and await self._server_knows_device_keys():
+            raise FatalMatrixError(
+                f"the encryption store of Matrix device {device_id} is missing but the server "
+                "keeps its keys: create a new access token (a new device) or use a password")
+
+    async def _server_knows_device_keys(self) -> bool:
+        assert self.client is not None
+        body = json.dumps({"device_keys": {self.user_id: [self.client.device_id]}})
+        response = await self.client.send(
+            "POST", "/_matrix/client/v3/keys/query", body,
+            {"Authorization": f"Bearer {self.client.access_token}",
+             "Content-Type": "application/json"})
+        answer = await response.json(content_type=None)
+        devices = (answer.get("device_keys") or {}).get(self.user_id) or {}
+        return bool(devices.get(self.client.device_id))
+
+    async def _upload_keys_if_needed(self) -> None:
+        assert self.client is not None
+        if self.client.olm is None:
+            raise FatalMatrixError("matrix-nio has no encryption support: install "
+                                   "'civicbot[matrix]' (matrix-nio[e2e])")
+        if self.client.should_upload_keys:
+            answer = await self.client.keys_upload()
+            if isinstance(answer, nio.KeysUploadError):
+                raise DeliveryError(f"uploading the device keys failed: {answer.status_code}")
+            log.info("uploaded the encryption keys of Matrix device %s", self.client.device_id)
+
+    async def _first_sync(self) -> Batch:
+        """A full-state sync puts every room into client.rooms (needed before sending). On the
+        very first start its timelines are history and ignored; later it is what came while we
+        were away."""
+        assert self.client is not None and self.state is not None
+        token = self.state.sync_token
+        answer = await self.client.sync(timeout=0, sync_filter=SYNC_FILTER, since=token,
+                                        full_state=True)
+        if not isinstance(answer, nio.SyncResponse):
+            self._check_sync_error(answer)
+            raise DeliveryError(f"first sync failed: {answer.status_code}")
+        await self._crypto_chores()
+        batch = self._batch(answer, timelines=token is not None)
+        for room_id in list(self.client.rooms):  # rooms left empty while we were away
+            batch.items.append(Work(room_id, "members"))
+        log.info("Matrix: %s as device %s, %d rooms", self.user_id, self.client.device_id,
+                 len(self.client.rooms))
+        return batch
+
+    # -- the sync loop ---------------------------------------------------------------------
+
+    async def _sync_loop(self) -> None:
+        assert self.client is not None
+        delay = 1.0
+        while not self._stopping.is_set():
+            self._sync_task = asyncio.create_task(self.client.sync(
+                timeout=SYNC_TIMEOUT_MS, sync_filter=SYNC_FILTER))
+            try:
+                answer = await self._sync_task
+            except asyncio.CancelledError:
+                if self._stopping.is_set():
+                    return
+                raise
+            except (OSError, TimeoutError, nio.exceptions.LocalProtocolError) as error:
+                answer = error
+            finally:
+                self._sync_task = None
+            if not isinstance(answer, nio.SyncResponse):
+                self._check_sync_error(answer)
+                log.warning("Matrix sync failed (%s); retrying in %.0fs",
+                            _error_name(answer), delay)
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._stopping.wait(), delay)
+                delay = min(delay * 2, 60)
+                continue
+            delay = 1.0
+            await self._crypto_chores()
+            await self._queue.put(self._batch(answer, timelines=True))
+
+    def _check_sync_error(self, answer: object) -> None:
+        if isinstance(answer, nio.ErrorResponse) and answer.status_code == "M_UNKNOWN_TOKEN":
+            raise FatalMatrixError("the Matrix access token was revoked (the bot's device was "
+                                   "logged out); restart the bot to log in again")
+
+    async def _crypto_chores(self) -> None:
+        """What sync_forever does between syncs: to-device messages, keys."""
+        client = self.client
+        assert client is not None
+        async with self._crypto_lock:
+            try:
+                await client.send_to_device_messages()
+                if client.should_upload_keys:
+                    await client.keys_upload()
+                if client.should_query_keys:
+                    await client.keys_query()
+                if client.should_claim_keys:
+                    await client.keys_claim(client.get_users_for_key_claiming())
+            except (OSError, TimeoutError, nio.exceptions.LocalProtocolError) as error:
+                log.warning("Matrix key maintenance failed (%s); again after the next sync",
+                            type(error).__name__)
+
+    def _batch(self, answer: nio.SyncResponse, *, timelines: bool) -> Batch:
+        batch = Batch(answer.next_batch)
+        for room_id, invited in answer.rooms.invite.items():
+            ours = [e for e in invited.invite_state if isinstance(e, nio.InviteMemberEvent)
+                    and e.state_key == self.user_id and e.membership == "invite"]
+            batch.items.append(Work(room_id, "invite", ours[-1] if ours else None))
+        for room_id, info in answer.rooms.join.items():
+            events = fresh_timeline(info.timeline.events, self.user_id) if timelines else []
+            batch.items.extend(Work(room_id, "event", e) for e in events
+                               if getattr(e, "sender", None) != self.user_id)
+            if any(isinstance(e, nio.RoomMemberEvent) for e in info.timeline.events):
+                batch.items.append(Work(room_id, "members"))
+        for room_id in answer.rooms.leave:
+            batch.items.append(Work(room_id, "left"))
+        return batch
+
+    # -- the worker ------------------------------------------------------------------------
+
+    async def _work(self) -> None:
+        assert self.state is not None
+        while True:
+            batch = await self._queue.get()
+            if batch is None:
+                return
+            lanes: dict[str, list[Work]] = {}
+            for item in batch.items:
+                lanes.setdefault(item.room_id, []).append(item)
+            limit = asyncio.Semaphore(PARALLEL_ROOMS)
+            await asyncio.gather(*(self._lane(items, limit) for items in lanes.values()))
+            self.state.checkpoint(batch.token)
+
+    async def _lane(self, items: list[Work], limit: asyncio.Semaphore) -> None:
+        async with limit:
+            for item in items:
+                try:
+                    await self._handle(item)
+                except Exception:  # one bad event never stops the others
+                    log.exception("Matrix: handling a %s in %s failed", item.kind, item.room_id)
+
+    async def _handle(self, item: Work) -> None:
+        if item.kind == "invite":
+            await self._on_invite(item.room_id, item.event)
+        elif item.kind == "members":
+            await self._leave_if_empty(item.room_id)
+        elif item.kind == "left":
+            assert self.state is not None
+            self.state.forget_room(item.room_id)
+        else:
+            await self._on_event(item.room_id, item.event)
+
+    async def _on_event(self, room_id: str, event: Any) -> None:
+        assert self.state is not None and self.client is not None and self.core is not None
+        event_id = getattr(event, "event_id", None)
+        room = self.client.rooms.get(room_id)
+        if not event_id or room is None or self.state.handled(event_id):
+            return
+        if isinstance(event, nio.MegolmEvent):
+            await self._on_undecryptable(room, event)
+        else:
+            incoming = self._incoming(room, event)
+            if incoming is not None:
+                self._last_sender[room_id] = incoming.user_id
+                replies = await self.core.handle(incoming)
+                if replies:
+                    await self._reply(incoming.address, replies, key=f"re:{event_id}")
+        self.state.mark_handled(event_id)
+
+    # -- turning events into Incoming ------------------------------------------------------
+
+    def _incoming(self, room: nio.MatrixRoom, event: Any) -> Incoming | None:
+        private = self._is_private(room)
+        if isinstance(event, nio.ReactionEvent):
+            return self._reaction(room, event, private)
+        if isinstance(event, nio.RoomMessageNotice):
+            return None  # notices are what bots send; answering them makes loops
+        if isinstance(event, nio.RoomMessageText | nio.RoomMessageEmote):
+            return self._text_message(room, event, private)
+        if isinstance(event, nio.RoomMessageMedia | nio.RoomEncryptedMedia | nio.StickerEvent):
+            # We read text only; the core answers an empty message with that news.
+            return self._make(room, event, "", private, private) if private else None
+        return None
+
+    def _text_message(self, room: nio.MatrixRoom, event: Any, private: bool) -> Incoming | None:
+        content = event.source.get("content") or {}
+        relation = content.get("m.relates_to") or {}
+        if isinstance(relation, dict) and relation.get("rel_type") == "m.replace":
+            return None  # an edit of an earlier message, which was answered already
+        text = event.body if isinstance(event.body, str) else ""
+        if isinstance(relation, dict) and "m.in_reply_to" in relation:
+            text = strip_reply_fallback(text)
+        addressed = private
+        if not private:
+            names = self._bot_names(room)
+            if mentions_bot(text, content, self.user_id, names):
+                addressed = True
+                text = without_mention(text, self.user_id, names)
+        text = self._command_alias(text)
+        if not private and text.startswith("/"):
+            addressed = True
+        if not addressed:
+            return None
+        assert self.state is not None
+        options, _ = self.state.options(room.room_id)
+        button = pressed_button(text, options) if options else None
+        if button is not None:
+            return self._make(room, event, "", private, True, button.payload)
+        return self._make(room, event, text, private, addressed)
+
+    def _reaction(self, room: nio.MatrixRoom, event: nio.ReactionEvent,
+                  private: bool) -> Incoming | None:
+        assert self.state is not None
+        options, events = self.state.options(room.room_id)
+        number = keycap_number(event.key)
+        if event.reacts_to not in events or number is None or not 1 <= number <= len(options):
+            return None  # a reaction to something else, or an emoji that is no option
+        return self._make(room, event, "", private, True, options[number - 1].payload)
+
+    def _make(self, room: nio.MatrixRoom, event: Any, text: str, private: bool,
+              addressed: bool, payload: str | None = None) -> Incoming:
+        return Incoming(
+            platform=PLATFORM, chat_id=room.room_id, user_id=event.sender, text=text,
+            payload=payload, language_hint=None,  # Matrix tells nothing: writing decides
+            is_private=private, addressed_to_bot=addressed,
+            display_name=room.user_name(event.sender) or event.sender,
+            message_id=event.event_id)
+
+    def _command_alias(self, text: str) -> str:
+        """'!help' works like '/help' (Element keeps '/...' for its own commands)."""
+        assert self.core is not None
+        if text.startswith("!") and len(text) > 1:
+            name = text[1:].split(maxsplit=1)[0].lower() if text[1:].strip() else ""
+            if name in self.core.routes.commands:
+                return "/" + text[1:]
+        return text
+
+    def _bot_names(self, room: nio.MatrixRoom) -> list[str]:
+        localpart = self.user_id.split(":", 1)[0].removeprefix("@")
+        shown = room.user_name(self.user_id)
+        return [n for n in (shown, localpart, self.user_id) if n]
+
+    def _is_private(self, room: nio.MatrixRoom) -> bool:
+        """A direct chat with exactly one person (a third member makes it a group)."""
+        assert self.state is not None
+        others = [u for u in room.users if u != self.user_id]
+        if len(others) != 1:
+            return False
+        if self.state.direct_peer(room.room_id) is not None:
+            return True
+        # A room we did not see the invite of: two members and no name is a direct chat.
+        return room.name is None and room.canonical_alias is None
+
+    # -- rooms: invites, empty rooms ---------------------------------------------------------
+
+    async def _on_invite(self, room_id: str, invite: Any) -> None:
+        assert self.client is not None and self.state is not None
+        direct = bool(invite is not None and (invite.content or {}).get("is_direct"))
+        if not direct and not self.config.matrix_group_rooms:
+            log.info("Matrix: declining the invite to group room %s (group rooms are off)",
+                     room_id)
+            await self.client.room_leave(room_id)
+            return
+        answer = await self.client.join(room_id)
+        if isinstance(answer, nio.JoinError):
+            log.warning("Matrix: could not join %s (%s)", room_id, answer.status_code)
+            return
+        if direct:
+            self.state.set_direct(room_id, invite.sender)
+        log.info("Matrix: joined %s room %s", "direct" if direct else "group", room_id)
+
+    async def _leave_if_empty(self, room_id: str) -> None:
+        assert self.client is not None and self.state is not None
+        room = self.client.rooms.get(room_id)
+        if room is None or any(u != self.user_id for u in room.users):
+            return
+        log.info("Matrix: leaving room %s, nobody else is in it", room_id)
+        await self.client.room_leave(room_id)
+        await self.client.room_forget(room_id)
+        self.state.forget_room(room_id)
+
+    # -- undecryptable messages --------------------------------------------------------------
+
+    async def _on_undecryptable(self, room: nio.MatrixRoom, event: nio.MegolmEvent) -> None:
+        log.warning("Matrix: could not decrypt a message in %s (session %s, device %s)",
+                    room.room_id, event.session_id, event.device_id)
+        if not self._is_private(room):
+            return
+        now = time.monotonic()
+        if now - self._last_hint.get(room.room_id, -HINT_INTERVAL) < HINT_INTERVAL:
+            return
+        self._last_hint[room.room_id] = now
+        translator = await self._translator_for(event.sender)
+        await self._reply(Address(PLATFORM, room.room_id),
+                          [Reply.of(translator.gettext(UNDECRYPTABLE))],
+                          key=f"re:{event.event_id}")
+
+    async def _translator_for(self, user_id: str | None) -> Translator:
+        assert self.core is not None
+        locale = self.config.default_locale
+        if user_id:
+            person = await self.core.store.find_person(PLATFORM, user_id)
+            if person is not None:
+                locale = person.locale or person.hint_locale or locale
+        return self.core.translator(locale)
+
+    # -- sending -----------------------------------------------------------------------------
+
+    async def _reply(self, address: Address, replies: list[Reply], *, key: str) -> None:
+        """Answer an incoming message through `send`, riding out a 429 or a network hiccup
+        (the transaction ids make every retry harmless)."""
+        for attempt in range(1, MAX_REPLY_ATTEMPTS + 1):
+            try:
+                await self.send(address, replies, key=key)
+                return
+            except RetryLater as error:
+                wait = min(error.seconds, 30.0)
+            except Unreachable:
+                log.info("Matrix: could not answer in %s, the room is gone", address.chat_id)
+                return
+            except DeliveryError as error:
+                wait = min(2.0 ** attempt, 30.0)
+                log.warning("Matrix: answering failed (%s), attempt %d", error, attempt)
+            if self._stopping.is_set() and attempt > 1:
+                break
+            await asyncio.sleep(wait)
+        log.error("Matrix: gave up answering in %s", address.chat_id)
+
+    async def send(self, address: Address, replies: list[Reply], *, key: str | None = None) -> None:
+        await self._wait_ready()
+        room_id = self._deliverable_room(address.chat_id)
+        key = key or uuid.uuid4().hex
+        lock = self._room_locks.setdefault(room_id, asyncio.Lock())
+        async with lock:  # options and reactions of one room stay in step
+            await self._send_replies(room_id, replies, key)
+
+    async def _send_replies(self, room_id: str, replies: list[Reply], key: str) -> None:
+        assert self.state is not None
+        total = sum(len(r.all_buttons) for r in replies)
+        hint_index = max((i for i, r in enumerate(replies) if r.buttons), default=-1)
+        hint = await self._choice_hint(room_id, total) if total else None
+        options: list[Button] = []
+        option_events: list[str] = []
+        reactions: list[tuple[int, str, int]] = []  # (reply index, event id, option number)
+        for index, reply in enumerate(replies):
+            content = message_content(reply, len(options) + 1, total,
+                                      hint if index == hint_index else None)
+            event_id = await self._send_event(room_id, "m.room.message", content,
+                                              transaction_id(key, index, "text", reply))
+            if reply.attachment is not None:
+                await self._send_file(room_id, reply.attachment,
+                                      transaction_id(key, index, "file", reply))
+            for button in reply.all_buttons:
+                options.append(button)
+                reactions.append((index, event_id, len(options)))
+            if reply.buttons:
+                option_events.append(event_id)
+        self.state.set_options(room_id, options, option_events)
+        if 0 < total <= len(KEYCAPS):
+            for index, event_id, number in reactions:
+                content = {"m.relates_to": {"rel_type": "m.annotation", "event_id": event_id,
+                                            "key": KEYCAPS[number - 1]}}
+                await self._send_event(room_id, "m.reaction", content,
+                                       transaction_id(key, index, f"r{number}", replies[index]))
+
+    async def _choice_hint(self, room_id: str, total: int) -> str:
+        assert self.state is not None
+        person = self.state.direct_peer(room_id) or self._last_sender.get(room_id)
+        translator = await self._translator_for(person)
+        return translator.gettext(CHOOSE_OR_REACT if total <= len(KEYCAPS) else CHOOSE)
+
+    async def _send_file(self, room_id: str, attachment: Attachment, txn: str) -> None:
+        assert self.client is not None
+        encrypted = self._encrypted(room_id)
+        data = attachment.content
+        try:
+            upload, keys = await self.client.upload(
+                lambda _429, _timeouts: data, content_type=attachment.mime_type,
+                filename=attachment.filename, encrypt=encrypted, filesize=len(data))
+        except (OSError, TimeoutError) as error:
+            raise DeliveryError(f"upload failed: {type(error).__name__}") from None
+        self._raise_for(upload)
+        content: dict[str, Any] = {"msgtype": "m.file", "body": attachment.filename,
+                                   "filename": attachment.filename,
+                                   "info": {"mimetype": attachment.mime_type, "size": len(data)}}
+        if encrypted:
+            content["file"] = {**(keys or {}), "url": upload.content_uri,
+                               "mimetype": attachment.mime_type}
+        else:
+            content["url"] = upload.content_uri
+        await self._send_event(room_id, "m.room.message", content, txn)
+
+    async def _send_event(self, room_id: str, event_type: str, content: dict, txn: str) -> str:
+        client = self.client
+        assert client is not None
+        try:
+            if self._encrypted(room_id):
+                await self._prepare_encryption(room_id)
+                if event_type == "m.reaction":
+                    # nio sends reactions in clear; in an encrypted room we encrypt them too.
+                    event_type, content = client.encrypt(room_id, event_type, content)
+                    method, path, data = Api.room_send(client.access_token, room_id,
+                                                       event_type, content, txn)
+                    answer = await client._send(nio.RoomSendResponse, method, path, data,
+                                                (room_id,))
+                else:
+                    answer = await client.room_send(room_id, event_type, content, tx_id=txn,
+                                                    ignore_unverified_devices=True)
+            else:
+                answer = await client.room_send(room_id, event_type, content, tx_id=txn)
+        except (OSError, TimeoutError, nio.exceptions.LocalProtocolError,
+                nio.exceptions.SendRetryError, nio.exceptions.EncryptionError) as error:
+            raise DeliveryError(f"sending failed: {type(error).__name__}") from None
+        self._raise_for(answer)
+        return answer.event_id
+
+    def _encrypted(self, room_id: str) -> bool:
+        assert self.client is not None
+        room = self.client.rooms.get(room_id)
+        return bool(room is not None and room.encrypted) or room_id in self.client.encrypted_rooms
+
+    async def _prepare_encryption(self, room_id: str) -> None:
+        """Members, their keys and our Megolm session, once at a time (nio's own checks race
+        when several sends run at once)."""
+        client = self.client
+        assert client is not None
+        if client.olm is None:
+            raise PlaintextRefused("the crypto store is not loaded; refusing to send in clear")
+        async with self._crypto_lock:
+            room = client.rooms[room_id]
+            if not room.members_synced:
+                self._raise_for(await client.joined_members(room_id))
+            if client.should_query_keys:
+                await client.keys_query()
+            if client.olm.should_share_group_session(room_id):
+                await client.share_group_session(room_id, ignore_unverified_devices=True)
+
+    def _raise_for(self, answer: Any) -> None:
+        if not isinstance(answer, nio.ErrorResponse):
+            return
+        status = getattr(getattr(answer, "transport_response", None), "status", None)
+        code = answer.status_code
+        if code == "M_LIMIT_EXCEEDED" or status == 429:
+            raise RetryLater(max(answer.retry_after_ms or 1000, 100) / 1000)
+        if code in ("M_FORBIDDEN", "M_NOT_FOUND") or status in (403, 404):
+            raise Unreachable(f"Matrix refused: {code or status}")
+        raise DeliveryError(f"Matrix error {code or status}")
+
+    def _deliverable_room(self, room_id: str) -> str:
+        """The room itself while the person is still in it, else another direct chat with
+        them; none left: Unreachable."""
+        assert self.client is not None and self.state is not None
+        if self._has_company(room_id):
+            return room_id
+        peer = self.state.direct_peer(room_id)
+        if peer is not None:
+            for other in self.state.direct_rooms_of(peer):
+                if other != room_id and self._has_company(other, peer):
+                    return other
+        raise Unreachable("the person left every room shared with the bot")
+
+    def _has_company(self, room_id: str, person: str | None = None) -> bool:
+        assert self.client is not None
+        room = self.client.rooms.get(room_id)
+        if room is None:
+            return False
+        others = [u for u in room.users if u != self.user_id]
+        return person in others if person else bool(others)
+
+    async def _wait_ready(self) -> None:
+        if self._ready.is_set() and not self._finished.is_set():
+            return
+        if self._finished.is_set() or self._stopping.is_set():
+            raise DeliveryError("the Matrix adapter is not running")
+        waiter = asyncio.ensure_future(self._ready.wait())
+        stopper = asyncio.ensure_future(self._stopping.wait())
+        done, pending = await asyncio.wait({waiter, stopper}, timeout=READY_TIMEOUT,
+                                           return_when=asyncio.FIRST_COMPLETED)
+        for task in pending:
+            task.cancel()
+        if waiter not in done:
+            raise DeliveryError("the Matrix adapter is not connected yet")
+
+    # -- stopping ----------------------------------------------------------------------------
+
+    async def _finish(self, worker: asyncio.Task[None] | None) -> None:
+        """Handle what was already synced, save the position, close the client."""
+        try:
+            if worker is not None:
+                await self._queue.put(None)
+                try:
+                    await asyncio.wait_for(asyncio.shield(worker), 30)
+                except TimeoutError:
+                    log.warning("Matrix: stopping before all synced messages were handled; "
+                                "they are handled after the restart")
+                    worker.cancel()
+                    with contextlib.suppress(asyncio.CancelledError):
+                        await worker
+        finally:
+            self._ready.clear()
+            if self.client is not None:
+                await self.client.close()
+            if self.state is not None:
+                self.state.close()
+            self._finished.set()
+
+
+def _error_name(answer: object) -> str:
+    if isinstance(answer, nio.ErrorResponse):
+        return str(answer.status_code or "error")
+    return type(answer).__name__
+
