@@ -679,19 +679,21 @@ class TelegramEmulator:
         description: str | None = None,
         parameters: dict | None = None,
         delay_ms: int = 0,
+        token: str | None = None,
     ) -> dict:
         """The next *times* calls (``-1`` = all) of Bot API *method* (``"*"`` =
         any), optionally only for *chat_id*, answer like Telegram with *kind*:
         an HTTP error code (``429`` with ``retry_after``, ``403`` "bot was
         blocked by the user", ``400``, ``500``, ``502``, ...), ``"delay"``
         (answer normally after *delay_ms*) or ``"disconnect"`` (drop the
-        connection).  Faulted calls have no side effects."""
+        connection).  Faulted calls have no side effects.  *token* targets
+        another bot token than this harness's (e.g. a token to reject)."""
         body: dict[str, Any] = {
             "method": method,
             "kind": str(kind),
             "retry_after": retry_after,
             "times": times,
-            "token": self.token,
+            "token": token or self.token,
             "delay_ms": delay_ms,
         }
         if chat_id is not None:
