@@ -41,6 +41,7 @@ from bot.adapters.base import DeliveryError, RetryLater, Unreachable
 from bot.adapters.console import render_plain
 from bot.config import Config, ConfigError
 from bot.i18n import N_, Translator
+from bot.router import parse_command
 from bot.types import (
     Address,
     Attachment,
@@ -59,8 +60,10 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 PLATFORM = "matrix"
-# Synapse returns only 10 timeline events per room and sync unless asked for more.
-SYNC_FILTER = {"room": {"timeline": {"limit": 100}}}
+# Synapse returns only 10 timeline events per room and sync unless asked for more; typing
+# notices, read receipts and presence would only wake the sync loop for nothing.
+SYNC_FILTER = {"room": {"timeline": {"limit": 100}, "ephemeral": {"types": []}},
+               "presence": {"types": []}}
 SYNC_TIMEOUT_MS = 30_000
 MEGOLM = "m.megolm.v1.aes-sha2"
 KEYCAPS = ("1️⃣", "2️⃣", "3️⃣", "4️⃣", "5️⃣", "6️⃣", "7️⃣", "8️⃣", "9️⃣", "🔟")
@@ -72,8 +75,8 @@ SAFE_SCHEMES = ("http", "https", "mailto", "tel", "matrix")
 
 UNDECRYPTABLE = N_("I could not decrypt your last message, so I could not read it. Please send "
                    "it again. If this keeps happening, start a new direct chat with me.")
-CHOOSE_OR_REACT = N_("Reply with the number of your choice, or tap its reaction.")
-CHOOSE = N_("Reply with the number of your choice.")
+CHOOSE_OR_REACT = N_("To choose an option, reply with its number or tap its reaction.")
+CHOOSE = N_("To choose an option, reply with its number.")
 OPEN_PRIVATE_CHAT = N_("Open a private chat with me")
 
 
@@ -125,8 +128,9 @@ def message_content(reply: Reply, first_number: int, total: int, hint: str | Non
         if hint:
             plain += "\n\n" + hint
             rich += f"<br><br><em>{html.escape(hint)}</em>"
+    # An empty m.mentions: words in our text never ping anybody by accident.
     return {"msgtype": "m.text", "body": plain, "format": "org.matrix.custom.html",
-            "formatted_body": rich}
+            "formatted_body": rich, "m.mentions": {}}
 
 
 def transaction_id(key: str, index: int, part: str, reply: Reply) -> str:
@@ -175,19 +179,19 @@ def mentions_bot(text: str, content: dict, bot_id: str, names: Iterable[str]) ->
     if isinstance(formatted, str) and any(
             f"matrix.to/#/{target}" in formatted for target in (bot_id, quote(bot_id))):
         return True
-    return bot_id in text or leading_mention(text, names) is not None
+    return bot_id in text or leading_mention(text, bot_id, names) is not None
 
 
-def leading_mention(text: str, names: Iterable[str]) -> re.Match[str] | None:
-    alternatives = "|".join(re.escape(n) for n in sorted(set(names), key=len, reverse=True) if n)
-    if not alternatives:
-        return None
-    return re.match(rf"^\s*@?(?:{alternatives})\s*[:,]\s*|^\s*@?(?:{alternatives})\s+",
-                    text, re.IGNORECASE)
+def leading_mention(text: str, bot_id: str, names: Iterable[str]) -> re.Match[str] | None:
+    """'civicbot: ...', 'Civic Bot, ...', '@civicbot:example.org ...' at the start."""
+    others = "|".join(re.escape(n) for n in sorted(set(names), key=len, reverse=True)
+                      if n and n != bot_id)
+    who = rf"{re.escape(bot_id)}" + (rf"|@?(?:{others})" if others else "")
+    return re.match(rf"^\s*(?:{who})(?:\s*[:,]\s*|\s+|$)", text, re.IGNORECASE)
 
 
 def without_mention(text: str, bot_id: str, names: Iterable[str]) -> str:
-    match = leading_mention(text, [bot_id, *names])
+    match = leading_mention(text, bot_id, names)
     text = text[match.end():] if match else text
     return text.replace(bot_id, "").strip()
 
@@ -615,7 +619,10 @@ class MatrixAdapter:
                 lanes.setdefault(item.room_id, []).append(item)
             limit = asyncio.Semaphore(PARALLEL_ROOMS)
             await asyncio.gather(*(self._lane(items, limit) for items in lanes.values()))
-            self.state.checkpoint(batch.token)
+            try:
+                self.state.checkpoint(batch.token)
+            except sqlite3.Error as error:  # the journal still keeps us from answering twice
+                log.error("Matrix: could not save the sync position (%s)", error)
 
     async def _lane(self, items: list[Work], limit: asyncio.Semaphore) -> None:
         async with limit:
@@ -683,8 +690,8 @@ class MatrixAdapter:
                 addressed = True
                 text = without_mention(text, self.user_id, names)
         text = self._command_alias(text)
-        if not private and text.startswith("/"):
-            addressed = True
+        if not private and self._our_command(text):
+            addressed = True  # an unknown /command in a group is for somebody else
         if not addressed:
             return None
         assert self.state is not None
@@ -720,6 +727,11 @@ class MatrixAdapter:
             if name in self.core.routes.commands:
                 return "/" + text[1:]
         return text
+
+    def _our_command(self, text: str) -> bool:
+        assert self.core is not None
+        command = parse_command(text)
+        return command is not None and command[0] in self.core.routes.commands
 
     def _bot_names(self, room: nio.MatrixRoom) -> list[str]:
         localpart = self.user_id.split(":", 1)[0].removeprefix("@")

@@ -1,0 +1,260 @@
+"""The Matrix adapter's own logic without a homeserver: rendering, escaping, options, mentions,
+history cut-off, persistence. The end-to-end tests (test_matrix_adapter_e2e.py) run it against
+Synapse."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import nio
+import pytest
+
+from bot.adapters.matrix import (
+    KEYCAPS,
+    MatrixAdapter,
+    MatrixState,
+    fresh_timeline,
+    keycap_number,
+    mentions_bot,
+    message_content,
+    pressed_button,
+    render_html,
+    strip_reply_fallback,
+    transaction_id,
+    without_mention,
+)
+from bot.config import load_config
+from bot.core import Core
+from bot.types import Button, Reply, Rich, Segment, Style, bold, fmt, link
+
+BOT = "@civicbot:example.org"
+ANA = "@ana:example.org"
+
+
+# -- rendering -----------------------------------------------------------------------------
+
+
+def test_every_piece_of_text_is_escaped_in_the_html() -> None:
+    text = fmt("Hello {name}, see {where}.\n<b>not bold</b>",
+               name=bold("<script>alert(1)</script>"),
+               where=link('the "agenda" & map', 'https://example.org/a?x=1&y="2"'))
+    rendered = render_html(text)
+    assert "<script>" not in rendered and "&lt;script&gt;" in rendered
+    assert "<strong>&lt;script&gt;alert(1)&lt;/script&gt;</strong>" in rendered
+    assert '<a href="https://example.org/a?x=1&amp;y=&quot;2&quot;">' in rendered
+    assert "the &quot;agenda&quot; &amp; map</a>" in rendered
+    assert "<br>&lt;b&gt;not bold&lt;/b&gt;" in rendered
+
+
+def test_a_link_with_a_dangerous_scheme_is_shown_not_linked() -> None:
+    rendered = render_html(Rich((Segment("click", Style.LINK, "javascript:alert(1)"),)))
+    assert "<a" not in rendered and rendered == "click (javascript:alert(1))"
+
+
+def test_buttons_become_keycaps_and_a_hint_in_plain_and_html() -> None:
+    reply = Reply.of("Pick <one>", [[Button("Yes & no", "a")], [Button("Later", "b")]])
+    content = message_content(reply, 1, 2, "Reply with a number.")
+    assert content["body"] == (f"Pick <one>\n\n{KEYCAPS[0]} Yes & no\n{KEYCAPS[1]} Later"
+                               "\n\nReply with a number.")
+    assert content["formatted_body"] == (
+        f"Pick &lt;one&gt;<br><br>{KEYCAPS[0]} Yes &amp; no<br>{KEYCAPS[1]} Later"
+        "<br><br><em>Reply with a number.</em>")
+    assert content["format"] == "org.matrix.custom.html" and content["m.mentions"] == {}
+    many = Reply.of("Pick", [[Button(str(i), str(i))] for i in range(12)])
+    assert "\n12. 11" in message_content(many, 1, 12, None)["body"]
+
+
+def test_transaction_ids_are_stable_per_send_and_differ_per_message() -> None:
+    reply = Reply.of("hello")
+    assert transaction_id("outbox-1", 0, "text", reply) == \
+        transaction_id("outbox-1", 0, "text", reply)
+    others = {transaction_id("outbox-2", 0, "text", reply),
+              transaction_id("outbox-1", 1, "text", reply),
+              transaction_id("outbox-1", 0, "r1", reply),
+              transaction_id("outbox-1", 0, "text", Reply.of("hello!"))}
+    assert len(others) == 4 and transaction_id("outbox-1", 0, "text", reply) not in others
+
+
+# -- reading answers -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("text", "number"), [
+    ("1", 1), (" 2 ", 2), ("3.", 3), ("1️⃣", 1), ("1\u20e3", 1), ("🔟", 10),
+    ("12 people", None), ("one", None), ("", None), ("1234", None)])
+def test_option_numbers(text: str, number: int | None) -> None:
+    assert keycap_number(text) == number
+
+
+def test_an_answer_presses_by_number_or_label_else_it_is_text() -> None:
+    options = [Button("Yes, delete my data", "f:forgetme:yes"), Button("No", "f:forgetme:no")]
+    assert pressed_button("1", options) == options[0]
+    assert pressed_button("no", options) == options[1]
+    assert pressed_button(KEYCAPS[1], options) == options[1]
+    assert pressed_button("3", options) is None
+    assert pressed_button("maybe", options) is None
+
+
+def test_reply_fallbacks_are_dropped() -> None:
+    assert strip_reply_fallback("> <@bot:x> Which track?\n> 1 2\n\nLaw") == "Law"
+    assert strip_reply_fallback("Law") == "Law"
+
+
+def test_mentions_by_pill_name_or_id() -> None:
+    names = ["Civic Bot", "civicbot"]
+    assert mentions_bot("hi", {"m.mentions": {"user_ids": [BOT]}}, BOT, names)
+    assert mentions_bot("civicbot: hi", {}, BOT, names)
+    assert mentions_bot("x", {"formatted_body": '<a href="https://matrix.to/#/@civicbot:'
+                                                'example.org">Civic Bot</a>: x'}, BOT, names)
+    assert not mentions_bot("the civicbot project is nice", {}, BOT, names)
+    assert without_mention("Civic Bot: when is it?", BOT, names) == "when is it?"
+    assert without_mention(f"{BOT} /help", BOT, names) == "/help"
+
+
+# -- history -------------------------------------------------------------------------------
+
+
+def member(user: str, membership: str, previous: str | None = None) -> Any:
+    source: dict[str, Any] = {
+        "type": "m.room.member", "state_key": user, "sender": ANA, "event_id": f"$m{membership}",
+        "origin_server_ts": 1, "content": {"membership": membership}}
+    if previous:
+        source["unsigned"] = {"prev_content": {"membership": previous}}
+    return nio.Event.parse_event(source)
+
+
+def text_event(body: str, sender: str = ANA) -> Any:
+    return nio.Event.parse_event({
+        "type": "m.room.message", "sender": sender, "event_id": f"${body}",
+        "origin_server_ts": 1, "content": {"msgtype": "m.text", "body": body}})
+
+
+def bodies(events: list[Any]) -> list[str]:
+    return [e.body for e in events if isinstance(e, nio.RoomMessageText)]
+
+
+def test_history_before_the_invite_is_ignored_what_came_after_is_not() -> None:
+    timeline = [text_event("old"), member(BOT, "invite"), text_event("hello"),
+                member(BOT, "join", "invite"), text_event("after")]
+    assert bodies(fresh_timeline(timeline, BOT)) == ["hello", "after"]
+
+
+def test_joining_without_an_invite_cuts_at_the_join() -> None:
+    timeline = [text_event("old"), member(BOT, "join"), text_event("new")]
+    assert bodies(fresh_timeline(timeline, BOT)) == ["new"]
+
+
+def test_a_profile_change_of_the_bot_cuts_nothing() -> None:
+    timeline = [text_event("a"), member(BOT, "join", "join"), text_event("b")]
+    assert bodies(fresh_timeline(timeline, BOT)) == ["a", "b"]
+
+
+# -- persistence ---------------------------------------------------------------------------
+
+
+def test_state_survives_a_reopen(tmp_path: Path) -> None:
+    path = tmp_path / "state.sqlite3"
+    state = MatrixState(path)
+    state.save_session(user_id=BOT, homeserver="https://x", device_id="D", access_token="t")
+    state.set_direct("!dm:x", ANA)
+    state.set_options("!dm:x", [Button("Yes", "f:a:yes")], ["$question"])
+    state.mark_handled("$e1")
+    state.close()
+
+    state = MatrixState(path)
+    assert state.session() == {"user_id": BOT, "homeserver": "https://x", "device_id": "D",
+                               "access_token": "t"}
+    assert state.direct_peer("!dm:x") == ANA and state.direct_rooms_of(ANA) == ["!dm:x"]
+    assert state.options("!dm:x") == ([Button("Yes", "f:a:yes")], ["$question"])
+    assert state.handled("$e1")
+    state.checkpoint("s42")
+    assert state.sync_token == "s42" and not state.handled("$e1")
+    state.set_options("!dm:x", [], [])
+    assert state.options("!dm:x") == ([], [])
+    assert path.stat().st_mode & 0o777 == 0o600  # it holds the access token
+    state.close()
+
+
+# -- events into Incoming ------------------------------------------------------------------
+
+
+@pytest.fixture
+def adapter(core: Core, tmp_path: Path) -> MatrixAdapter:
+    config = load_config({"CIVICBOT_DATA_DIR": str(tmp_path),
+                          "CIVICBOT_MATRIX_HOMESERVER": "https://matrix.example.org",
+                          "CIVICBOT_MATRIX_USER": BOT, "CIVICBOT_MATRIX_PASSWORD": "secret"})
+    matrix = MatrixAdapter(config)
+    matrix.core = core
+    matrix.state = MatrixState(tmp_path / "state.sqlite3")
+    return matrix
+
+
+def room(room_id: str, *members: str, name: str | None = None) -> nio.MatrixRoom:
+    made = nio.MatrixRoom(room_id, BOT)
+    made.name = name
+    for user in (BOT, *members):
+        made.add_member(user, "Civic Bot" if user == BOT else None, None)
+    return made
+
+
+def test_a_direct_chat_is_private_and_numbers_press_buttons(adapter: MatrixAdapter) -> None:
+    assert adapter.state is not None
+    dm = room("!dm:x", ANA)
+    adapter.state.set_direct(dm.room_id, ANA)
+    incoming = adapter._incoming(dm, text_event("hello"))
+    assert incoming is not None and incoming.is_private and incoming.addressed_to_bot
+    assert (incoming.chat_id, incoming.user_id, incoming.language_hint) == ("!dm:x", ANA, None)
+
+    adapter.state.set_options(dm.room_id, [Button("Yes", "f:x:yes")], ["$q"])
+    pressed = adapter._incoming(dm, text_event("1"))
+    assert pressed is not None and pressed.payload == "f:x:yes" and pressed.text == ""
+    assert adapter._incoming(dm, text_event("2")).text == "2"  # type: ignore[union-attr]
+
+
+def test_a_third_member_makes_a_direct_chat_a_group(adapter: MatrixAdapter) -> None:
+    assert adapter.state is not None
+    crowded = room("!dm:x", ANA, "@bob:example.org")
+    adapter.state.set_direct(crowded.room_id, ANA)
+    assert adapter._incoming(crowded, text_event("my phone is 123")) is None
+
+
+def test_group_rooms_answer_commands_and_mentions_only(adapter: MatrixAdapter) -> None:
+    group = room("!g:x", ANA, "@bob:example.org", name="Volunteers")
+    assert adapter._incoming(group, text_event("lunch at noon?")) is None
+    assert adapter._incoming(group, text_event("/poll lunch")) is None  # another bot's command
+    command = adapter._incoming(group, text_event("!help"))
+    assert command is not None and command.text == "/help" and not command.is_private
+    mention = adapter._incoming(group, text_event("Civic Bot: when is the forum?"))
+    assert mention is not None and mention.addressed_to_bot
+    assert mention.text == "when is the forum?"
+
+
+def test_edits_and_notices_are_not_new_messages(adapter: MatrixAdapter) -> None:
+    dm = room("!dm:x", ANA)
+    edit = nio.Event.parse_event({
+        "type": "m.room.message", "sender": ANA, "event_id": "$edit", "origin_server_ts": 1,
+        "content": {"msgtype": "m.text", "body": "* fixed", "m.new_content": {
+            "msgtype": "m.text", "body": "fixed"},
+            "m.relates_to": {"rel_type": "m.replace", "event_id": "$orig"}}})
+    notice = nio.Event.parse_event({
+        "type": "m.room.message", "sender": ANA, "event_id": "$n", "origin_server_ts": 1,
+        "content": {"msgtype": "m.notice", "body": "I am a bot"}})
+    assert adapter._incoming(dm, edit) is None and adapter._incoming(dm, notice) is None
+
+
+def test_a_reaction_presses_only_a_current_option(adapter: MatrixAdapter) -> None:
+    assert adapter.state is not None
+    dm = room("!dm:x", ANA)
+    adapter.state.set_options(dm.room_id, [Button("A", "x:a"), Button("B", "x:b")], ["$q"])
+
+    def reaction(key: str, target: str = "$q") -> Any:
+        return nio.Event.parse_event({
+            "type": "m.reaction", "sender": ANA, "event_id": f"$r{key}", "origin_server_ts": 1,
+            "content": {"m.relates_to": {"rel_type": "m.annotation", "event_id": target,
+                                         "key": key}}})
+
+    pressed = adapter._incoming(dm, reaction(KEYCAPS[1]))
+    assert pressed is not None and pressed.payload == "x:b"
+    assert adapter._incoming(dm, reaction(KEYCAPS[2])) is None  # no third option
+    assert adapter._incoming(dm, reaction("👍")) is None
+    assert adapter._incoming(dm, reaction(KEYCAPS[0], "$older")) is None
