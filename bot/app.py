@@ -32,8 +32,9 @@ log = logging.getLogger(__name__)
 
 
 class App:
-    def __init__(self, config: Config, store: Store, core: Core, adapters: list[Adapter],
-                 worker_id: str) -> None:
+    def __init__(
+        self, config: Config, store: Store, core: Core, adapters: list[Adapter], worker_id: str
+    ) -> None:
         self.config = config
         self.store = store
         self.core = core
@@ -44,15 +45,27 @@ class App:
         core.on_enqueue = self.wake_delivery
 
     @classmethod
-    async def create(cls, config: Config, adapters: list[Adapter], *, clock: Clock | None = None,
-                     worker_id: str | None = None) -> App:
+    async def create(
+        cls,
+        config: Config,
+        adapters: list[Adapter],
+        *,
+        clock: Clock | None = None,
+        worker_id: str | None = None,
+    ) -> App:
         import handlers
 
         store = await open_store(config.database)
-        core = Core(config, store, Catalogs(config.locales_dir), clock or SystemClock(),
-                    Routes(handlers.routers()))
-        app = cls(config, store, core, adapters,
-                  worker_id or f"{socket.gethostname()}:{os.getpid()}")
+        core = Core(
+            config,
+            store,
+            Catalogs(config.locales_dir),
+            clock or SystemClock(),
+            Routes(handlers.routers()),
+        )
+        app = cls(
+            config, store, core, adapters, worker_id or f"{socket.gethostname()}:{os.getpid()}"
+        )
         for setup in handlers.setups():
             await setup(app)
         return app
@@ -70,9 +83,16 @@ class App:
             finally:
                 self._running.discard(task)
 
-        self.scheduler.add_job(tracked, "interval", seconds=seconds, id=job_id, max_instances=1,
-                               coalesce=True, next_run_time=datetime.now(UTC),
-                               misfire_grace_time=None)
+        self.scheduler.add_job(
+            tracked,
+            "interval",
+            seconds=seconds,
+            id=job_id,
+            max_instances=1,
+            coalesce=True,
+            next_run_time=datetime.now(UTC),
+            misfire_grace_time=None,
+        )
 
     def wake_delivery(self) -> None:
         job = self.scheduler.get_job("deliver") if self.scheduler.running else None

@@ -37,8 +37,12 @@ def render_announcement(t: Translator, texts: dict[str, str], audience: str) -> 
     text = text_for(texts, t.locale)
     if audience.startswith(("event:", "waitlist:")):
         return [Reply.of(text)]  # about their own registration: no subscription involved
-    return [Reply.of(fmt("{text}\n\n{footer}", text=text, footer=t.gettext(FOOTER)),
-                     [[Button(t.gettext("Unsubscribe"), payload("sub", "off"))]])]
+    return [
+        Reply.of(
+            fmt("{text}\n\n{footer}", text=text, footer=t.gettext(FOOTER)),
+            [[Button(t.gettext("Unsubscribe"), payload("sub", "off"))]],
+        )
+    ]
 
 
 def audience_locales(audience: str) -> list[str]:
@@ -78,10 +82,20 @@ async def plan_broadcast(
         for locale in audience_locales(audience)
     }
     record = await store.create_broadcast(
-        created_by=created_by, report_to=report_to, audience=audience, texts=texts,
-        bodies=bodies, default_locale=default_locale, now=now)
-    await store.audit(created_by, "broadcast.create",
-                      f"#{record.id} audience={audience} recipients={record.recipients}", now)
+        created_by=created_by,
+        report_to=report_to,
+        audience=audience,
+        texts=texts,
+        bodies=bodies,
+        default_locale=default_locale,
+        now=now,
+    )
+    await store.audit(
+        created_by,
+        "broadcast.create",
+        f"#{record.id} audience={audience} recipients={record.recipients}",
+        now,
+    )
     return record
 
 
@@ -93,13 +107,25 @@ def progress_counts(counts: dict[str, int]) -> tuple[int, int, int]:
     return sent, failed, left
 
 
-def progress_reply(t: Translator, record: BroadcastRecord, counts: dict[str, int],
-                   now: datetime, *, final: bool) -> Reply:
+def progress_reply(
+    t: Translator, record: BroadcastRecord, counts: dict[str, int], now: datetime, *, final: bool
+) -> Reply:
     sent, failed, left = progress_counts(counts)
     minutes = max((now - record.created_at).total_seconds() / 60, 1 / 60)
-    template = t.gettext("Broadcast {id} finished: {sent} sent, {failed} not delivered.") \
-        if final else t.gettext("Broadcast {id}: {sent} sent, {failed} not delivered, "
-                                "{left} left ({rate} per minute).")
-    return Reply.of(fmt(template, id=bold(f"#{record.id}"), sent=t.number(sent),
-                        failed=t.number(failed), left=t.number(left),
-                        rate=t.number(round(sent / minutes))))
+    template = (
+        t.gettext("Broadcast {id} finished: {sent} sent, {failed} not delivered.")
+        if final
+        else t.gettext(
+            "Broadcast {id}: {sent} sent, {failed} not delivered, {left} left ({rate} per minute)."
+        )
+    )
+    return Reply.of(
+        fmt(
+            template,
+            id=bold(f"#{record.id}"),
+            sent=t.number(sent),
+            failed=t.number(failed),
+            left=t.number(left),
+            rate=t.number(round(sent / minutes)),
+        )
+    )

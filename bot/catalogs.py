@@ -50,11 +50,15 @@ DERIVED = {"sr_Latn": "sr"}  # locale -> the catalog it is transliterated from
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("action", nargs="?", default="update",
-                        choices=("update", "compile", "check"))
+    parser.add_argument(
+        "action", nargs="?", default="update", choices=("update", "compile", "check")
+    )
     parser.add_argument("--locales-dir", type=Path, help="default: the configured locales dir")
-    parser.add_argument("--domain", choices=sorted(DOMAINS),
-                        help="update only this capability's catalogs (default: all)")
+    parser.add_argument(
+        "--domain",
+        choices=sorted(DOMAINS),
+        help="update only this capability's catalogs (default: all)",
+    )
 
 
 async def main(args: argparse.Namespace, config: Config) -> int:
@@ -81,8 +85,9 @@ def extract(domain: str) -> Catalog:
             for lineno, message, comments, context in extract_from_file(
                 "python", str(path), keywords=KEYWORDS, comment_tags=("Translators:",)
             ):
-                template.add(message, None, [(relative, lineno)], auto_comments=comments,
-                             context=context)
+                template.add(
+                    message, None, [(relative, lineno)], auto_comments=comments, context=context
+                )
     return template
 
 
@@ -114,15 +119,22 @@ def update(locales_dir: Path, domains: list[str]) -> None:
             catalog.obsolete.clear()
             _write(path, catalog)
         for derived, source in DERIVED.items():
-            _write(po_path(locales_dir, derived, domain),
-                   transliterated(_read(po_path(locales_dir, source, domain), source, domain),
-                                  derived, domain))
+            _write(
+                po_path(locales_dir, derived, domain),
+                transliterated(
+                    _read(po_path(locales_dir, source, domain), source, domain), derived, domain
+                ),
+            )
 
 
 def transliterated(source: Catalog, locale: str, domain: str) -> Catalog:
-    catalog = Catalog(locale=locale, domain=domain, project="civicbot",
-                      header_comment="# Generated from sr (Cyrillic) by `civicbot catalogs "
-                                     "update`: edit the sr catalog, not this one.")
+    catalog = Catalog(
+        locale=locale,
+        domain=domain,
+        project="civicbot",
+        header_comment="# Generated from sr (Cyrillic) by `civicbot catalogs "
+        "update`: edit the sr catalog, not this one.",
+    )
     for message in source:
         if not message.id:
             continue
@@ -131,8 +143,13 @@ def transliterated(source: Catalog, locale: str, domain: str) -> Catalog:
             string = tuple(serbian_to_latin(s) for s in string)
         else:
             string = serbian_to_latin(string)
-        catalog.add(message.id, string, list(message.locations), flags=message.flags,
-                    context=message.context)
+        catalog.add(
+            message.id,
+            string,
+            list(message.locations),
+            flags=message.flags,
+            context=message.context,
+        )
     return catalog
 
 
@@ -161,13 +178,17 @@ def check(locales_dir: Path) -> list[str]:
                 if not message.id or message.id not in wanted:
                     continue
                 wanted_here = message.id
-                strings = message.string if isinstance(message.string, tuple | list) \
+                strings = (
+                    message.string
+                    if isinstance(message.string, tuple | list)
                     else (message.string,)
+                )
                 if message.fuzzy or not all(strings):
                     problems.append(f"{locale}/{domain}: untranslated: {_short(wanted_here)}")
                 elif len(strings) > 1 and len(strings) != catalog.num_plurals:
-                    problems.append(f"{locale}/{domain}: wrong number of plural forms: "
-                                    f"{_short(wanted_here)}")
+                    problems.append(
+                        f"{locale}/{domain}: wrong number of plural forms: {_short(wanted_here)}"
+                    )
             present = {m.id for m in catalog if m.id}
             for missing in sorted(wanted - present, key=str):
                 problems.append(f"{locale}/{domain}: missing: {_short(missing)}")

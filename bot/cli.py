@@ -25,9 +25,12 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "catalogs": ("bot.catalogs", "extract, update and compile the translation catalogs"),
     "events": ("bot.cli_events", "import events from YAML files and list them"),
     "registrations": ("bot.cli_events", "list or export the registrations of an event"),
-    "broadcast": ("bot.cli_broadcast", "send an announcement through the running bot, or "
-                  "show broadcast status"),
+    "broadcast": (
+        "bot.cli_broadcast",
+        "send an announcement through the running bot, or show broadcast status",
+    ),
     "audit": ("bot.cli_audit", "show the audit log of admin actions"),
+    "db": ("bot.cli_db", "copy a deployment's data to another database (SQLite to PostgreSQL)"),
     "backup": ("bot.cli_backup", "write a consistent copy of the database to a file"),
     "restore": ("bot.cli_backup", "replace the database with a backup (stop the bot first)"),
 }
@@ -46,17 +49,26 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
 
-    chat = sub.add_parser("chat", help="chat with the bot in this terminal (console adapter)",
-                          description="Each input line is a message; buttons print as [1] Label "
-                                      "and are pressed by answering the number or the label.")
+    chat = sub.add_parser(
+        "chat",
+        help="chat with the bot in this terminal (console adapter)",
+        description="Each input line is a message; buttons print as [1] Label "
+        "and are pressed by answering the number or the label.",
+    )
     chat.add_argument("--user", default="1", help="who you are (console user id, default 1)")
     chat.add_argument("--lang", choices=LOCALES, help="the language your 'device' reports")
 
-    sub.add_parser("run", help="run every configured adapter (the console when none is)",
-                   description="Starts Telegram and/or Matrix when configured; with none "
-                               "configured, chats on this terminal.")
-    sub.add_parser("migrate", help="create or upgrade the database schema",
-                   description="Applies pending schema migrations and prints what it did.")
+    sub.add_parser(
+        "run",
+        help="run every configured adapter (the console when none is)",
+        description="Starts Telegram and/or Matrix when configured; with none "
+        "configured, chats on this terminal.",
+    )
+    sub.add_parser(
+        "migrate",
+        help="create or upgrade the database schema",
+        description="Applies pending schema migrations and prints what it did.",
+    )
 
     for name, (module_path, help_text) in SUBCOMMANDS.items():
         module = __import__(module_path, fromlist=["add_arguments"])
@@ -84,6 +96,12 @@ def main(argv: list[str] | None = None) -> int:
     except (OSError, sqlite3.Error) as error:
         print(f"civicbot: {type(error).__name__}: {error}", file=sys.stderr)
         return 1
+    except Exception as error:  # a database or platform failure: one line, details in DEBUG
+        log.debug("command failed", exc_info=True)
+        first_line = str(error).splitlines()[0] if str(error) else ""
+        print(f"civicbot: {type(error).__name__}: {first_line} "
+              "(CIVICBOT_LOG_LEVEL=DEBUG shows details)", file=sys.stderr)
+        return 1
 
 
 def _has_platform(config: Config) -> bool:
@@ -93,8 +111,9 @@ def _has_platform(config: Config) -> bool:
 def setup_logging(config: Config, *, quiet: bool) -> None:
     # The console adapter owns stdout; logs go to stderr, and only warnings while chatting.
     level = logging.WARNING if quiet else getattr(logging, config.log_level)
-    logging.basicConfig(level=level, stream=sys.stderr,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=level, stream=sys.stderr, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
     for noisy in ("apscheduler", "aiosqlite", "httpx"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
 
@@ -114,8 +133,9 @@ async def chat(args: argparse.Namespace, config: Config) -> int:
     from bot.adapters.console import ConsoleAdapter
     from bot.app import App
 
-    app = await App.create(config, [ConsoleAdapter(str(args.user), args.lang)],
-                           worker_id=f"console:{args.user}")
+    app = await App.create(
+        config, [ConsoleAdapter(str(args.user), args.lang)], worker_id=f"console:{args.user}"
+    )
     _warn_missing_catalogs(app)
     await app.run()
     return 0
@@ -162,5 +182,8 @@ async def migrate(args: argparse.Namespace, config: Config) -> int:
 def _warn_missing_catalogs(app: Any) -> None:
     missing = app.core.catalogs.missing()
     if missing:
-        print(f"civicbot: warning: no compiled translations for {', '.join(missing)} "
-              "(run: civicbot catalogs compile)", file=sys.stderr)
+        print(
+            f"civicbot: warning: no compiled translations for {', '.join(missing)} "
+            "(run: civicbot catalogs compile)",
+            file=sys.stderr,
+        )

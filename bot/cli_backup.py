@@ -18,8 +18,8 @@ from bot.config import Config
 from storage import open_store
 
 PG_GUIDANCE = (
-    "PostgreSQL: back up with `pg_dump --format=custom --file=civicbot.dump \"$URL\"` and "
-    "restore with `pg_restore --clean --if-exists --dbname=\"$URL\" civicbot.dump`"
+    'PostgreSQL: back up with `pg_dump --format=custom --file=civicbot.dump "$URL"` and '
+    'restore with `pg_restore --clean --if-exists --dbname="$URL" civicbot.dump`'
 )
 
 
@@ -69,15 +69,18 @@ def restore(path: Path, config: Config, yes: bool) -> int:
     if not yes:
         if not sys.stdin.isatty():
             raise CliError("restore: not confirmed (use --yes when not on a terminal)")
-        answer = input(f"Replace {target} with {path} (schema {version})? Stop the bot first. "
-                       "[y/N] ")
+        answer = input(
+            f"Replace {target} with {path} (schema {version})? Stop the bot first. [y/N] "
+        )
         if answer.strip().lower() not in ("y", "yes"):
             print("Nothing was changed.")
             return 1
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = target.with_name(target.name + ".restoring")
-    with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as source, \
-            sqlite3.connect(staging) as copy:
+    with (
+        sqlite3.connect(f"file:{path}?mode=ro", uri=True) as source,
+        sqlite3.connect(staging) as copy,
+    ):
         source.backup(copy)
     for suffix in ("-wal", "-shm"):  # the old file's journal must not be applied to the new one
         Path(str(target) + suffix).unlink(missing_ok=True)

@@ -31,13 +31,24 @@ MAX_TEXT = 3500
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("action", nargs="?", choices=("send", "status"), default="send",
-                        help="send (default) or status")
+    parser.add_argument(
+        "action",
+        nargs="?",
+        choices=("send", "status"),
+        default="send",
+        help="send (default) or status",
+    )
     parser.add_argument("id", nargs="?", type=int, help="with status: one broadcast")
-    parser.add_argument("--audience", default="all",
-                        help="all (subscribers), locale:CODE, event:ID or waitlist:ID")
-    parser.add_argument("--text-file", action="append", default=[], metavar="[LOCALE=]PATH",
-                        help="the text (UTF-8); LOCALE=PATH for one language; repeatable")
+    parser.add_argument(
+        "--audience", default="all", help="all (subscribers), locale:CODE, event:ID or waitlist:ID"
+    )
+    parser.add_argument(
+        "--text-file",
+        action="append",
+        default=[],
+        metavar="[LOCALE=]PATH",
+        help="the text (UTF-8); LOCALE=PATH for one language; repeatable",
+    )
     parser.add_argument("--yes", action="store_true", help="confirm without asking")
 
 
@@ -89,11 +100,19 @@ async def send(store, args: argparse.Namespace, config: Config) -> int:  # type:
             print("Nothing was sent.")
             return 1
     record = await plan_broadcast(
-        store, Catalogs(config.locales_dir), created_by=f"cli:{getpass.getuser()}",
-        report_to=None, audience=args.audience, texts=texts,
-        default_locale=config.default_locale, now=SystemClock().now())
-    print(f"broadcast #{record.id} queued for {record.recipients} recipient(s); "
-          "the running bot delivers it")
+        store,
+        Catalogs(config.locales_dir),
+        created_by=f"cli:{getpass.getuser()}",
+        report_to=None,
+        audience=args.audience,
+        texts=texts,
+        default_locale=config.default_locale,
+        now=SystemClock().now(),
+    )
+    print(
+        f"broadcast #{record.id} queued for {record.recipients} recipient(s); "
+        "the running bot delivers it"
+    )
     return 0
 
 
@@ -109,9 +128,12 @@ async def status(store, broadcast_id: int | None) -> int:  # type: ignore[no-unt
         print("no broadcasts yet")
     for record in records:
         sent, failed, left = progress_counts(
-            await store.outbox_counts(batch=f"broadcast:{record.id}"))
+            await store.outbox_counts(batch=f"broadcast:{record.id}")
+        )
         state = "finished" if record.finished_at else ("sending" if left else "sent")
-        print(f"#{record.id} {record.created_at:%Y-%m-%d %H:%M} {record.audience}: "
-              f"{record.recipients} recipients, {sent} sent, {failed} not delivered, "
-              f"{left} left ({state})")
+        print(
+            f"#{record.id} {record.created_at:%Y-%m-%d %H:%M} {record.audience}: "
+            f"{record.recipients} recipients, {sent} sent, {failed} not delivered, "
+            f"{left} left ({state})"
+        )
     return 0

@@ -27,8 +27,9 @@ class ConfigError(Exception):
 @dataclass(frozen=True)
 class Config:
     data_dir: Path = Path("data")
-    database: DatabaseUrl = field(default_factory=lambda: parse_database_url(
-        "sqlite:///data/civicbot.db"))
+    database: DatabaseUrl = field(
+        default_factory=lambda: parse_database_url("sqlite:///data/civicbot.db")
+    )
     default_locale: str = "en"
     timezone: str = "UTC"
     log_level: str = "INFO"
@@ -67,7 +68,8 @@ def _timezone(value: str) -> str:
         ZoneInfo(value)
     except (ZoneInfoNotFoundError, ValueError):
         raise ConfigError(
-            f"unknown time zone {value!r} (use an IANA name like Europe/Belgrade)") from None
+            f"unknown time zone {value!r} (use an IANA name like Europe/Belgrade)"
+        ) from None
     return value
 
 
@@ -99,8 +101,9 @@ def _bool(value: str) -> bool:
 def _telegram_token(value: str) -> str:
     if not _TELEGRAM_TOKEN.match(value.strip()):
         # Never echo the value: it may be a real token with a typo.
-        raise ConfigError("CIVICBOT_TELEGRAM_TOKEN is malformed (expected 123456:ABC... as "
-                          "given by BotFather)")
+        raise ConfigError(
+            "CIVICBOT_TELEGRAM_TOKEN is malformed (expected 123456:ABC... as given by BotFather)"
+        )
     return value.strip()
 
 
@@ -115,8 +118,10 @@ def _admins(value: str) -> tuple[str, ...]:
     for admin in admins:
         platform, _, user = admin.partition(":")
         if platform not in ("telegram", "matrix", "console") or not user:
-            raise ConfigError(f"CIVICBOT_ADMINS: {admin!r} is not platform:id "
-                              "(telegram:123, matrix:@ana:example.org, console:1)")
+            raise ConfigError(
+                f"CIVICBOT_ADMINS: {admin!r} is not platform:id "
+                "(telegram:123, matrix:@ana:example.org, console:1)"
+            )
     return admins
 
 
@@ -190,7 +195,8 @@ def load_config(environ: Mapping[str, str] | None = None) -> Config:
             shown = f"CIVICBOT_{name.upper()}"
             message = str(error)
             raise ConfigError(
-                message if message.startswith(shown) else f"{shown}: {message}") from None
+                message if message.startswith(shown) else f"{shown}: {message}"
+            ) from None
     data_dir = values.get("data_dir", Config.data_dir)
     assert isinstance(data_dir, Path)
     if "database_url" not in values:
@@ -221,7 +227,8 @@ def _read_toml(path: Path) -> dict[str, str]:
     unknown = sorted(set(data) - set(_PARSERS))
     if unknown:
         raise ConfigError(
-            f"CIVICBOT_CONFIG: unknown setting(s) {', '.join(unknown)} in {path.name}")
+            f"CIVICBOT_CONFIG: unknown setting(s) {', '.join(unknown)} in {path.name}"
+        )
     out = {}
     for key, value in data.items():
         if isinstance(value, list):

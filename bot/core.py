@@ -24,8 +24,10 @@ from storage.base import Person, Store
 log = logging.getLogger(__name__)
 
 MAX_TEXT = 4000  # longer messages are refused politely rather than processed
-EXPIRED_FORM = N_("Your unfinished form expired after a long pause. Nothing was saved from it; "
-                  "you can start again at any time.")
+EXPIRED_FORM = N_(
+    "Your unfinished form expired after a long pause. Nothing was saved from it; "
+    "you can start again at any time."
+)
 
 
 def clean_text(text: str) -> str:
@@ -69,8 +71,11 @@ class Core:
         if not message.is_private and not message.addressed_to_bot:
             return []  # group chatter that is not for us
         # The console is the operator's own terminal: scripts may pipe in as fast as they like.
-        verdict = Verdict.ALLOW if message.platform == "console" else \
-            self.flood.check(f"{message.platform}:{message.user_id}")
+        verdict = (
+            Verdict.ALLOW
+            if message.platform == "console"
+            else self.flood.check(f"{message.platform}:{message.user_id}")
+        )
         if verdict is not Verdict.ALLOW:
             return self._slow_down(message) if verdict is Verdict.WARN else []
         try:
@@ -78,26 +83,42 @@ class Core:
         except Exception:
             log.exception("handler failed (platform=%s)", message.platform)
             t = self.translator(self.config.default_locale)
-            return [Reply.of(t.gettext("Sorry, something went wrong on our side. "
-                                       "Please try again in a moment."))]
+            return [
+                Reply.of(
+                    t.gettext(
+                        "Sorry, something went wrong on our side. Please try again in a moment."
+                    )
+                )
+            ]
 
     def _slow_down(self, message: Incoming) -> list[Reply]:
         # No database work for a flooder: their platform's hint picks the language.
         locale = normalize_locale(message.language_hint) or self.config.default_locale
         log.info("throttling a sender on %s", message.platform)
-        return [Reply.of(self.translator(locale).gettext(
-            "You are sending messages faster than I can read them. Please wait a moment; "
-            "I will answer again shortly."))]
+        return [
+            Reply.of(
+                self.translator(locale).gettext(
+                    "You are sending messages faster than I can read them. Please wait a moment; "
+                    "I will answer again shortly."
+                )
+            )
+        ]
 
     async def _handle(self, message: Incoming) -> list[Reply]:
         now = self.clock.now()
         chat_id = message.chat_id if message.is_private else None
         person = await self.store.person_for_identity(
-            message.platform, message.user_id, chat_id, now)
+            message.platform, message.user_id, chat_id, now
+        )
         text = clean_text(message.text)
         locale = await self._locale_for(person, message, text)
-        ctx = Context(message, person, self.translator(locale), self,
-                      await self.store.get_conversation(person.id))
+        ctx = Context(
+            message,
+            person,
+            self.translator(locale),
+            self,
+            await self.store.get_conversation(person.id),
+        )
         replies: list[Reply] = []
         if ctx.conversation and self._expired(ctx.conversation.updated_at, now):
             await ctx.end_form()
@@ -129,11 +150,13 @@ class Core:
         if message.payload is not None:
             return await self._route_button(ctx, message.payload)
         if not text:
-            return Reply.of(ctx._("I can only read text messages. Send /help to see what I "
-                                  "can do."))
+            return Reply.of(
+                ctx._("I can only read text messages. Send /help to see what I can do.")
+            )
         if len(text) > MAX_TEXT:
-            return Reply.of(ctx._("That message is too long for me. Please ask in a shorter "
-                                  "message."))
+            return Reply.of(
+                ctx._("That message is too long for me. Please ask in a shorter message.")
+            )
         command = parse_command(text)
         if command is not None:
             return await self._route_command(ctx, *command)
@@ -148,8 +171,9 @@ class Core:
                 return result
         return None
 
-    async def _route_command(self, ctx: Context, name: str, args: str,
-                             bot_name: str | None) -> HandlerResult:
+    async def _route_command(
+        self, ctx: Context, name: str, args: str, bot_name: str | None
+    ) -> HandlerResult:
         own_name = self.bot_names.get(ctx.message.platform)
         if bot_name and own_name and bot_name.lower() != own_name.lower():
             return None  # "/help@otherbot" in a group is for the other bot
@@ -157,8 +181,9 @@ class Core:
         if command is None:
             return Reply.of(ctx._("I don't know that command. Send /help to see what I can do."))
         if command.admin and not ctx.is_admin:
-            log.warning("refused admin command /%s for a non-admin (%s)", name,
-                        ctx.message.platform)
+            log.warning(
+                "refused admin command /%s for a non-admin (%s)", name, ctx.message.platform
+            )
             return Reply.of(ctx._("Sorry, only the organisation's admins can do that."))
         if command.private_only and not ctx.message.is_private:
             return self.private_chat_invite(ctx, name)
@@ -177,14 +202,19 @@ class Core:
             return Reply.of(ctx._("That button is no longer valid. Send /start to begin again."))
         handler, admin_only = entry
         if admin_only and not ctx.is_admin:
-            log.warning("refused admin button %s for a non-admin (%s)", prefix,
-                        ctx.message.platform)
+            log.warning(
+                "refused admin button %s for a non-admin (%s)", prefix, ctx.message.platform
+            )
             return Reply.of(ctx._("Sorry, only the organisation's admins can do that."))
         return await handler(ctx, args)
 
     def private_chat_invite(self, ctx: Context, command: str = "") -> Reply:
-        invite = Reply.of(ctx._("Let's do that in a private chat with me, so your answers stay "
-                                "between us. Write to me directly and send the same command."))
+        invite = Reply.of(
+            ctx._(
+                "Let's do that in a private chat with me, so your answers stay "
+                "between us. Write to me directly and send the same command."
+            )
+        )
         make_link = self.private_chat_links.get(ctx.message.platform)
         if make_link is None:
             return invite
@@ -211,9 +241,17 @@ class Core:
         locale = person.locale or person.hint_locale or self.config.default_locale
         now = self.clock.now()
         queued = await self.store.enqueue(
-            dedupe_key=dedupe_key, kind=kind, person_id=person_id, platform=address[0],
-            chat_id=address[1], body=replies_to_json(render(self.translator(locale))),
-            not_before=not_before or now, now=now, batch=batch, priority=priority)
+            dedupe_key=dedupe_key,
+            kind=kind,
+            person_id=person_id,
+            platform=address[0],
+            chat_id=address[1],
+            body=replies_to_json(render(self.translator(locale))),
+            not_before=not_before or now,
+            now=now,
+            batch=batch,
+            priority=priority,
+        )
         if queued:
             self.on_enqueue()
         return queued
@@ -222,15 +260,20 @@ class Core:
         """Close forms idle past the timeout and tell their owners (once per form)."""
         now = self.clock.now()
         expired = await self.store.expired_conversations(
-            now - timedelta(minutes=self.config.form_timeout_minutes))
+            now - timedelta(minutes=self.config.form_timeout_minutes)
+        )
         for person_id in expired:
             conversation = await self.store.get_conversation(person_id)
             if conversation is None or conversation.updated_at is None:
                 continue
             await self.store.clear_conversation(person_id)
             stamp = conversation.updated_at.isoformat()
-            await self.notify(person_id, lambda t: [Reply.of(t.gettext(EXPIRED_FORM))],
-                              kind="form-expired", dedupe_key=f"form-expired:{person_id}:{stamp}")
+            await self.notify(
+                person_id,
+                lambda t: [Reply.of(t.gettext(EXPIRED_FORM))],
+                kind="form-expired",
+                dedupe_key=f"form-expired:{person_id}:{stamp}",
+            )
         return len(expired)
 
 
@@ -240,4 +283,3 @@ def as_list(result: HandlerResult) -> list[Reply]:
     if isinstance(result, Reply):
         return [result]
     return list(result)
-

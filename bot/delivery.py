@@ -26,7 +26,7 @@ SUBSCRIBER_KINDS = {"broadcast", "deadline-reminder"}
 
 
 def backoff(attempts: int) -> timedelta:
-    return timedelta(seconds=min(2 ** attempts, 600))
+    return timedelta(seconds=min(2**attempts, 600))
 
 
 class Pacer:
@@ -54,10 +54,12 @@ class DeliveryWorker:
 
     async def recover(self) -> int:
         """At start: settle rows an earlier run of this worker left half-sent."""
-        idempotent = tuple(a.platform for a in self.adapters
-                           if getattr(a, "idempotent_sends", False))
-        settled = await self.store.recover_outbox(self.worker_id, self.clock.now() - LEASE,
-                                                  idempotent)
+        idempotent = tuple(
+            a.platform for a in self.adapters if getattr(a, "idempotent_sends", False)
+        )
+        settled = await self.store.recover_outbox(
+            self.worker_id, self.clock.now() - LEASE, idempotent
+        )
         if settled:
             log.warning("settled %d outbox messages left by a worker that stopped", settled)
         return settled
@@ -75,8 +77,12 @@ class DeliveryWorker:
         batch_size = max(1, min(100, int(adapter.messages_per_second() * 2)))
         while True:
             items = await self.store.claim_outbox(
-                adapter.platform, adapter.outbox_scope(), self.worker_id, self.clock.now(),
-                batch_size)
+                adapter.platform,
+                adapter.outbox_scope(),
+                self.worker_id,
+                self.clock.now(),
+                batch_size,
+            )
             if not items:
                 return handled
             for item in items:
@@ -91,11 +97,15 @@ class DeliveryWorker:
         await self.pacers[adapter.platform].wait()
         await self.store.begin_send(item.id)
         try:
-            await adapter.send(Address(item.platform, item.chat_id), replies_from_json(item.body),
-                               key=f"outbox-{item.id}")
+            await adapter.send(
+                Address(item.platform, item.chat_id),
+                replies_from_json(item.body),
+                key=f"outbox-{item.id}",
+            )
         except RetryLater as error:
             await self.store.retry_outbox(
-                item.id, self.clock.now() + timedelta(seconds=error.seconds), str(error))
+                item.id, self.clock.now() + timedelta(seconds=error.seconds), str(error)
+            )
         except Unreachable as error:
             log.info("recipient unreachable on %s; marked", item.platform)
             if item.person_id is not None:
@@ -105,11 +115,13 @@ class DeliveryWorker:
             if not isinstance(error, DeliveryError):
                 log.exception("adapter %s failed to send", item.platform)
             if item.attempts >= MAX_ATTEMPTS:
-                await self.store.finish_outbox(item.id, "failed", self.clock.now(),
-                                               type(error).__name__)
+                await self.store.finish_outbox(
+                    item.id, "failed", self.clock.now(), type(error).__name__
+                )
             else:
                 await self.store.retry_outbox(
-                    item.id, self.clock.now() + backoff(item.attempts), type(error).__name__)
+                    item.id, self.clock.now() + backoff(item.attempts), type(error).__name__
+                )
         else:
             await self.store.finish_outbox(item.id, "sent", self.clock.now())
 

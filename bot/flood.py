@@ -29,8 +29,14 @@ class _Bucket:
 
 
 class FloodGuard:
-    def __init__(self, burst: int, per_second: float, *, max_senders: int = 100_000,
-                 monotonic: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self,
+        burst: int,
+        per_second: float,
+        *,
+        max_senders: int = 100_000,
+        monotonic: Callable[[], float] = time.monotonic,
+    ) -> None:
         self.burst = burst
         self.per_second = per_second
         self.max_senders = max_senders

@@ -69,8 +69,9 @@ class Translator:
         return format_datetime(local, fmt, locale=loc)
 
     def date(self, moment: datetime, timezone: str, fmt: str = "long") -> str:
-        return format_date(moment.astimezone(ZoneInfo(timezone)), fmt,
-                           locale=babel_locale(self.locale))
+        return format_date(
+            moment.astimezone(ZoneInfo(timezone)), fmt, locale=babel_locale(self.locale)
+        )
 
     def number(self, value: float) -> str:
         return format_decimal(value, locale=babel_locale(self.locale))
@@ -101,8 +102,9 @@ class Catalogs:
 
     def missing(self) -> list[str]:
         """Locales without compiled catalogs: a deployment problem worth one clear line."""
-        return [loc for loc in LOCALES
-                if not any((self.locales_dir / loc / "LC_MESSAGES").glob("*.mo"))]
+        return [
+            loc for loc in LOCALES if not any((self.locales_dir / loc / "LC_MESSAGES").glob("*.mo"))
+        ]
 
 
 def normalize_locale(code: str | None) -> str | None:

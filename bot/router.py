@@ -120,8 +120,11 @@ class Routes:
         self.forms: dict[str, FormHandler] = {}
         self.text_handlers: list[TextHandler] = []
         for router in routers:
-            for table, own in ((self.commands, router.commands), (self.buttons, router.buttons),
-                               (self.forms, router.forms)):
+            for table, own in (
+                (self.commands, router.commands),
+                (self.buttons, router.buttons),
+                (self.forms, router.forms),
+            ):
                 clash = set(table) & set(own)
                 if clash:
                     raise ValueError(f"router {router.name} registers {sorted(clash)} again")

@@ -203,10 +203,14 @@ def replies_from_json(data: list[dict]) -> list[Reply]:
     replies = []
     for item in data:
         text = Rich(tuple(Segment(t, Style(s), u) for t, s, u in item["text"]))
-        buttons = tuple(tuple(Button(label, payload) for label, payload in row)
-                        for row in item["buttons"])
+        buttons = tuple(
+            tuple(Button(label, payload) for label, payload in row) for row in item["buttons"]
+        )
         att = item.get("attachment")
-        attachment = None if att is None else Attachment(
-            att["filename"], base64.b64decode(att["content"]), att["mime_type"])
+        attachment = (
+            None
+            if att is None
+            else Attachment(att["filename"], base64.b64decode(att["content"]), att["mime_type"])
+        )
         replies.append(Reply(text, buttons, attachment))
     return replies

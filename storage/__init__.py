@@ -13,7 +13,9 @@ async def open_store(url: str | DatabaseUrl) -> Store:
         from storage.sqlite import SqliteStore
 
         return await SqliteStore.open(parsed.path)
-    raise NotImplementedError(f"database backend {parsed.scheme!r} is not available yet")
+    from storage.postgres import PostgresStore
+
+    return await PostgresStore.open(parsed.path, redacted=parsed.redacted)
 
 
 __all__ = ["DatabaseUrl", "Store", "open_store", "parse_database_url"]

@@ -361,8 +361,8 @@ class SqliteStore(SqliteEventsMixin, SqliteAdminMixin):
                 "UPDATE outbox SET state = 'claimed', claimed_by = ?, claimed_at = ?, "
                 "attempts = attempts + 1 WHERE id IN ("
                 "  SELECT id FROM outbox WHERE state = 'pending' AND platform = ? "
-                "  AND (? IS NULL OR chat_id = ?) AND not_before <= ? ORDER BY priority DESC, id "
-                "  LIMIT ?"
+                "  AND (CAST(? AS TEXT) IS NULL OR chat_id = ?) AND not_before <= ? "
+                "  ORDER BY priority DESC, id LIMIT ?"
                 ") RETURNING id, kind, person_id, platform, chat_id, body, attempts, batch, "
                 "priority",
                 (worker, stamp, platform, chat_id, chat_id, stamp, limit),
@@ -417,7 +417,8 @@ class SqliteStore(SqliteEventsMixin, SqliteAdminMixin):
 
     async def outbox_counts(self, batch: str | None = None) -> dict[str, int]:
         rows = await self._all(
-            "SELECT state, COUNT(*) FROM outbox WHERE (? IS NULL OR batch = ?) GROUP BY state",
+            "SELECT state, COUNT(*) FROM outbox WHERE (CAST(? AS TEXT) IS NULL OR batch = ?) "
+            "GROUP BY state",
             (batch, batch),
         )
         return {row[0]: row[1] for row in rows}

@@ -99,11 +99,12 @@ class SqliteAdminMixin:
                 cursor = await db.execute(
                     "INSERT INTO outbox (dedupe_key, kind, person_id, platform, chat_id, body, "
                     "not_before, created_at, batch, priority) "
-                    f"SELECT 'broadcast:' || ? || ':' || p.id, ?, p.id, i.platform, i.chat_id, "
+                    "SELECT 'broadcast:' || CAST(? AS TEXT) || ':' || CAST(p.id AS TEXT), ?, p.id, "
+                    "i.platform, i.chat_id, "
                     f"?, ?, ?, ?, ? FROM people p {_PRIVATE_IDENTITY} WHERE {condition} "
                     "AND p.unreachable = 0 AND COALESCE(p.locale, p.hint_locale, ?) = ? "
                     "ON CONFLICT (dedupe_key) DO NOTHING",
-                    (broadcast_id, kind, json.dumps(body), stamp, stamp,
+                    (str(broadcast_id), kind, json.dumps(body), stamp, stamp,
                      f"broadcast:{broadcast_id}", BROADCAST_PRIORITY, *params, default_locale,
                      locale))
                 total += cursor.rowcount

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import uuid
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -31,11 +32,33 @@ def config(tmp_path: Path) -> Config:
     return load_config({"CIVICBOT_DATA_DIR": str(tmp_path), "CIVICBOT_ADMINS": "console:99"})
 
 
-@pytest.fixture
-async def store(config: Config):
-    store = await SqliteStore.open(config.database.path)
-    yield store
-    await store.close()
+POSTGRES_URL = os.environ.get("CIVICBOT_TEST_POSTGRES_URL",
+                              "postgresql://postgres@127.0.0.1:5432/test")
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+async def store(request: pytest.FixtureRequest, config: Config):
+    """Every test that touches storage runs on both backends: a SQLite file, and a fresh
+    schema of the PostgreSQL test database (dropped afterwards)."""
+    if request.param == "sqlite":
+        store = await SqliteStore.open(config.database.path)
+        yield store
+        await store.close()
+        return
+    import asyncpg
+
+    from storage.postgres import PostgresStore
+
+    schema = f"t_{uuid.uuid4().hex[:16]}"
+    admin = await asyncpg.connect(POSTGRES_URL)
+    await admin.execute(f"CREATE SCHEMA {schema}")
+    try:
+        store = await PostgresStore.open(POSTGRES_URL, schema=schema)
+        yield store
+        await store.close()
+    finally:
+        await admin.execute(f"DROP SCHEMA {schema} CASCADE")
+        await admin.close()
 
 
 @pytest.fixture

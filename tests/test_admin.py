@@ -17,8 +17,9 @@ from tests.test_foundation_core import msg, text_of
 ADMIN = "99"  # console:99 is configured in the fixture
 
 
-async def subscribers(core: Core, count: int, hint: str | None = None,
-                      first: int = 1000) -> list[str]:
+async def subscribers(
+    core: Core, count: int, hint: str | None = None, first: int = 1000
+) -> list[str]:
     users = [str(first + i) for i in range(count)]
     for user in users:
         await core.handle(msg("/subscribe", user=user, hint=hint))
@@ -39,8 +40,7 @@ async def test_non_admins_are_refused_and_see_no_admin_commands(core: Core) -> N
 async def test_grant_and_revoke_by_chat_with_audit(core: Core) -> None:
     await core.handle(msg("/help", user="5"))
     assert "is now an admin" in text_of(await core.handle(msg("/admin add console:5", user=ADMIN)))
-    assert "already an admin" in text_of(
-        await core.handle(msg("/admin add console:5", user=ADMIN)))
+    assert "already an admin" in text_of(await core.handle(msg("/admin add console:5", user=ADMIN)))
     assert "/broadcast" in text_of(await core.handle(msg("/help", user="5")))
     listing = text_of(await core.handle(msg("/admin list", user="5")))
     assert "console:99 (configured)" in listing and "console:5 (granted by console:99)" in listing
@@ -48,26 +48,34 @@ async def test_grant_and_revoke_by_chat_with_audit(core: Core) -> None:
     await core.handle(msg("/broadcast", user="5"))
     await core.handle(msg("/admin remove console:5", user=ADMIN))
     assert "only the organisation's admins" in text_of(
-        await core.handle(msg(payload="f:broadcast:one", user="5")))
+        await core.handle(msg(payload="f:broadcast:one", user="5"))
+    )
     assert "by configuration" in text_of(
-        await core.handle(msg("/admin remove console:99", user=ADMIN)))
+        await core.handle(msg("/admin remove console:99", user=ADMIN))
+    )
     assert "platform:id" in text_of(await core.handle(msg("/admin add nobody", user=ADMIN)))
     actions = [(e.actor, e.action, e.detail) for e in await core.store.audit_entries()]
-    assert actions == [("console:99", "admin.grant", "console:5"),
-                       ("console:99", "admin.revoke", "console:5")]
+    assert actions == [
+        ("console:99", "admin.grant", "console:5"),
+        ("console:99", "admin.revoke", "console:5"),
+    ]
 
 
 async def broadcast_by_chat(core: Core, text: str, audience_buttons: list[str]) -> str:
     replies = []
-    for step in (msg("/broadcast", user=ADMIN), msg(payload="f:broadcast:one", user=ADMIN),
-                 msg(text, user=ADMIN),
-                 *[msg(payload=f"f:broadcast:{b}", user=ADMIN) for b in audience_buttons]):
+    for step in (
+        msg("/broadcast", user=ADMIN),
+        msg(payload="f:broadcast:one", user=ADMIN),
+        msg(text, user=ADMIN),
+        *[msg(payload=f"f:broadcast:{b}", user=ADMIN) for b in audience_buttons],
+    ):
         replies = await core.handle(step)
     return text_of(replies)
 
 
-async def test_broadcast_conversation_previews_counts_and_queues(core: Core,
-                                                                 clock: ManualClock) -> None:
+async def test_broadcast_conversation_previews_counts_and_queues(
+    core: Core, clock: ManualClock
+) -> None:
     users = await subscribers(core, 3, hint="sl")
     await core.handle(msg("/help", user="2000"))  # not subscribed: not counted
     preview = await broadcast_by_chat(core, "Delavnica v petek <b>ob 10h</b>", ["all"])
@@ -76,8 +84,9 @@ async def test_broadcast_conversation_previews_counts_and_queues(core: Core,
     done = text_of(await core.handle(msg(payload="f:broadcast:send", user=ADMIN)))
     assert "Broadcast #1 is on its way to 3 people" in done
     # a second press of the same Send button plans nothing more
-    assert "no longer open" in text_of(await core.handle(msg(payload="f:broadcast:send",
-                                                             user=ADMIN)))
+    assert "no longer open" in text_of(
+        await core.handle(msg(payload="f:broadcast:send", user=ADMIN))
+    )
     out = io.StringIO()
     for user in users:
         await DeliveryWorker(core.store, [ConsoleAdapter(user, stdout=out)], clock, "w").drain()
@@ -86,8 +95,7 @@ async def test_broadcast_conversation_previews_counts_and_queues(core: Core,
     assert "Pošljite /unsubscribe" in printed and "[1] Odjava" in printed
     await report_progress(core)
     admin_out = io.StringIO()
-    await DeliveryWorker(core.store, [ConsoleAdapter(ADMIN, stdout=admin_out)], clock,
-                         "w").drain()
+    await DeliveryWorker(core.store, [ConsoleAdapter(ADMIN, stdout=admin_out)], clock, "w").drain()
     assert "Broadcast #1 finished: 3 sent, 0 not delivered." in admin_out.getvalue()
     await report_progress(core)  # the final report goes once
     assert (await core.store.outbox_counts()) == {"sent": 4}
@@ -97,13 +105,18 @@ async def test_broadcast_by_language_and_per_language_texts(core: Core) -> None:
     await subscribers(core, 2, hint="pl", first=1)
     await subscribers(core, 1, hint="uk", first=10)
     replies = []
-    for step in (msg("/broadcast", user=ADMIN), msg(payload="f:broadcast:each", user=ADMIN),
-                 msg("Hello", user=ADMIN), msg(payload="f:broadcast:skip", user=ADMIN),
-                 msg(payload="f:broadcast:skip", user=ADMIN), msg("Cześć", user=ADMIN),
-                 msg(payload="f:broadcast:skip", user=ADMIN),
-                 msg(payload="f:broadcast:locale", user=ADMIN),
-                 msg(payload="f:broadcast:pl", user=ADMIN),
-                 msg(payload="f:broadcast:send", user=ADMIN)):
+    for step in (
+        msg("/broadcast", user=ADMIN),
+        msg(payload="f:broadcast:each", user=ADMIN),
+        msg("Hello", user=ADMIN),
+        msg(payload="f:broadcast:skip", user=ADMIN),
+        msg(payload="f:broadcast:skip", user=ADMIN),
+        msg("Cześć", user=ADMIN),
+        msg(payload="f:broadcast:skip", user=ADMIN),
+        msg(payload="f:broadcast:locale", user=ADMIN),
+        msg(payload="f:broadcast:pl", user=ADMIN),
+        msg(payload="f:broadcast:send", user=ADMIN),
+    ):
         replies = await core.handle(step)
     assert "on its way to 2 people" in text_of(replies)
     record = (await core.store.recent_broadcasts())[0]
@@ -136,8 +149,9 @@ def test_cli_broadcast_and_audit(tmp_path: Path) -> None:
     text.write_text("Konferencija 13. marta", encoding="utf-8")
     refused = run_cli(["broadcast", "--text-file", str(text)], tmp_path)
     assert refused.returncode != 0 and "--yes" in refused.stderr
-    bad = run_cli(["broadcast", "--audience", "everyone", "--text-file", str(text), "--yes"],
-                  tmp_path)
+    bad = run_cli(
+        ["broadcast", "--audience", "everyone", "--text-file", str(text), "--yes"], tmp_path
+    )
     assert bad.returncode != 0 and len(bad.stderr.strip().splitlines()) == 1
     sent = run_cli(["broadcast", "--text-file", str(text), "--yes"], tmp_path)
     assert sent.returncode == 0 and "queued for 2 recipient(s)" in sent.stdout, sent.stderr

@@ -27,15 +27,22 @@ async def populate(store: SqliteStore, count: int) -> None:
         for i in range(count):
             cursor = await db.execute(
                 "INSERT INTO people (subscribed, created_at, last_seen_at) VALUES (1, ?, ?) "
-                "RETURNING id", (now.isoformat(), now.isoformat()))
+                "RETURNING id",
+                (now.isoformat(), now.isoformat()),
+            )
             person_id = (await cursor.fetchone())[0]
-            await db.execute("INSERT INTO identities (platform, user_id, person_id, chat_id) "
-                             "VALUES ('console', ?, ?, ?)", (str(i), person_id, str(i)))
+            await db.execute(
+                "INSERT INTO identities (platform, user_id, person_id, chat_id) "
+                "VALUES ('console', ?, ?, ?)",
+                (str(i), person_id, str(i)),
+            )
 
 
 def worker(database: Path, output: Path) -> subprocess.Popen[bytes]:
-    return subprocess.Popen([sys.executable, "-m", "tests.drivers.delivery_worker",
-                             str(database), str(output), "3000"], cwd=ROOT)
+    return subprocess.Popen(
+        [sys.executable, "-m", "tests.drivers.delivery_worker", str(database), str(output), "3000"],
+        cwd=ROOT,
+    )
 
 
 def lines(path: Path) -> list[str]:
@@ -47,9 +54,16 @@ async def test_kill_nine_halfway_then_resume(tmp_path: Path, config: Config) -> 
     store = await SqliteStore.open(str(database))
     await populate(store, RECIPIENTS)
     started = time.perf_counter()
-    record = await plan_broadcast(store, Catalogs(config.locales_dir), created_by="test",
-                                  report_to=None, audience="all", texts={"*": "News"},
-                                  default_locale="en", now=datetime.now(UTC))
+    record = await plan_broadcast(
+        store,
+        Catalogs(config.locales_dir),
+        created_by="test",
+        report_to=None,
+        audience="all",
+        texts={"*": "News"},
+        default_locale="en",
+        now=datetime.now(UTC),
+    )
     planning = time.perf_counter() - started
     assert record.recipients == RECIPIENTS
     assert planning < 10, f"planning took {planning:.1f}s"

@@ -24,8 +24,9 @@ TOKEN = "123456789:AAAA-secret-bbbbbbbbbbbbbbbbbbbbbbbbbbb"
         ({"CIVICBOT_CONFIG": "/nonexistent/civicbot.toml"}, "no such file"),
     ],
 )
-def test_bad_configuration_is_one_clear_line(tmp_path: Path, env: dict[str, str],
-                                             expected: str) -> None:
+def test_bad_configuration_is_one_clear_line(
+    tmp_path: Path, env: dict[str, str], expected: str
+) -> None:
     result = run_cli(["chat"], tmp_path, "/start\n", **env)
     assert result.returncode != 0
     lines = result.stderr.strip().splitlines()
@@ -40,8 +41,13 @@ def test_toml_file_is_read_and_environment_wins(tmp_path: Path) -> None:
     config.write_text('default_locale = "pl"\norg_name = "Fundacja"\n', encoding="utf-8")
     result = run_cli(["chat"], tmp_path, "/start\n", CIVICBOT_CONFIG=str(config))
     assert "Fundacja" in result.stdout and "Dzień dobry" in result.stdout
-    result = run_cli(["chat", "--user", "2"], tmp_path, "/start\n",
-                     CIVICBOT_CONFIG=str(config), CIVICBOT_DEFAULT_LOCALE="sl")
+    result = run_cli(
+        ["chat", "--user", "2"],
+        tmp_path,
+        "/start\n",
+        CIVICBOT_CONFIG=str(config),
+        CIVICBOT_DEFAULT_LOCALE="sl",
+    )
     assert "Pozdravljeni" in result.stdout
 
 

@@ -10,14 +10,14 @@ from tests.conftest import run_cli
 def after(stdout: str, marker: str) -> str:
     """What the bot printed after `marker` (which must be there)."""
     assert marker in stdout, stdout
-    return stdout[stdout.index(marker):]
+    return stdout[stdout.index(marker) :]
 
 
 def test_language_switch_to_slovenian_from_second_reply(tmp_path: Path) -> None:
     result = run_cli(["chat", "--user", "7"], tmp_path, "/start\n/language sl\n/help\n")
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("Hello!") and "[1] Language" in result.stdout
-    later = after(result.stdout, "[3] Help")[len("[3] Help"):]
+    later = after(result.stdout, "[3] Help")[len("[3] Help") :]
     assert later.lstrip().startswith("Odslej vam bom pisal v slovenščini.")
     assert "/language — Izberite jezik" in later
     assert "Choose your language" not in later
@@ -26,7 +26,7 @@ def test_language_switch_to_slovenian_from_second_reply(tmp_path: Path) -> None:
 def test_serbian_latin_answers_in_latin_script(tmp_path: Path) -> None:
     result = run_cli(["chat", "--user", "7"], tmp_path, "/start\n/language sr_Latn\n/help\n")
     assert result.returncode == 0, result.stderr
-    later = after(result.stdout, "[3] Help")[len("[3] Help"):]
+    later = after(result.stdout, "[3] Help")[len("[3] Help") :]
     assert later.lstrip().startswith("Od sada ću vam pisati na srpskom.")
     assert "/language — Izaberite jezik" in later
     assert not any("\u0400" <= c <= "\u04ff" for c in later), "Latin script only"

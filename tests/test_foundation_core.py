@@ -6,11 +6,26 @@ from bot.core import Core
 from bot.types import Incoming, Reply
 
 
-def msg(text: str = "", *, user: str = "1", payload: str | None = None, private: bool = True,
-        addressed: bool = True, hint: str | None = None, platform: str = "console") -> Incoming:
-    return Incoming(platform=platform, chat_id=user if private else "group-1", user_id=user,
-                    text=text, payload=payload, language_hint=hint, is_private=private,
-                    addressed_to_bot=addressed)
+def msg(
+    text: str = "",
+    *,
+    user: str = "1",
+    payload: str | None = None,
+    private: bool = True,
+    addressed: bool = True,
+    hint: str | None = None,
+    platform: str = "console",
+) -> Incoming:
+    return Incoming(
+        platform=platform,
+        chat_id=user if private else "group-1",
+        user_id=user,
+        text=text,
+        payload=payload,
+        language_hint=hint,
+        is_private=private,
+        addressed_to_bot=addressed,
+    )
 
 
 def text_of(replies: list[Reply]) -> str:
@@ -82,8 +97,9 @@ async def test_groups_only_hear_what_is_addressed_to_the_bot(core: Core) -> None
     assert await core.handle(msg("hello all", private=False, addressed=False)) == []
     replies = await core.handle(msg("/forgetme", private=False))
     assert "private chat" in text_of(replies)
-    assert await core.store.get_conversation(
-        (await core.store.find_person("console", "1")).id) is None  # type: ignore[union-attr]
+    assert (
+        await core.store.get_conversation((await core.store.find_person("console", "1")).id) is None
+    )  # type: ignore[union-attr]
 
 
 async def test_commands_for_another_bot_are_ignored(core: Core) -> None:
@@ -116,8 +132,7 @@ async def test_a_failing_handler_gets_an_apology_not_a_traceback(core: Core) -> 
     async def broken(ctx, args):  # type: ignore[no-untyped-def]
         raise RuntimeError("boom")
 
-    core.routes.commands["help"] = core.routes.commands["help"].__class__(
-        "help", broken, "x")
+    core.routes.commands["help"] = core.routes.commands["help"].__class__("help", broken, "x")
     replies = await core.handle(msg("/help"))
     assert "something went wrong" in text_of(replies)
 

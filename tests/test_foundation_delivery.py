@@ -44,11 +44,13 @@ async def person(core: Core, user: str = "1", hint: str | None = None) -> int:
     return found.id
 
 
-async def test_proactive_message_prints_in_the_persons_language(core: Core,
-                                                                clock: ManualClock) -> None:
+async def test_proactive_message_prints_in_the_persons_language(
+    core: Core, clock: ManualClock
+) -> None:
     pid = await person(core, hint="sl")
-    await core.notify(pid, lambda t: [Reply.of(t.gettext("Nothing was deleted."))],
-                      kind="test", dedupe_key="k")
+    await core.notify(
+        pid, lambda t: [Reply.of(t.gettext("Nothing was deleted."))], kind="test", dedupe_key="k"
+    )
     out = io.StringIO()
     console = ConsoleAdapter("1", stdout=out)
     worker = DeliveryWorker(core.store, [console], clock, "w")
@@ -58,8 +60,9 @@ async def test_proactive_message_prints_in_the_persons_language(core: Core,
     assert await core.store.outbox_counts() == {"sent": 1}
 
 
-async def test_console_only_delivers_its_own_persons_messages(core: Core,
-                                                              clock: ManualClock) -> None:
+async def test_console_only_delivers_its_own_persons_messages(
+    core: Core, clock: ManualClock
+) -> None:
     mine, other = await person(core, "1"), await person(core, "2")
     for pid in (mine, other):
         await core.notify(pid, lambda t: [Reply.of("hi")], kind="test", dedupe_key=f"k{pid}")
@@ -83,8 +86,9 @@ async def test_rate_limit_and_transient_errors_are_retried(core: Core, clock: Ma
     assert adapter.sent == ["hello"] and await core.store.outbox_counts() == {"sent": 1}
 
 
-async def test_unreachable_person_is_marked_and_skipped_later(core: Core,
-                                                              clock: ManualClock) -> None:
+async def test_unreachable_person_is_marked_and_skipped_later(
+    core: Core, clock: ManualClock
+) -> None:
     pid = await person(core)
     await core.store.set_subscribed(pid, True)
     await core.notify(pid, lambda t: [Reply.of("one")], kind="broadcast", dedupe_key="a")

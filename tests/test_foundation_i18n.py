@@ -54,16 +54,23 @@ def test_locale_codes_people_type() -> None:
 
 def test_locale_choice_order() -> None:
     pick = choose_locale
-    assert pick(explicit="pl", remembered_hint="sl", platform_hint="uk", text="",
-                default="en") == "pl"
-    assert pick(explicit=None, remembered_hint="sl", platform_hint="uk", text="",
-                default="en") == "uk"
-    assert pick(explicit=None, remembered_hint=None, platform_hint=None, text="",
-                default="sl") == "sl"
-    assert pick(explicit=None, remembered_hint="sr_Latn", platform_hint="sr", text="",
-                default="en") == "sr_Latn"
-    assert pick(explicit=None, remembered_hint=None, platform_hint="sr", text="Здраво",
-                default="en") == "sr"
+    assert (
+        pick(explicit="pl", remembered_hint="sl", platform_hint="uk", text="", default="en") == "pl"
+    )
+    assert (
+        pick(explicit=None, remembered_hint="sl", platform_hint="uk", text="", default="en") == "uk"
+    )
+    assert (
+        pick(explicit=None, remembered_hint=None, platform_hint=None, text="", default="sl") == "sl"
+    )
+    assert (
+        pick(explicit=None, remembered_hint="sr_Latn", platform_hint="sr", text="", default="en")
+        == "sr_Latn"
+    )
+    assert (
+        pick(explicit=None, remembered_hint=None, platform_hint="sr", text="Здраво", default="en")
+        == "sr"
+    )
 
 
 def test_dates_follow_the_locale_and_time_zone(config: Config) -> None:
@@ -72,6 +79,9 @@ def test_dates_follow_the_locale_and_time_zone(config: Config) -> None:
     moment = datetime(2027, 3, 13, 15, 0, tzinfo=UTC)
     catalogs = Catalogs(config.locales_dir)
     assert "16:00" in catalogs.translator("sl").datetime(moment, "Europe/Ljubljana")
-    assert catalogs.translator("sr_Latn").datetime(moment, "Europe/Belgrade").startswith(
-        "subota, 13. mart 2027")
+    assert (
+        catalogs.translator("sr_Latn")
+        .datetime(moment, "Europe/Belgrade")
+        .startswith("subota, 13. mart 2027")
+    )
     assert "marca" in catalogs.translator("pl").date(moment, "Europe/Warsaw")

@@ -32,8 +32,9 @@ async def test_person_is_created_once_per_identity(store: SqliteStore, clock: Ma
     assert await store.private_address(first.id) == ("telegram", "42")
 
 
-async def test_writing_again_makes_a_person_reachable(store: SqliteStore,
-                                                       clock: ManualClock) -> None:
+async def test_writing_again_makes_a_person_reachable(
+    store: SqliteStore, clock: ManualClock
+) -> None:
     person = await store.person_for_identity("telegram", "1", "1", clock.now())
     await store.set_unreachable(person.id, True)
     assert (await store.get_person(person.id)).unreachable  # type: ignore[union-attr]
@@ -44,8 +45,9 @@ async def test_conversation_survives_reopening(tmp_path: Path, clock: ManualCloc
     path = str(tmp_path / "db.sqlite")
     store = await SqliteStore.open(path)
     person = await store.person_for_identity("console", "1", "1", clock.now())
-    await store.save_conversation(person.id, Conversation("f", "email", {"name": "Ana"}),
-                                  clock.now())
+    await store.save_conversation(
+        person.id, Conversation("f", "email", {"name": "Ana"}), clock.now()
+    )
     await store.close()
     store = await SqliteStore.open(path)
     conv = await store.get_conversation(person.id)
@@ -53,11 +55,24 @@ async def test_conversation_survives_reopening(tmp_path: Path, clock: ManualCloc
     await store.close()
 
 
-async def enqueue(store: SqliteStore, clock: ManualClock, key: str, person_id: int | None = None,
-                  platform: str = "console", chat: str = "1") -> bool:
-    return await store.enqueue(dedupe_key=key, kind="test", person_id=person_id,
-                               platform=platform, chat_id=chat, body=[], not_before=clock.now(),
-                               now=clock.now())
+async def enqueue(
+    store: SqliteStore,
+    clock: ManualClock,
+    key: str,
+    person_id: int | None = None,
+    platform: str = "console",
+    chat: str = "1",
+) -> bool:
+    return await store.enqueue(
+        dedupe_key=key,
+        kind="test",
+        person_id=person_id,
+        platform=platform,
+        chat_id=chat,
+        body=[],
+        not_before=clock.now(),
+        now=clock.now(),
+    )
 
 
 async def test_outbox_refuses_a_second_copy(store: SqliteStore, clock: ManualClock) -> None:
@@ -86,22 +101,29 @@ async def test_two_workers_never_claim_the_same_row(tmp_path: Path, clock: Manua
     await b.close()
 
 
-async def test_claims_respect_platform_chat_and_time(store: SqliteStore,
-                                                     clock: ManualClock) -> None:
+async def test_claims_respect_platform_chat_and_time(
+    store: SqliteStore, clock: ManualClock
+) -> None:
     await enqueue(store, clock, "mine", chat="1")
     await enqueue(store, clock, "other-console", chat="2")
     await enqueue(store, clock, "telegram", platform="telegram")
-    await store.enqueue(dedupe_key="later", kind="t", person_id=None, platform="console",
-                        chat_id="1", body=[], not_before=clock.now() + timedelta(hours=1),
-                        now=clock.now())
+    await store.enqueue(
+        dedupe_key="later",
+        kind="t",
+        person_id=None,
+        platform="console",
+        chat_id="1",
+        body=[],
+        not_before=clock.now() + timedelta(hours=1),
+        now=clock.now(),
+    )
     items = await store.claim_outbox("console", "1", "w", clock.now(), 10)
     assert [i.chat_id for i in items] == ["1"]
     clock.advance(timedelta(hours=2))
     assert len(await store.claim_outbox("console", "1", "w", clock.now(), 10)) == 1
 
 
-async def test_rows_left_mid_send_are_never_resent(store: SqliteStore,
-                                             clock: ManualClock) -> None:
+async def test_rows_left_mid_send_are_never_resent(store: SqliteStore, clock: ManualClock) -> None:
     for key in ("a", "b", "c"):
         await enqueue(store, clock, key)
     claimed = await store.claim_outbox("console", None, "w1", clock.now(), 10)
@@ -109,13 +131,15 @@ async def test_rows_left_mid_send_are_never_resent(store: SqliteStore,
     # the worker died while sending the first; its next run settles that one as unknown
     # instead of sending it again, and gives back the two it never tried
     assert await store.recover_outbox("w1", clock.now() - timedelta(minutes=5)) == 3
-    assert [i.id for i in await store.claim_outbox("console", None, "w1", clock.now(), 10)] \
-        == [c.id for c in claimed[1:]]
+    assert [i.id for i in await store.claim_outbox("console", None, "w1", clock.now(), 10)] == [
+        c.id for c in claimed[1:]
+    ]
     assert await store.outbox_counts() == {"unknown": 1, "claimed": 2}
 
 
-async def test_idempotent_platforms_resend_what_was_in_doubt(store: SqliteStore,
-                                                             clock: ManualClock) -> None:
+async def test_idempotent_platforms_resend_what_was_in_doubt(
+    store: SqliteStore, clock: ManualClock
+) -> None:
     await enqueue(store, clock, "k", platform="matrix")
     [item] = await store.claim_outbox("matrix", None, "w1", clock.now(), 10)
     await store.begin_send(item.id)
@@ -124,7 +148,8 @@ async def test_idempotent_platforms_resend_what_was_in_doubt(store: SqliteStore,
 
 
 async def test_forgetting_a_person_cancels_their_pending_messages(
-        store: SqliteStore, clock: ManualClock) -> None:
+    store: SqliteStore, clock: ManualClock
+) -> None:
     person = await store.person_for_identity("console", "1", "1", clock.now())
     await enqueue(store, clock, "k", person_id=person.id)
     await store.forget_person(person.id)

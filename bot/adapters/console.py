@@ -31,8 +31,13 @@ def render_plain(text: Rich) -> str:
 class ConsoleAdapter:
     platform = "console"
 
-    def __init__(self, user_id: str, language: str | None = None,
-                 stdin: TextIO | None = None, stdout: TextIO | None = None) -> None:
+    def __init__(
+        self,
+        user_id: str,
+        language: str | None = None,
+        stdin: TextIO | None = None,
+        stdout: TextIO | None = None,
+    ) -> None:
         self.user_id = user_id
         self.language = language
         self.stdin = stdin or sys.stdin
@@ -62,8 +67,9 @@ class ConsoleAdapter:
     async def stop(self) -> None:
         self._stopped.set()
 
-    def _read_lines(self, loop: asyncio.AbstractEventLoop,
-                    lines: asyncio.Queue[str | None]) -> None:
+    def _read_lines(
+        self, loop: asyncio.AbstractEventLoop, lines: asyncio.Queue[str | None]
+    ) -> None:
         try:
             for raw in self.stdin:
                 loop.call_soon_threadsafe(lines.put_nowait, raw.rstrip("\r\n"))
@@ -107,8 +113,10 @@ class ConsoleAdapter:
                         options.append(button)
                         out.append(f"[{len(options)}] {button.label}")
                 if reply.attachment is not None:
-                    out.append(f"(file: {reply.attachment.filename}, "
-                               f"{len(reply.attachment.content)} bytes)")
+                    out.append(
+                        f"(file: {reply.attachment.filename}, "
+                        f"{len(reply.attachment.content)} bytes)"
+                    )
             self.options = options
             self.stdout.write("\n".join(out) + "\n\n")
             self.stdout.flush()
