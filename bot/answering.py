@@ -35,7 +35,7 @@ KEY_MATCH_WEIGHT = 0.75
 # off-topic question stays at or below 1 matched word and 0.5 coverage): the document
 # must match at least MIN_MATCHED of the question's words and cover MIN_COVERAGE of them.
 MIN_MATCHED = 1.5
-MIN_COVERAGE = 0.55
+MIN_COVERAGE = 0.6
 # A word of the question found in none of the candidates may be the document's language
 # gap (purpose ~ сврха) rather than a sign of another topic: it counts this much.
 UNKNOWN_WORD_WEIGHT = 0.5
@@ -51,6 +51,8 @@ _LABEL_CHARS = 40
 # Within one document, a cognate key picks sentences less surely than a real word.
 _SENTENCE_KEY_WEIGHT = 0.5
 _NUMBER_BONUS = 0.5
+_PHRASE_BONUS = 0.3
+_HEADING_SHARE = 0.5
 _SENTENCE_COST = 0.05
 # Question words already in the passage's title or heading weigh this much in picking
 # its sentences.
@@ -88,16 +90,13 @@ class Judgement:
     document_coverage: float  # the same over the candidates of the passage's document
     matched: float  # question words the document matches (a key-only match counts less)
     coverage: float  # matched / words, a word found in no candidate counting less
+    words: int  # content words in the question
 
     @property
     def found(self) -> bool:
-        return self.matched >= min(MIN_MATCHED, 1.0 if self.single_word else MIN_MATCHED) and (
-            self.coverage >= MIN_COVERAGE
-        )
-
-    @property
-    def single_word(self) -> bool:
-        return self.matched <= 1.0 and self.document_coverage == 1.0
+        """Enough of the question is covered to answer (one-word questions: that word)."""
+        needed = 1.0 if self.words == 1 else MIN_MATCHED
+        return self.matched >= needed and self.coverage >= MIN_COVERAGE
 
     @property
     def confidence(self) -> float:
@@ -142,9 +141,9 @@ def answer_question(
     if judgement is None or not judgement.found:
         return None
     hit = judgement.hit
-    text = best_sentences(
+    text = pick_sentences(
         words,
-        document_text(hit, hits),
+        document_sections(hit, hits),
         hit.lang,
         asks_for_number=asks_for_number(question),
         context=hit.title,
@@ -157,15 +156,15 @@ def answer_question(
     )
 
 
-def document_text(chosen: Hit, hits: Sequence[Hit]) -> str:
-    """The found passages of the chosen passage's document, in document order.
+def document_sections(chosen: Hit, hits: Sequence[Hit]) -> list[tuple[str, str]]:
+    """(heading, text) of the found passages of the chosen one's document, in order.
 
     The answer may sit in a sibling passage: a question names its topic (the conference)
     and its focus (the e-mail address), and the two may be paragraphs apart.
     """
     same = {hit.position: hit for hit in hits if hit.document == chosen.document}
     same[chosen.position] = chosen
-    return "\n".join(same[position].text for position in sorted(same))
+    return [(same[position].heading, same[position].text) for position in sorted(same)]
 
 
 def judge(words: Words, hits: Sequence[Hit]) -> Judgement | None:
@@ -195,6 +194,7 @@ def judge(words: Words, hits: Sequence[Hit]) -> Judgement | None:
             document_coverage=matched / len(words),
             matched=matched,
             coverage=min(1.0, matched / weight),
+            words=len(words),
         )
         rank = (
             0.5 * _weighted_coverage(words, rarity, hit_terms)
@@ -221,45 +221,110 @@ def best_sentences(
     *,
     asks_for_number: bool = False,
     context: str = "",
+    heading: str = "",
 ) -> str:
-    """The one to `max_sentences` contiguous sentences of a passage that answer best.
-
-    Words that many sentences share, or that the passage's `context` (its title and
-    heading) holds, say what the passage is about rather than which sentence answers: they
-    weigh less. A question asking "when" or "how many" prefers sentences with digits, and a
-    sentence that announces a list (ends with ':') brings the list along.
-    """
+    """The one to `max_sentences` contiguous sentences of a passage that answer best."""
     words = _as_words(question_terms)
-    units = [sentence for line in passage_text.splitlines() for sentence in sentences(line, lang)]
-    if not units:
-        return passage_text.strip()
-    unit_terms = [set(index_terms(unit, lang).split()) for unit in units]
-    context_terms = set(index_terms(context, lang).split())
-    weights = [
-        weight * (_CONTEXT_WORD_WEIGHT if _word_match(word, context_terms) else 1.0)
-        for word, weight in zip(words, _word_weights(words, unit_terms), strict=True)
-    ]
-    bonus = [_NUMBER_BONUS if asks_for_number and _DIGIT.search(unit) else 0.0 for unit in units]
+    picked = pick_sentences(
+        words, [(heading, passage_text)], lang, max_sentences, asks_for_number, context
+    )
+    return picked or passage_text.strip()
 
-    def score(start: int, end: int) -> float:
-        window = unit_terms[start:end]
-        extra = _SENTENCE_COST * (end - start - 1)  # a shorter answer wins a tie
+
+def pick_sentences(
+    words: Words,
+    sections: Sequence[tuple[str, str]],
+    lang: str,
+    max_sentences: int = 3,
+    asks_for_number: bool = False,
+    context: str = "",
+) -> str:
+    """The best window of one to `max_sentences` sentences among (heading, text) sections.
+
+    Words that many sentences share, or that the `context` (the document's title) holds,
+    say what the document is about rather than which sentence answers: they weigh less. A
+    section's heading counts half for its sentences ("2020" heads a list of that year's
+    events); question words standing side by side in a sentence count extra (names); a
+    question asking "when" or "how many" prefers sentences with digits; a sentence that
+    only repeats the title answers nothing; a label line brings the line after it along.
+    """
+    units = [
+        _Unit(sentence, lang, _real_heading(heading, text))
+        for heading, text in sections
+        for line in text.splitlines()
+        for sentence in sentences(line, lang)
+    ]
+    if not units or not words:
+        return ""
+    title_terms = set(index_terms(context, lang).split())
+    weights = [
+        weight * (_CONTEXT_WORD_WEIGHT if _word_match(word, title_terms) else 1.0)
+        for word, weight in zip(words, _word_weights(words, [u.terms for u in units]), strict=True)
+    ]
+    pairs = list(itertools.pairwise(words))
+
+    def window_score(start: int, end: int) -> float:
+        window = units[start:end]
+        terms = set().union(*(unit.terms for unit in window))
+        heading_terms = window[0].heading_terms
+        matched = sum(
+            weight
+            * max(
+                _word_match(word, terms, _SENTENCE_KEY_WEIGHT),
+                _HEADING_SHARE * _word_match(word, heading_terms, _SENTENCE_KEY_WEIGHT),
+            )
+            for word, weight in zip(words, weights, strict=True)
+        )
+        phrases = sum(any(unit.has_pair(*pair) for unit in window) for pair in pairs)
+        digits = asks_for_number and any(_DIGIT.search(unit.text) for unit in window)
+        repeats = sum(
+            _window_score(words, weights, [unit.terms], _SENTENCE_KEY_WEIGHT)
+            for unit in window
+            if unit.terms and unit.terms <= title_terms
+        )
         return (
-            _window_score(words, weights, window, _SENTENCE_KEY_WEIGHT)
-            + max(bonus[start:end])
-            - extra
+            matched
+            + _PHRASE_BONUS * phrases
+            + (_NUMBER_BONUS if digits else 0.0)
+            - repeats  # a sentence that only repeats the title answers nothing
+            - _SENTENCE_COST * (end - start - 1)  # a shorter answer wins a tie
         )
 
     windows = [
         (start, end)
         for start in range(len(units))
         for end in range(start + 1, min(start + max_sentences, len(units)) + 1)
+        if all(unit.heading == units[start].heading for unit in units[start:end])
     ]
-    start, end = max(windows, key=lambda window: score(*window))
+    start, end = max(windows, key=lambda window: window_score(*window))
     # A label ("Pripravil", "... grupy robocze:") announces what follows: bring it along.
-    while end < len(units) and end - start < max_sentences + 1 and _is_label(units[end - 1]):
+    while end < len(units) and end - start <= max_sentences and _is_label(units[end - 1].text):
         end += 1
-    return " ".join(units[start:end])
+    return " ".join(unit.text for unit in units[start:end])
+
+
+def _real_heading(heading: str, text: str) -> str:
+    """A heading that is also a line of the text (a plain-text label) is not counted twice."""
+    lines = {line.strip().rstrip(":") for line in text.splitlines()}
+    return "" if heading in lines else heading
+
+
+class _Unit:
+    """A sentence with its index words and its section heading's terms."""
+
+    def __init__(self, text: str, lang: str, heading: str) -> None:
+        self.text = text
+        self.heading = heading
+        self.words = index_words(text, lang)
+        self.terms: set[str] = set().union(*self.words) if self.words else set()
+        self.heading_terms = set(index_terms(heading, lang).split())
+
+    def has_pair(self, first: QueryWord, second: QueryWord) -> bool:
+        """Whether the two question words stand side by side here."""
+        return any(
+            _is_known(first, set(here)) and _is_known(second, set(after))
+            for here, after in itertools.pairwise(self.words)
+        )
 
 
 def _is_label(sentence: str) -> bool:

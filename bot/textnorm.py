@@ -64,7 +64,7 @@ _OTHER_CYRILLIC = str.maketrans({
     "ь": "", "ъ": "", "ы": "y", "э": "e", "ё": "jo",
 })  # fmt: skip
 # How much better another language must score than the asker's locale to be believed.
-_CLEARLY_OTHER = 0.34
+_CLEARLY_OTHER = 0.6
 _APOSTROPHES = re.compile(r"(?<=\w)['’ʼ`](?=\w)")
 _TOKEN = re.compile(r"[a-z0-9]+")
 _WORD = re.compile(r"\w+(?:['’ʼ]\w+)*")
@@ -146,7 +146,7 @@ def query_words(text: str, lang_hint: str | None = None) -> list[QueryWord]:
     """
     langs = _query_languages(text, lang_hint)
     # English question words turn up in every language's questions ("kdaj je deadline").
-    stop_langs = (langs[0], "en")
+    stop_langs = (*langs, "en")
     words: list[QueryWord] = []
     for token in _words(text):
         word = _word_variants(token, langs, stop_langs)

@@ -101,13 +101,18 @@ def read_plain_or_markdown(path: Path, data: bytes, max_bytes: int) -> Blocks:
     blocks: list[Block] = []
     tokens = _markdown.parse(decode_text(path, data))
     in_heading = False
+    number = ""  # "7. " of an ordered list item: plain text often starts a line that way
     for token in tokens:
         if token.type == "heading_open":
             in_heading = True
         elif token.type == "heading_close":
             in_heading = False
+        elif token.type == "list_item_open" and token.info:
+            number = f"{token.info}{token.markup} "
         elif token.type == "inline":
-            blocks.append(Block(_inline_text(token.children or []), heading=in_heading))
+            text = number + _inline_text(token.children or [])
+            blocks.append(Block(text, heading=in_heading))
+            number = ""
         elif token.type in ("code_block", "fence", "html_block"):
             blocks.append(Block(token.content))
     return "", blocks
