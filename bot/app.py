@@ -12,7 +12,7 @@ import os
 import socket
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
@@ -42,6 +42,7 @@ class App:
         self.delivery = DeliveryWorker(store, adapters, core.clock, worker_id)
         self.scheduler = AsyncIOScheduler(timezone=UTC)
         self._running: set[asyncio.Task[object]] = set()
+        self._ops: Any = None  # the operations endpoint's runner, when configured
         core.on_enqueue = self.wake_delivery
 
     @classmethod
@@ -104,6 +105,10 @@ class App:
         self.add_job("deliver", self.delivery.drain, self.config.delivery_interval_seconds)
         self.add_job("expire-forms", self.core.expire_idle_forms, 60)
         self.scheduler.start()
+        if self.config.ops_listen:
+            from bot import ops
+
+            self._ops = await ops.start(self, self.config.ops_listen)
 
     async def run(self) -> None:
         """Run every adapter until all have finished (console: end of input) or we are stopped."""
@@ -124,4 +129,6 @@ class App:
         await self.delivery.drain()  # what came due while we finished, still goes out
         for adapter in self.adapters:
             await adapter.stop()
+        if self._ops is not None:
+            await self._ops.cleanup()
         await self.store.close()

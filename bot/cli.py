@@ -15,6 +15,7 @@ from collections.abc import Callable, Coroutine
 from typing import Any
 
 from bot.config import LOCALES, Config, ConfigError, load_config
+from bot.logs import JsonFormatter, SecretMask
 
 log = logging.getLogger("civicbot")
 EXIT_USAGE = 2
@@ -99,8 +100,11 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as error:  # a database or platform failure: one line, details in DEBUG
         log.debug("command failed", exc_info=True)
         first_line = str(error).splitlines()[0] if str(error) else ""
-        print(f"civicbot: {type(error).__name__}: {first_line} "
-              "(CIVICBOT_LOG_LEVEL=DEBUG shows details)", file=sys.stderr)
+        print(
+            f"civicbot: {type(error).__name__}: {first_line} "
+            "(CIVICBOT_LOG_LEVEL=DEBUG shows details)",
+            file=sys.stderr,
+        )
         return 1
 
 
@@ -111,10 +115,24 @@ def _has_platform(config: Config) -> bool:
 def setup_logging(config: Config, *, quiet: bool) -> None:
     # The console adapter owns stdout; logs go to stderr, and only warnings while chatting.
     level = logging.WARNING if quiet else getattr(logging, config.log_level)
-    logging.basicConfig(
-        level=level, stream=sys.stderr, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(
+        logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
+        if sys.stderr.isatty()
+        else JsonFormatter()
     )
-    for noisy in ("apscheduler", "aiosqlite", "httpx"):
+    handler.addFilter(
+        SecretMask(
+            [
+                config.telegram_token,
+                config.matrix_password,
+                config.matrix_access_token,
+                config.telegram_webhook_secret,
+            ]
+        )
+    )
+    logging.basicConfig(level=level, handlers=[handler], force=True)
+    for noisy in ("apscheduler", "aiosqlite", "httpx", "aiohttp.access"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
 
 

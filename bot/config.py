@@ -51,6 +51,7 @@ class Config:
     matrix_store: Path = Path("data/matrix-store")
     matrix_group_rooms: bool = False
     delivery_interval_seconds: float = 1.0
+    ops_listen: str | None = None
     flood_burst: int = 15
     flood_per_second: float = 1.0
 
@@ -170,6 +171,7 @@ _PARSERS: Mapping[str, Callable[[str], object]] = {
     "matrix_store": Path,
     "matrix_group_rooms": _bool,
     "delivery_interval_seconds": _positive_float,
+    "ops_listen": _listen,
     "flood_burst": _positive_int,
     "flood_per_second": _positive_float,
 }

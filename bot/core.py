@@ -17,6 +17,7 @@ from bot.config import Config
 from bot.context import Context
 from bot.flood import FloodGuard, Verdict
 from bot.i18n import N_, Catalogs, Translator, choose_locale, normalize_locale
+from bot.metrics import HANDLER_SECONDS, MESSAGES_IN, MESSAGES_OUT
 from bot.router import HandlerResult, Routes, parse_command
 from bot.types import Incoming, Reply, Rich, replies_to_json
 from storage.base import Person, Store
@@ -78,8 +79,12 @@ class Core:
         )
         if verdict is not Verdict.ALLOW:
             return self._slow_down(message) if verdict is Verdict.WARN else []
+        MESSAGES_IN.labels(message.platform).inc()
         try:
-            return await self._handle(message)
+            with HANDLER_SECONDS.labels(message.platform).time():
+                replies = await self._handle(message)
+            MESSAGES_OUT.labels(message.platform, "reply").inc(len(replies))
+            return replies
         except Exception:
             log.exception("handler failed (platform=%s)", message.platform)
             t = self.translator(self.config.default_locale)

@@ -14,6 +14,7 @@ from datetime import timedelta
 
 from bot.adapters.base import Adapter, DeliveryError, RetryLater, Unreachable
 from bot.clock import Clock
+from bot.metrics import DELIVERY_FAILURES, MESSAGES_OUT
 from bot.types import Address, replies_from_json
 from storage.base import OutboxItem, Store
 
@@ -103,17 +104,20 @@ class DeliveryWorker:
                 key=f"outbox-{item.id}",
             )
         except RetryLater as error:
+            DELIVERY_FAILURES.labels(item.platform, "rate-limited").inc()
             await self.store.retry_outbox(
                 item.id, self.clock.now() + timedelta(seconds=error.seconds), str(error)
             )
         except Unreachable as error:
             log.info("recipient unreachable on %s; marked", item.platform)
+            DELIVERY_FAILURES.labels(item.platform, "unreachable").inc()
             if item.person_id is not None:
                 await self.store.set_unreachable(item.person_id, True)
             await self.store.finish_outbox(item.id, "failed", self.clock.now(), str(error)[:200])
         except Exception as error:  # transient or unexpected: retry with backoff, then give up
             if not isinstance(error, DeliveryError):
                 log.exception("adapter %s failed to send", item.platform)
+            DELIVERY_FAILURES.labels(item.platform, "error").inc()
             if item.attempts >= MAX_ATTEMPTS:
                 await self.store.finish_outbox(
                     item.id, "failed", self.clock.now(), type(error).__name__
@@ -124,6 +128,7 @@ class DeliveryWorker:
                 )
         else:
             await self.store.finish_outbox(item.id, "sent", self.clock.now())
+            MESSAGES_OUT.labels(item.platform, item.kind).inc()
 
     async def _skip_reason(self, item: OutboxItem) -> str | None:
         if item.person_id is None:

@@ -1,0 +1,65 @@
+"""The operations endpoint: /healthz (alive), /readyz (database and adapters ready) and
+/metrics (Prometheus), on CIVICBOT_OPS_LISTEN (off when unset)."""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+
+from aiohttp import web
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+
+from bot.metrics import OUTBOX_DEPTH
+
+if TYPE_CHECKING:
+    from bot.app import App
+
+log = logging.getLogger(__name__)
+OUTBOX_STATES = ("pending", "claimed", "sending", "sent", "failed", "skipped", "unknown")
+
+
+async def readiness(app: App) -> tuple[bool, dict[str, str]]:
+    checks: dict[str, str] = {}
+    try:
+        await app.store.ping()  # type: ignore[attr-defined]
+        checks["database"] = "ok"
+    except Exception as error:  # any failure means not ready; the reason is in the answer
+        checks["database"] = type(error).__name__
+    for adapter in app.adapters:
+        ready = getattr(adapter, "is_ready", None)
+        checks[adapter.platform] = "ok" if ready is None or ready() else "not connected"
+    return all(value == "ok" for value in checks.values()), checks
+
+
+async def update_outbox_depth(app: App) -> None:
+    counts = await app.store.outbox_counts()
+    for state in OUTBOX_STATES:
+        OUTBOX_DEPTH.labels(state).set(counts.get(state, 0))
+
+
+def build(app: App) -> web.Application:
+    async def healthz(request: web.Request) -> web.Response:
+        return web.json_response({"status": "ok"})
+
+    async def readyz(request: web.Request) -> web.Response:
+        ready, checks = await readiness(app)
+        return web.json_response({"ready": ready, "checks": checks}, status=200 if ready else 503)
+
+    async def metrics(request: web.Request) -> web.Response:
+        await update_outbox_depth(app)
+        return web.Response(body=generate_latest(), headers={"Content-Type": CONTENT_TYPE_LATEST})
+
+    server = web.Application()
+    server.add_routes(
+        [web.get("/healthz", healthz), web.get("/readyz", readyz), web.get("/metrics", metrics)]
+    )
+    return server
+
+
+async def start(app: App, listen: str) -> web.AppRunner:
+    host, _, port = listen.rpartition(":")
+    runner = web.AppRunner(build(app), access_log=None)
+    await runner.setup()
+    await web.TCPSite(runner, host, int(port)).start()
+    log.info("operations endpoint on %s (/healthz, /readyz, /metrics)", listen)
+    return runner
