@@ -17,11 +17,13 @@ COPY --from=build /src/locales /opt/civicbot-locales
 ENV PATH=/opt/civicbot/bin:$PATH \
     CIVICBOT_LOCALES_DIR=/opt/civicbot-locales \
     CIVICBOT_DATA_DIR=/data \
+    CIVICBOT_OPS_LISTEN=0.0.0.0:9108 \
     PYTHONUNBUFFERED=1
 RUN mkdir /data && chown civicbot /data
 USER civicbot
 VOLUME /data
-# The database must be reachable and at the current schema (a migration is a no-op then).
-HEALTHCHECK --interval=30s --timeout=10s --retries=3 CMD ["civicbot", "migrate"]
+EXPOSE 9108
+# Alive = the operations endpoint answers (readiness, with the database, is /readyz).
+HEALTHCHECK --interval=30s --timeout=5s --retries=3 CMD ["python", "-c", "import urllib.request; urllib.request.urlopen('http://127.0.0.1:9108/healthz', timeout=4)"]
 ENTRYPOINT ["civicbot"]
 CMD ["run"]
