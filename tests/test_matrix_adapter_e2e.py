@@ -60,9 +60,10 @@ class RunningBot:
     async def start(self) -> RunningBot:
         self.app = await App.create(self.config, [self.adapter])
         self.task = asyncio.create_task(self.app.run())
-        ready = asyncio.create_task(self.adapter._ready.wait())
-        done, _ = await asyncio.wait({ready, self.task}, timeout=30,
-                                     return_when=asyncio.FIRST_COMPLETED)
+        ready = asyncio.create_task(self.adapter.wait_until_ready())
+        done, _ = await asyncio.wait(
+            {ready, self.task}, timeout=30, return_when=asyncio.FIRST_COMPLETED
+        )
         if ready not in done:
             ready.cancel()
             if self.task in done:
@@ -78,11 +79,16 @@ class RunningBot:
 
 
 def bot_config(hs: Any, data_dir: Path, user_id: str, **extra: str) -> Config:
-    env = {"CIVICBOT_DATA_DIR": str(data_dir), "CIVICBOT_MATRIX_HOMESERVER": hs.base_url,
-           "CIVICBOT_MATRIX_USER": user_id, "CIVICBOT_MATRIX_PASSWORD": PASSWORD,
-           "CIVICBOT_DELIVERY_INTERVAL_SECONDS": "0.2",
-           # A test person types faster than any human: keep the core's flood guard out of it.
-           "CIVICBOT_FLOOD_BURST": "1000", "CIVICBOT_FLOOD_PER_SECOND": "1000"}
+    env = {
+        "CIVICBOT_DATA_DIR": str(data_dir),
+        "CIVICBOT_MATRIX_HOMESERVER": hs.base_url,
+        "CIVICBOT_MATRIX_USER": user_id,
+        "CIVICBOT_MATRIX_PASSWORD": PASSWORD,
+        "CIVICBOT_DELIVERY_INTERVAL_SECONDS": "0.2",
+        # A test person types faster than any human: keep the core's flood guard out of it.
+        "CIVICBOT_FLOOD_BURST": "1000",
+        "CIVICBOT_FLOOD_PER_SECOND": "1000",
+    }
     env.update(extra)
     return load_config(env)
 
@@ -96,8 +102,9 @@ async def new_bot_account(hs: Any) -> str:
 @pytest_asyncio.fixture(scope="module", loop_scope="module")
 async def bot(synapse: Any, tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[RunningBot]:
     user_id = await new_bot_account(synapse)
-    config = bot_config(synapse, tmp_path_factory.mktemp("bot"), user_id,
-                        CIVICBOT_MATRIX_GROUP_ROOMS="true")
+    config = bot_config(
+        synapse, tmp_path_factory.mktemp("bot"), user_id, CIVICBOT_MATRIX_GROUP_ROOMS="true"
+    )
     running = await RunningBot(config).start()
     yield running
     await running.stop()
@@ -114,8 +121,9 @@ def text_of(event: Any) -> str:
     return event.body
 
 
-async def test_encrypted_dm_opened_like_element_answers_start(bot: RunningBot,
-                                                             citizen: Citizen) -> None:
+async def test_encrypted_dm_opened_like_element_answers_start(
+    bot: RunningBot, citizen: Citizen
+) -> None:
     room = await citizen.open_dm(bot.user_id)
     # Element sends the first message of a new chat right away, before the bot has joined.
     await citizen.say(room, "/start")
@@ -124,8 +132,9 @@ async def test_encrypted_dm_opened_like_element_answers_start(bot: RunningBot,
     assert "Hello! I am" in welcome.body
     assert "<strong>civicbot</strong>" in welcome.formatted_body
     assert f"{KEYCAPS[0]} Language" in welcome.body
-    await citizen.wait_until(lambda: len(citizen.reactions.get(room, [])) == 3,
-                             "three reaction keys")
+    await citizen.wait_until(
+        lambda: len(citizen.reactions.get(room, [])) == 3, "three reaction keys"
+    )
     assert [r.key for r in citizen.reactions[room]] == list(KEYCAPS[:3])
     assert all(r.reacts_to == welcome.event_id for r in citizen.reactions[room])
 
@@ -161,12 +170,17 @@ def upcoming_event() -> dict[str, Any]:
     from tests.test_events_support import event
 
     start = (datetime.now(UTC) + timedelta(days=30)).replace(microsecond=0)
-    return event(starts_at=start.isoformat(), ends_at=(start + timedelta(hours=6)).isoformat(),
-                 registration_deadline=(start - timedelta(days=2)).isoformat(), reminders=None)
+    return event(
+        starts_at=start.isoformat(),
+        ends_at=(start + timedelta(hours=6)).isoformat(),
+        registration_deadline=(start - timedelta(days=2)).isoformat(),
+        reminders=None,
+    )
 
 
-async def test_a_whole_registration_by_number_label_and_reaction(bot: RunningBot,
-                                                                 citizen: Citizen) -> None:
+async def test_a_whole_registration_by_number_label_and_reaction(
+    bot: RunningBot, citizen: Citizen
+) -> None:
     from tests.test_events_support import load
 
     assert bot.app is not None
@@ -186,9 +200,12 @@ async def test_a_whole_registration_by_number_label_and_reaction(bot: RunningBot
     assert f"{KEYCAPS[0]} Skip" in ask_organisation.body
 
     # A tap on the reaction key under the question presses its button.
-    await citizen.wait_until(lambda: any(r.reacts_to == ask_organisation.event_id
-                                         for r in citizen.reactions.get(room, [])),
-                             "the reaction key under the question")
+    await citizen.wait_until(
+        lambda: any(
+            r.reacts_to == ask_organisation.event_id for r in citizen.reactions.get(room, [])
+        ),
+        "the reaction key under the question",
+    )
     await citizen.react(room, ask_organisation.event_id, KEYCAPS[0])
     ask_track = await citizen.next_message(room)
     assert "Which track?" in ask_track.body
@@ -209,17 +226,18 @@ async def test_a_whole_registration_by_number_label_and_reaction(bot: RunningBot
     assert isinstance(calendar, nio.RoomEncryptedFile), "the .ics must be uploaded encrypted"
     assert calendar.body.endswith(".ics")
     encrypted = await citizen.download(calendar.url)
-    ics = decrypt_attachment(encrypted, calendar.key["k"], calendar.hashes["sha256"],
-                             calendar.iv)
+    ics = decrypt_attachment(encrypted, calendar.key["k"], calendar.hashes["sha256"], calendar.iv)
     assert ics.startswith(b"BEGIN:VCALENDAR") and b"forum@events.civicbot" in ics
 
     registrations = await bot.app.store.event_registrations("forum")
     assert [(r.status, r.fields["name"], r.fields["track"]) for r in registrations] == [
-        ("confirmed", "Ana <b>Novak</b>", "law")]
+        ("confirmed", "Ana <b>Novak</b>", "law")
+    ]
 
 
-async def test_proactive_message_goes_out_through_the_outbox(bot: RunningBot,
-                                                            citizen: Citizen) -> None:
+async def test_proactive_message_goes_out_through_the_outbox(
+    bot: RunningBot, citizen: Citizen
+) -> None:
     assert bot.app is not None
     room = await citizen.open_dm(bot.user_id)
     await exchange(citizen, room, "/language uk")
@@ -227,8 +245,12 @@ async def test_proactive_message_goes_out_through_the_outbox(bot: RunningBot,
     assert person is not None
 
     queued = await bot.app.core.notify(
-        person.id, lambda t: [Reply.of(t.gettext("Nothing was deleted."))],
-        kind="test", dedupe_key=f"proactive:{person.id}", batch=f"proactive:{person.id}")
+        person.id,
+        lambda t: [Reply.of(t.gettext("Nothing was deleted."))],
+        kind="test",
+        dedupe_key=f"proactive:{person.id}",
+        batch=f"proactive:{person.id}",
+    )
     assert queued
     notice = await citizen.next_message(room)
     expected = bot.app.core.translator("uk").gettext("Nothing was deleted.")
@@ -238,7 +260,8 @@ async def test_proactive_message_goes_out_through_the_outbox(bot: RunningBot,
 
 
 async def test_broadcast_style_send_reaches_every_direct_chat(
-        bot: RunningBot, synapse: Any, tmp_path: Path) -> None:
+    bot: RunningBot, synapse: Any, tmp_path: Path
+) -> None:
     assert bot.app is not None
     people = [await Citizen.create(synapse, tmp_path, f"reader{i}") for i in range(3)]
     try:
@@ -249,8 +272,12 @@ async def test_broadcast_style_send_reaches_every_direct_chat(
             found = await bot.app.store.find_person("matrix", person.user_id)
             assert found is not None
             await bot.app.core.notify(
-                found.id, lambda t: [Reply.of("The library opens at 9 tomorrow.")],
-                kind="announcement", dedupe_key=f"b1:{found.id}", batch="b1")
+                found.id,
+                lambda t: [Reply.of("The library opens at 9 tomorrow.")],
+                kind="announcement",
+                dedupe_key=f"b1:{found.id}",
+                batch="b1",
+            )
         for person, room in zip(people, rooms, strict=True):
             message = await person.next_message(room)
             assert message.decrypted and message.body == "The library opens at 9 tomorrow."
@@ -260,15 +287,19 @@ async def test_broadcast_style_send_reaches_every_direct_chat(
             await person.close()
 
 
-async def test_group_room_mentions_are_answered_other_chatter_is_not(bot: RunningBot,
-                                                                     citizen: Citizen) -> None:
+async def test_group_room_mentions_are_answered_other_chatter_is_not(
+    bot: RunningBot, citizen: Citizen
+) -> None:
     room = await citizen.open_group(bot.user_id)
     await citizen.wait_for_member(room, bot.user_id)
     localpart = bot.user_id.split(":")[0][1:]
 
     await citizen.say(room, "Does anyone know when the next workshop is?")
-    await citizen.say(room, f"{localpart}: when is the next workshop?",
-                      **{"m.mentions": {"user_ids": [bot.user_id]}})
+    await citizen.say(
+        room,
+        f"{localpart}: when is the next workshop?",
+        **{"m.mentions": {"user_ids": [bot.user_id]}},
+    )
     answer = await citizen.next_message(room)
     assert "/help" in answer.body  # the fallback, for the mention only
 
@@ -281,17 +312,25 @@ async def test_group_room_mentions_are_answered_other_chatter_is_not(bot: Runnin
 
 
 async def test_undecryptable_message_gets_a_hint_and_is_logged_without_content(
-        bot: RunningBot, citizen: Citizen, caplog: pytest.LogCaptureFixture) -> None:
+    bot: RunningBot, citizen: Citizen, caplog: pytest.LogCaptureFixture
+) -> None:
     room = await citizen.open_dm(bot.user_id)
     await exchange(citizen, room, "/help")
     secret = "U2VjcmV0IGNpcGhlcnRleHQ"
-    fake = {"algorithm": "m.megolm.v1.aes-sha2", "ciphertext": secret,
-            "sender_key": "x" * 43, "session_id": "unknownsession" + "0" * 29,
-            "device_id": citizen.client.device_id}
-    path = (f"/_matrix/client/v3/rooms/{urllib.parse.quote(room)}/send/m.room.encrypted/"
-            f"{uuid.uuid4().hex}")
-    status, _ = await citizen.hs.arequest("PUT", path, access_token=citizen.client.access_token,
-                                          json_body=fake)
+    fake = {
+        "algorithm": "m.megolm.v1.aes-sha2",
+        "ciphertext": secret,
+        "sender_key": "x" * 43,
+        "session_id": "unknownsession" + "0" * 29,
+        "device_id": citizen.client.device_id,
+    }
+    path = (
+        f"/_matrix/client/v3/rooms/{urllib.parse.quote(room)}/send/m.room.encrypted/"
+        f"{uuid.uuid4().hex}"
+    )
+    status, _ = await citizen.hs.arequest(
+        "PUT", path, access_token=citizen.client.access_token, json_body=fake
+    )
     assert status == 200
     hint = await citizen.next_message(room)
     assert hint.decrypted, "in an encrypted room the hint is encrypted too"
@@ -299,25 +338,32 @@ async def test_undecryptable_message_gets_a_hint_and_is_logged_without_content(
     assert "could not decrypt a message" in caplog.text and secret not in caplog.text
 
 
-async def test_send_errors_map_to_delivery_outcomes(bot: RunningBot, synapse: Any,
-                                                    citizen: Citizen) -> None:
+async def test_send_errors_map_to_delivery_outcomes(
+    bot: RunningBot, synapse: Any, citizen: Citizen
+) -> None:
     with pytest.raises(Unreachable):
         await bot.adapter.send(Address("matrix", "!gone:localhost"), [Reply.of("hello")])
 
     room = await citizen.open_dm(bot.user_id)
     await exchange(citizen, room, "/help")
     # 429: a rate limit for the bot's account only, through Synapse's admin API.
-    _, admin_token = await synapse.aregister_user(f"admin{uuid.uuid4().hex[:6]}", PASSWORD,
-                                                  admin=True)
+    _, admin_token = await synapse.aregister_user(
+        f"admin{uuid.uuid4().hex[:6]}", PASSWORD, admin=True
+    )
     limit = f"/_synapse/admin/v1/users/{urllib.parse.quote(bot.user_id)}/override_ratelimit"
-    status, _ = await synapse.arequest("POST", limit, access_token=admin_token,
-                                       json_body={"messages_per_second": 1, "burst_count": 1})
+    status, _ = await synapse.arequest(
+        "POST",
+        limit,
+        access_token=admin_token,
+        json_body={"messages_per_second": 1, "burst_count": 1},
+    )
     assert status == 200
     try:
         with pytest.raises(RetryLater) as limited:
             for i in range(5):
-                await bot.adapter.send(Address("matrix", room), [Reply.of(f"quick {i}")],
-                                       key=f"limited-{i}")
+                await bot.adapter.send(
+                    Address("matrix", room), [Reply.of(f"quick {i}")], key=f"limited-{i}"
+                )
         assert 0 < limited.value.seconds <= 10
     finally:
         await synapse.arequest("DELETE", limit, access_token=admin_token)
@@ -337,7 +383,8 @@ async def test_send_errors_map_to_delivery_outcomes(bot: RunningBot, synapse: An
 
 
 async def test_restart_between_two_messages_answers_once_and_loses_nothing(
-        synapse: Any, tmp_path: Path) -> None:
+    synapse: Any, tmp_path: Path
+) -> None:
     user_id = await new_bot_account(synapse)
     config = bot_config(synapse, tmp_path / "bot", user_id)
     citizen = await Citizen.create(synapse, tmp_path)
@@ -359,7 +406,10 @@ async def test_restart_between_two_messages_answers_once_and_loses_nothing(
             [helped] = await exchange(citizen, room, "/help")
             assert helped.body.startswith("Ask me a question")
             assert [m.event_id for m in citizen.messages[room]] == [
-                welcome.event_id, menu.event_id, helped.event_id]  # nothing twice
+                welcome.event_id,
+                menu.event_id,
+                helped.event_id,
+            ]  # nothing twice
             assert not citizen.undecrypted
         finally:
             await second.stop()
@@ -368,14 +418,16 @@ async def test_restart_between_two_messages_answers_once_and_loses_nothing(
 
 
 async def test_group_invites_are_declined_when_group_rooms_are_off(
-        synapse: Any, tmp_path: Path) -> None:
+    synapse: Any, tmp_path: Path
+) -> None:
     user_id = await new_bot_account(synapse)
     citizen = await Citizen.create(synapse, tmp_path)
     running = await RunningBot(bot_config(synapse, tmp_path / "bot", user_id)).start()
     try:
         group = await citizen.open_group(user_id)
         await citizen.wait_until(
-            lambda: user_id not in citizen.client.rooms[group].users, "the invite declined")
+            lambda: user_id not in citizen.client.rooms[group].users, "the invite declined"
+        )
         dm = await citizen.open_dm(user_id)
         [helped] = await exchange(citizen, dm, "/help")  # direct chats are always joined
         assert helped.decrypted

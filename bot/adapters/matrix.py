@@ -62,8 +62,10 @@ log = logging.getLogger(__name__)
 PLATFORM = "matrix"
 # Synapse returns only 10 timeline events per room and sync unless asked for more; typing
 # notices, read receipts and presence would only wake the sync loop for nothing.
-SYNC_FILTER = {"room": {"timeline": {"limit": 100}, "ephemeral": {"types": []}},
-               "presence": {"types": []}}
+SYNC_FILTER = {
+    "room": {"timeline": {"limit": 100}, "ephemeral": {"types": []}},
+    "presence": {"types": []},
+}
 SYNC_TIMEOUT_MS = 30_000
 MEGOLM = "m.megolm.v1.aes-sha2"
 KEYCAPS = ("1️⃣", "2️⃣", "3️⃣", "4️⃣", "5️⃣", "6️⃣", "7️⃣", "8️⃣", "9️⃣", "🔟")
@@ -73,8 +75,10 @@ HINT_INTERVAL = 60.0  # at most one "could not decrypt" hint per room and minute
 PARALLEL_ROOMS = 8
 SAFE_SCHEMES = ("http", "https", "mailto", "tel", "matrix")
 
-UNDECRYPTABLE = N_("I could not decrypt your last message, so I could not read it. Please send "
-                   "it again. If this keeps happening, start a new direct chat with me.")
+UNDECRYPTABLE = N_(
+    "I could not decrypt your last message, so I could not read it. Please send "
+    "it again. If this keeps happening, start a new direct chat with me."
+)
 CHOOSE_OR_REACT = N_("To choose an option, reply with its number or tap its reaction.")
 CHOOSE = N_("To choose an option, reply with its number.")
 OPEN_PRIVATE_CHAT = N_("Open a private chat with me")
@@ -121,16 +125,22 @@ def message_content(reply: Reply, first_number: int, total: int, hint: str | Non
     rich = render_html(reply.text)
     buttons = reply.all_buttons
     if buttons:
-        lines = [f"{option_marker(first_number + i, total)} {b.label}"
-                 for i, b in enumerate(buttons)]
+        lines = [
+            f"{option_marker(first_number + i, total)} {b.label}" for i, b in enumerate(buttons)
+        ]
         plain += "\n\n" + "\n".join(lines)
         rich += "<br><br>" + "<br>".join(html.escape(line) for line in lines)
         if hint:
             plain += "\n\n" + hint
             rich += f"<br><br><em>{html.escape(hint)}</em>"
     # An empty m.mentions: words in our text never ping anybody by accident.
-    return {"msgtype": "m.text", "body": plain, "format": "org.matrix.custom.html",
-            "formatted_body": rich, "m.mentions": {}}
+    return {
+        "msgtype": "m.text",
+        "body": plain,
+        "format": "org.matrix.custom.html",
+        "formatted_body": rich,
+        "m.mentions": {},
+    }
 
 
 def transaction_id(key: str, index: int, part: str, reply: Reply) -> str:
@@ -177,22 +187,24 @@ def mentions_bot(text: str, content: dict, bot_id: str, names: Iterable[str]) ->
         return True
     formatted = content.get("formatted_body")
     if isinstance(formatted, str) and any(
-            f"matrix.to/#/{target}" in formatted for target in (bot_id, quote(bot_id))):
+        f"matrix.to/#/{target}" in formatted for target in (bot_id, quote(bot_id))
+    ):
         return True
     return bot_id in text or leading_mention(text, bot_id, names) is not None
 
 
 def leading_mention(text: str, bot_id: str, names: Iterable[str]) -> re.Match[str] | None:
     """'civicbot: ...', 'Civic Bot, ...', '@civicbot:example.org ...' at the start."""
-    others = "|".join(re.escape(n) for n in sorted(set(names), key=len, reverse=True)
-                      if n and n != bot_id)
+    others = "|".join(
+        re.escape(n) for n in sorted(set(names), key=len, reverse=True) if n and n != bot_id
+    )
     who = rf"{re.escape(bot_id)}" + (rf"|@?(?:{others})" if others else "")
     return re.match(rf"^\s*(?:{who})(?:\s*[:,]\s*|\s+|$)", text, re.IGNORECASE)
 
 
 def without_mention(text: str, bot_id: str, names: Iterable[str]) -> str:
     match = leading_mention(text, bot_id, names)
-    text = text[match.end():] if match else text
+    text = text[match.end() :] if match else text
     return text.replace(bot_id, "").strip()
 
 
@@ -205,11 +217,13 @@ def fresh_timeline(events: list[Any], bot_id: str) -> list[Any]:
     cut = -1
     for index, event in enumerate(events):
         if isinstance(event, nio.RoomMemberEvent) and event.state_key == bot_id:
-            entering_join = (event.membership == "join"
-                             and event.prev_membership not in ("join", "invite"))
+            entering_join = event.membership == "join" and event.prev_membership not in (
+                "join",
+                "invite",
+            )
             if event.membership == "invite" or entering_join:
                 cut = index
-    return events[cut + 1:]
+    return events[cut + 1 :]
 
 
 # -- what the adapter keeps between runs ---------------------------------------------------------
@@ -229,7 +243,8 @@ class MatrixState:
             "CREATE TABLE IF NOT EXISTS kv (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
             "CREATE TABLE IF NOT EXISTS rooms (room_id TEXT PRIMARY KEY,"
             " direct INTEGER NOT NULL DEFAULT 0, peer TEXT, options TEXT, option_events TEXT);"
-            "CREATE TABLE IF NOT EXISTS handled (event_id TEXT PRIMARY KEY);")
+            "CREATE TABLE IF NOT EXISTS handled (event_id TEXT PRIMARY KEY);"
+        )
 
     def close(self) -> None:
         self.db.close()
@@ -239,8 +254,11 @@ class MatrixState:
         return None if row is None else row[0]
 
     def _set(self, key: str, value: str) -> None:
-        self.db.execute("INSERT INTO kv (key, value) VALUES (?, ?) ON CONFLICT (key) "
-                        "DO UPDATE SET value = excluded.value", (key, value))
+        self.db.execute(
+            "INSERT INTO kv (key, value) VALUES (?, ?) ON CONFLICT (key) "
+            "DO UPDATE SET value = excluded.value",
+            (key, value),
+        )
 
     def session(self) -> dict[str, str] | None:
         raw = self._get("session")
@@ -261,37 +279,45 @@ class MatrixState:
             self.db.execute("DELETE FROM handled")
 
     def handled(self, event_id: str) -> bool:
-        return self.db.execute("SELECT 1 FROM handled WHERE event_id = ?",
-                               (event_id,)).fetchone() is not None
+        return (
+            self.db.execute("SELECT 1 FROM handled WHERE event_id = ?", (event_id,)).fetchone()
+            is not None
+        )
 
     def mark_handled(self, event_id: str) -> None:
         self.db.execute("INSERT OR IGNORE INTO handled (event_id) VALUES (?)", (event_id,))
 
     def set_direct(self, room_id: str, peer: str) -> None:
-        self.db.execute("INSERT INTO rooms (room_id, direct, peer) VALUES (?, 1, ?) "
-                        "ON CONFLICT (room_id) DO UPDATE SET direct = 1, peer = excluded.peer",
-                        (room_id, peer))
+        self.db.execute(
+            "INSERT INTO rooms (room_id, direct, peer) VALUES (?, 1, ?) "
+            "ON CONFLICT (room_id) DO UPDATE SET direct = 1, peer = excluded.peer",
+            (room_id, peer),
+        )
 
     def direct_peer(self, room_id: str) -> str | None:
-        row = self.db.execute("SELECT peer FROM rooms WHERE room_id = ? AND direct = 1",
-                              (room_id,)).fetchone()
+        row = self.db.execute(
+            "SELECT peer FROM rooms WHERE room_id = ? AND direct = 1", (room_id,)
+        ).fetchone()
         return None if row is None else row[0]
 
     def direct_rooms_of(self, peer: str) -> list[str]:
-        rows = self.db.execute("SELECT room_id FROM rooms WHERE direct = 1 AND peer = ?",
-                               (peer,)).fetchall()
+        rows = self.db.execute(
+            "SELECT room_id FROM rooms WHERE direct = 1 AND peer = ?", (peer,)
+        ).fetchall()
         return [r[0] for r in rows]
 
     def forget_room(self, room_id: str) -> None:
         self.db.execute("DELETE FROM rooms WHERE room_id = ?", (room_id,))
 
     def options(self, room_id: str) -> tuple[list[Button], list[str]]:
-        row = self.db.execute("SELECT options, option_events FROM rooms WHERE room_id = ?",
-                              (room_id,)).fetchone()
+        row = self.db.execute(
+            "SELECT options, option_events FROM rooms WHERE room_id = ?", (room_id,)
+        ).fetchone()
         if row is None or not row[0]:
             return [], []
-        return [Button(label, payload) for label, payload in json.loads(row[0])], \
-            json.loads(row[1] or "[]")
+        return [Button(label, payload) for label, payload in json.loads(row[0])], json.loads(
+            row[1] or "[]"
+        )
 
     def set_options(self, room_id: str, options: list[Button], events: list[str]) -> None:
         encoded = json.dumps([[b.label, b.payload] for b in options]) if options else None
@@ -299,7 +325,8 @@ class MatrixState:
             "INSERT INTO rooms (room_id, options, option_events) VALUES (?, ?, ?) "
             "ON CONFLICT (room_id) DO UPDATE SET options = excluded.options, "
             "option_events = excluded.option_events",
-            (room_id, encoded, json.dumps(events) if options else None))
+            (room_id, encoded, json.dumps(events) if options else None),
+        )
 
 
 # -- the adapter -------------------------------------------------------------------------------
@@ -375,6 +402,10 @@ class MatrixAdapter:
         finally:
             await self._finish(worker)
 
+    async def wait_until_ready(self) -> None:
+        """Until logged in and the first sync is in (for tests, benchmarks, health checks)."""
+        await self._ready.wait()
+
     async def stop(self) -> None:
         self._stopping.set()
         if self._sync_task is not None:
@@ -397,8 +428,13 @@ class MatrixAdapter:
             max_timeouts=2,
             request_timeout=60,
         )
-        return nio.AsyncClient(self.homeserver, self.user_id, device_id=device_id,
-                               store_path=str(self.store_dir), config=config)
+        return nio.AsyncClient(
+            self.homeserver,
+            self.user_id,
+            device_id=device_id,
+            store_path=str(self.store_dir),
+            config=config,
+        )
 
     async def _start(self) -> Batch | None:
         self.store_dir.mkdir(parents=True, exist_ok=True)
@@ -412,8 +448,11 @@ class MatrixAdapter:
             except (nio.exceptions.LocalProtocolError, FatalMatrixError):
                 raise
             except (OSError, TimeoutError, DeliveryError) as error:
-                log.warning("Matrix homeserver not reachable yet (%s); retrying in %.0fs",
-                            type(error).__name__, delay)
+                log.warning(
+                    "Matrix homeserver not reachable yet (%s); retrying in %.0fs",
+                    type(error).__name__,
+                    delay,
+                )
                 if self.client is not None:
                     await self.client.close()
                     self.client = None
@@ -425,9 +464,12 @@ class MatrixAdapter:
     async def _login(self) -> None:
         assert self.state is not None
         session = self.state.session()
-        if session and session.get("user_id") == self.user_id \
-                and session.get("homeserver") == self.homeserver \
-                and self._store_file(session["device_id"]).exists():
+        if (
+            session
+            and session.get("user_id") == self.user_id
+            and session.get("homeserver") == self.homeserver
+            and self._store_file(session["device_id"]).exists()
+        ):
             self.client = self._new_client(session["device_id"])
             self.client.restore_login(self.user_id, session["device_id"], session["access_token"])
             if await self._token_works():
@@ -440,9 +482,12 @@ class MatrixAdapter:
         else:
             await self._token_login()
         assert self.client is not None and self.client.device_id and self.client.access_token
-        self.state.save_session(user_id=self.user_id, homeserver=self.homeserver,
-                                device_id=self.client.device_id,
-                                access_token=self.client.access_token)
+        self.state.save_session(
+            user_id=self.user_id,
+            homeserver=self.homeserver,
+            device_id=self.client.device_id,
+            access_token=self.client.access_token,
+        )
         await self._upload_keys_if_needed()
 
     def _store_file(self, device_id: str) -> Path:
@@ -465,8 +510,12 @@ class MatrixAdapter:
             # The store of this device is lost but the server keeps its old keys: the device
             # can never decrypt again. A new device id starts a clean identity.
             new_id = f"{self.config.matrix_device_id}_{secrets.token_hex(3).upper()}"
-            log.warning("the encryption store of Matrix device %s is missing; continuing as "
-                        "new device %s (log the old one out in your client)", device_id, new_id)
+            log.warning(
+                "the encryption store of Matrix device %s is missing; continuing as "
+                "new device %s (log the old one out in your client)",
+                device_id,
+                new_id,
+            )
             await self.client.close()
             await self._login_device(new_id)
 
@@ -475,8 +524,10 @@ class MatrixAdapter:
         answer = await self.client.login(self.config.matrix_password, device_name="civicbot")
         if isinstance(answer, nio.LoginError):
             if answer.status_code in ("M_FORBIDDEN", "M_USER_DEACTIVATED", "M_INVALID_USERNAME"):
-                raise FatalMatrixError(f"Matrix login of {self.user_id} refused "
-                                       f"({answer.status_code}): check the password")
+                raise FatalMatrixError(
+                    f"Matrix login of {self.user_id} refused "
+                    f"({answer.status_code}): check the password"
+                )
             raise DeliveryError(f"login failed: {answer.status_code}")
 
     async def _token_login(self) -> None:
@@ -488,22 +539,30 @@ class MatrixAdapter:
                 raise FatalMatrixError("CIVICBOT_MATRIX_ACCESS_TOKEN is not (or no longer) valid")
             raise DeliveryError(f"whoami failed: {who.status_code}")
         if who.user_id != self.user_id:
-            raise FatalMatrixError(f"CIVICBOT_MATRIX_ACCESS_TOKEN belongs to {who.user_id}, "
-                                   f"not CIVICBOT_MATRIX_USER {self.user_id}")
+            raise FatalMatrixError(
+                f"CIVICBOT_MATRIX_ACCESS_TOKEN belongs to {who.user_id}, "
+                f"not CIVICBOT_MATRIX_USER {self.user_id}"
+            )
         device_id = who.device_id or self.config.matrix_device_id
         self.client.restore_login(self.user_id, device_id, self.config.matrix_access_token or "")
         if self.client.should_upload_keys and await self._server_knows_device_keys():
             raise FatalMatrixError(
                 f"the encryption store of Matrix device {device_id} is missing but the server "
-                "keeps its keys: create a new access token (a new device) or use a password")
+                "keeps its keys: create a new access token (a new device) or use a password"
+            )
 
     async def _server_knows_device_keys(self) -> bool:
         assert self.client is not None
         body = json.dumps({"device_keys": {self.user_id: [self.client.device_id]}})
         response = await self.client.send(
-            "POST", "/_matrix/client/v3/keys/query", body,
-            {"Authorization": f"Bearer {self.client.access_token}",
-             "Content-Type": "application/json"})
+            "POST",
+            "/_matrix/client/v3/keys/query",
+            body,
+            {
+                "Authorization": f"Bearer {self.client.access_token}",
+                "Content-Type": "application/json",
+            },
+        )
         answer = await response.json(content_type=None)
         devices = (answer.get("device_keys") or {}).get(self.user_id) or {}
         return bool(devices.get(self.client.device_id))
@@ -511,8 +570,9 @@ class MatrixAdapter:
     async def _upload_keys_if_needed(self) -> None:
         assert self.client is not None
         if self.client.olm is None:
-            raise FatalMatrixError("matrix-nio has no encryption support: install "
-                                   "'civicbot[matrix]' (matrix-nio[e2e])")
+            raise FatalMatrixError(
+                "matrix-nio has no encryption support: install 'civicbot[matrix]' (matrix-nio[e2e])"
+            )
         if self.client.should_upload_keys:
             answer = await self.client.keys_upload()
             if isinstance(answer, nio.KeysUploadError):
@@ -525,8 +585,9 @@ class MatrixAdapter:
         were away."""
         assert self.client is not None and self.state is not None
         token = self.state.sync_token
-        answer = await self.client.sync(timeout=0, sync_filter=SYNC_FILTER, since=token,
-                                        full_state=True)
+        answer = await self.client.sync(
+            timeout=0, sync_filter=SYNC_FILTER, since=token, full_state=True
+        )
         if not isinstance(answer, nio.SyncResponse):
             self._check_sync_error(answer)
             raise DeliveryError(f"first sync failed: {answer.status_code}")
@@ -534,8 +595,12 @@ class MatrixAdapter:
         batch = self._batch(answer, timelines=token is not None)
         for room_id in list(self.client.rooms):  # rooms left empty while we were away
             batch.items.append(Work(room_id, "members"))
-        log.info("Matrix: %s as device %s, %d rooms", self.user_id, self.client.device_id,
-                 len(self.client.rooms))
+        log.info(
+            "Matrix: %s as device %s, %d rooms",
+            self.user_id,
+            self.client.device_id,
+            len(self.client.rooms),
+        )
         return batch
 
     # -- the sync loop ---------------------------------------------------------------------
@@ -544,8 +609,9 @@ class MatrixAdapter:
         assert self.client is not None
         delay = 1.0
         while not self._stopping.is_set():
-            self._sync_task = asyncio.create_task(self.client.sync(
-                timeout=SYNC_TIMEOUT_MS, sync_filter=SYNC_FILTER))
+            self._sync_task = asyncio.create_task(
+                self.client.sync(timeout=SYNC_TIMEOUT_MS, sync_filter=SYNC_FILTER)
+            )
             try:
                 answer = await self._sync_task
             except asyncio.CancelledError:
@@ -558,8 +624,9 @@ class MatrixAdapter:
                 self._sync_task = None
             if not isinstance(answer, nio.SyncResponse):
                 self._check_sync_error(answer)
-                log.warning("Matrix sync failed (%s); retrying in %.0fs",
-                            _error_name(answer), delay)
+                log.warning(
+                    "Matrix sync failed (%s); retrying in %.0fs", _error_name(answer), delay
+                )
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._stopping.wait(), delay)
                 delay = min(delay * 2, 60)
@@ -570,8 +637,10 @@ class MatrixAdapter:
 
     def _check_sync_error(self, answer: object) -> None:
         if isinstance(answer, nio.ErrorResponse) and answer.status_code == "M_UNKNOWN_TOKEN":
-            raise FatalMatrixError("the Matrix access token was revoked (the bot's device was "
-                                   "logged out); restart the bot to log in again")
+            raise FatalMatrixError(
+                "the Matrix access token was revoked (the bot's device was "
+                "logged out); restart the bot to log in again"
+            )
 
     async def _crypto_chores(self) -> None:
         """What sync_forever does between syncs: to-device messages, keys."""
@@ -587,19 +656,29 @@ class MatrixAdapter:
                 if client.should_claim_keys:
                     await client.keys_claim(client.get_users_for_key_claiming())
             except (OSError, TimeoutError, nio.exceptions.LocalProtocolError) as error:
-                log.warning("Matrix key maintenance failed (%s); again after the next sync",
-                            type(error).__name__)
+                log.warning(
+                    "Matrix key maintenance failed (%s); again after the next sync",
+                    type(error).__name__,
+                )
 
     def _batch(self, answer: nio.SyncResponse, *, timelines: bool) -> Batch:
         batch = Batch(answer.next_batch)
         for room_id, invited in answer.rooms.invite.items():
-            ours = [e for e in invited.invite_state if isinstance(e, nio.InviteMemberEvent)
-                    and e.state_key == self.user_id and e.membership == "invite"]
+            ours = [
+                e
+                for e in invited.invite_state
+                if isinstance(e, nio.InviteMemberEvent)
+                and e.state_key == self.user_id
+                and e.membership == "invite"
+            ]
             batch.items.append(Work(room_id, "invite", ours[-1] if ours else None))
         for room_id, info in answer.rooms.join.items():
             events = fresh_timeline(info.timeline.events, self.user_id) if timelines else []
-            batch.items.extend(Work(room_id, "event", e) for e in events
-                               if getattr(e, "sender", None) != self.user_id)
+            batch.items.extend(
+                Work(room_id, "event", e)
+                for e in events
+                if getattr(e, "sender", None) != self.user_id
+            )
             if any(isinstance(e, nio.RoomMemberEvent) for e in info.timeline.events):
                 batch.items.append(Work(room_id, "members"))
         for room_id in answer.rooms.leave:
@@ -701,8 +780,9 @@ class MatrixAdapter:
             return self._make(room, event, "", private, True, button.payload)
         return self._make(room, event, text, private, addressed)
 
-    def _reaction(self, room: nio.MatrixRoom, event: nio.ReactionEvent,
-                  private: bool) -> Incoming | None:
+    def _reaction(
+        self, room: nio.MatrixRoom, event: nio.ReactionEvent, private: bool
+    ) -> Incoming | None:
         assert self.state is not None
         options, events = self.state.options(room.room_id)
         number = keycap_number(event.key)
@@ -710,14 +790,27 @@ class MatrixAdapter:
             return None  # a reaction to something else, or an emoji that is no option
         return self._make(room, event, "", private, True, options[number - 1].payload)
 
-    def _make(self, room: nio.MatrixRoom, event: Any, text: str, private: bool,
-              addressed: bool, payload: str | None = None) -> Incoming:
+    def _make(
+        self,
+        room: nio.MatrixRoom,
+        event: Any,
+        text: str,
+        private: bool,
+        addressed: bool,
+        payload: str | None = None,
+    ) -> Incoming:
         return Incoming(
-            platform=PLATFORM, chat_id=room.room_id, user_id=event.sender, text=text,
-            payload=payload, language_hint=None,  # Matrix tells nothing: writing decides
-            is_private=private, addressed_to_bot=addressed,
+            platform=PLATFORM,
+            chat_id=room.room_id,
+            user_id=event.sender,
+            text=text,
+            payload=payload,
+            language_hint=None,  # Matrix tells nothing: writing decides
+            is_private=private,
+            addressed_to_bot=addressed,
             display_name=room.user_name(event.sender) or event.sender,
-            message_id=event.event_id)
+            message_id=event.event_id,
+        )
 
     def _command_alias(self, text: str) -> str:
         """'!help' works like '/help' (Element keeps '/...' for its own commands)."""
@@ -755,8 +848,7 @@ class MatrixAdapter:
         assert self.client is not None and self.state is not None
         direct = bool(invite is not None and (invite.content or {}).get("is_direct"))
         if not direct and not self.config.matrix_group_rooms:
-            log.info("Matrix: declining the invite to group room %s (group rooms are off)",
-                     room_id)
+            log.info("Matrix: declining the invite to group room %s (group rooms are off)", room_id)
             await self.client.room_leave(room_id)
             return
         answer = await self.client.join(room_id)
@@ -780,8 +872,12 @@ class MatrixAdapter:
     # -- undecryptable messages --------------------------------------------------------------
 
     async def _on_undecryptable(self, room: nio.MatrixRoom, event: nio.MegolmEvent) -> None:
-        log.warning("Matrix: could not decrypt a message in %s (session %s, device %s)",
-                    room.room_id, event.session_id, event.device_id)
+        log.warning(
+            "Matrix: could not decrypt a message in %s (session %s, device %s)",
+            room.room_id,
+            event.session_id,
+            event.device_id,
+        )
         if not self._is_private(room):
             return
         now = time.monotonic()
@@ -789,9 +885,11 @@ class MatrixAdapter:
             return
         self._last_hint[room.room_id] = now
         translator = await self._translator_for(event.sender)
-        await self._reply(Address(PLATFORM, room.room_id),
-                          [Reply.of(translator.gettext(UNDECRYPTABLE))],
-                          key=f"re:{event.event_id}")
+        await self._reply(
+            Address(PLATFORM, room.room_id),
+            [Reply.of(translator.gettext(UNDECRYPTABLE))],
+            key=f"re:{event.event_id}",
+        )
 
     async def _translator_for(self, user_id: str | None) -> Translator:
         assert self.core is not None
@@ -817,7 +915,7 @@ class MatrixAdapter:
                 log.info("Matrix: could not answer in %s, the room is gone", address.chat_id)
                 return
             except DeliveryError as error:
-                wait = min(2.0 ** attempt, 30.0)
+                wait = min(2.0**attempt, 30.0)
                 log.warning("Matrix: answering failed (%s), attempt %d", error, attempt)
             if self._stopping.is_set() and attempt > 1:
                 break
@@ -841,13 +939,16 @@ class MatrixAdapter:
         option_events: list[str] = []
         reactions: list[tuple[int, str, int]] = []  # (reply index, event id, option number)
         for index, reply in enumerate(replies):
-            content = message_content(reply, len(options) + 1, total,
-                                      hint if index == hint_index else None)
-            event_id = await self._send_event(room_id, "m.room.message", content,
-                                              transaction_id(key, index, "text", reply))
+            content = message_content(
+                reply, len(options) + 1, total, hint if index == hint_index else None
+            )
+            event_id = await self._send_event(
+                room_id, "m.room.message", content, transaction_id(key, index, "text", reply)
+            )
             if reply.attachment is not None:
-                await self._send_file(room_id, reply.attachment,
-                                      transaction_id(key, index, "file", reply))
+                await self._send_file(
+                    room_id, reply.attachment, transaction_id(key, index, "file", reply)
+                )
             for button in reply.all_buttons:
                 options.append(button)
                 reactions.append((index, event_id, len(options)))
@@ -856,10 +957,19 @@ class MatrixAdapter:
         self.state.set_options(room_id, options, option_events)
         if 0 < total <= len(KEYCAPS):
             for index, event_id, number in reactions:
-                content = {"m.relates_to": {"rel_type": "m.annotation", "event_id": event_id,
-                                            "key": KEYCAPS[number - 1]}}
-                await self._send_event(room_id, "m.reaction", content,
-                                       transaction_id(key, index, f"r{number}", replies[index]))
+                content = {
+                    "m.relates_to": {
+                        "rel_type": "m.annotation",
+                        "event_id": event_id,
+                        "key": KEYCAPS[number - 1],
+                    }
+                }
+                await self._send_event(
+                    room_id,
+                    "m.reaction",
+                    content,
+                    transaction_id(key, index, f"r{number}", replies[index]),
+                )
 
     async def _choice_hint(self, room_id: str, total: int) -> str:
         assert self.state is not None
@@ -873,17 +983,27 @@ class MatrixAdapter:
         data = attachment.content
         try:
             upload, keys = await self.client.upload(
-                lambda _429, _timeouts: data, content_type=attachment.mime_type,
-                filename=attachment.filename, encrypt=encrypted, filesize=len(data))
+                lambda _429, _timeouts: data,
+                content_type=attachment.mime_type,
+                filename=attachment.filename,
+                encrypt=encrypted,
+                filesize=len(data),
+            )
         except (OSError, TimeoutError) as error:
             raise DeliveryError(f"upload failed: {type(error).__name__}") from None
         self._raise_for(upload)
-        content: dict[str, Any] = {"msgtype": "m.file", "body": attachment.filename,
-                                   "filename": attachment.filename,
-                                   "info": {"mimetype": attachment.mime_type, "size": len(data)}}
+        content: dict[str, Any] = {
+            "msgtype": "m.file",
+            "body": attachment.filename,
+            "filename": attachment.filename,
+            "info": {"mimetype": attachment.mime_type, "size": len(data)},
+        }
         if encrypted:
-            content["file"] = {**(keys or {}), "url": upload.content_uri,
-                               "mimetype": attachment.mime_type}
+            content["file"] = {
+                **(keys or {}),
+                "url": upload.content_uri,
+                "mimetype": attachment.mime_type,
+            }
         else:
             content["url"] = upload.content_uri
         await self._send_event(room_id, "m.room.message", content, txn)
@@ -897,17 +1017,25 @@ class MatrixAdapter:
                 if event_type == "m.reaction":
                     # nio sends reactions in clear; in an encrypted room we encrypt them too.
                     event_type, content = client.encrypt(room_id, event_type, content)
-                    method, path, data = Api.room_send(client.access_token, room_id,
-                                                       event_type, content, txn)
-                    answer = await client._send(nio.RoomSendResponse, method, path, data,
-                                                (room_id,))
+                    method, path, data = Api.room_send(
+                        client.access_token, room_id, event_type, content, txn
+                    )
+                    answer = await client._send(
+                        nio.RoomSendResponse, method, path, data, (room_id,)
+                    )
                 else:
-                    answer = await client.room_send(room_id, event_type, content, tx_id=txn,
-                                                    ignore_unverified_devices=True)
+                    answer = await client.room_send(
+                        room_id, event_type, content, tx_id=txn, ignore_unverified_devices=True
+                    )
             else:
                 answer = await client.room_send(room_id, event_type, content, tx_id=txn)
-        except (OSError, TimeoutError, nio.exceptions.LocalProtocolError,
-                nio.exceptions.SendRetryError, nio.exceptions.EncryptionError) as error:
+        except (
+            OSError,
+            TimeoutError,
+            nio.exceptions.LocalProtocolError,
+            nio.exceptions.SendRetryError,
+            nio.exceptions.EncryptionError,
+        ) as error:
             raise DeliveryError(f"sending failed: {type(error).__name__}") from None
         self._raise_for(answer)
         return answer.event_id
@@ -972,8 +1100,9 @@ class MatrixAdapter:
             raise DeliveryError("the Matrix adapter is not running")
         waiter = asyncio.ensure_future(self._ready.wait())
         stopper = asyncio.ensure_future(self._stopping.wait())
-        done, pending = await asyncio.wait({waiter, stopper}, timeout=READY_TIMEOUT,
-                                           return_when=asyncio.FIRST_COMPLETED)
+        done, pending = await asyncio.wait(
+            {waiter, stopper}, timeout=READY_TIMEOUT, return_when=asyncio.FIRST_COMPLETED
+        )
         for task in pending:
             task.cancel()
         if waiter not in done:
@@ -989,8 +1118,10 @@ class MatrixAdapter:
                 try:
                     await asyncio.wait_for(asyncio.shield(worker), 30)
                 except TimeoutError:
-                    log.warning("Matrix: stopping before all synced messages were handled; "
-                                "they are handled after the restart")
+                    log.warning(
+                        "Matrix: stopping before all synced messages were handled; "
+                        "they are handled after the restart"
+                    )
                     worker.cancel()
                     with contextlib.suppress(asyncio.CancelledError):
                         await worker
@@ -1007,4 +1138,3 @@ def _error_name(answer: object) -> str:
     if isinstance(answer, nio.ErrorResponse):
         return str(answer.status_code or "error")
     return type(answer).__name__
-
