@@ -127,7 +127,28 @@ def answer_question(
     """The answer to `question` in the asker's script, a matching FAQ entry first; else None.
 
     `search(terms, limit)` is the ranker: the FTS5 store in the bot, BM25 in the benchmark.
+    An async store does the same in two steps: `search_terms`, await its search with
+    CANDIDATES, then `answer_from_hits`.
     """
+    terms = search_terms(question, lang_hint)
+    hits = search(terms, CANDIDATES) if terms else []
+    return answer_from_hits(question, hits, lang_hint=lang_hint, faq=faq, locale=locale)
+
+
+def search_terms(question: str, lang_hint: str | None = None) -> list[str]:
+    """The terms to ask the ranker for (an OR query over the index terms)."""
+    return query_terms_of(query_words(question, lang_hint))
+
+
+def answer_from_hits(
+    question: str,
+    hits: Sequence[Hit],
+    *,
+    lang_hint: str | None = None,
+    faq: Sequence[FaqEntry] = (),
+    locale: str | None = None,
+) -> Answer | None:
+    """The answer from the ranker's hits for `search_terms(question)`; a FAQ entry first."""
     words = query_words(question, lang_hint)
     if not words:
         return None
@@ -136,7 +157,6 @@ def answer_question(
         entry, score = found
         _, text = entry.answer_for(locale or lang_hint)
         return Answer(to_script(text, script), "", "", score, "faq", entry.key)
-    hits = search(query_terms_of(words), CANDIDATES)
     judgement = judge(words, hits)
     if judgement is None or not judgement.found:
         return None

@@ -14,7 +14,15 @@ from bench.qa_eval import (
     load_corpus,
     resolve_corpus,
 )
-from bot.answering import Hit, answer_question, best_sentences, to_script
+from bot.answering import (
+    CANDIDATES,
+    Hit,
+    answer_from_hits,
+    answer_question,
+    best_sentences,
+    search_terms,
+    to_script,
+)
 from bot.content import FaqEntry
 from bot.textnorm import index_terms, query_words
 
@@ -124,6 +132,14 @@ def test_best_sentences_accepts_plain_terms_and_bounds_the_answer() -> None:
     picked = best_sentences(["hajat", "hotelu"], INVITATION, "sr", max_sentences=1)
     assert picked.startswith("Конференција ће се одржати")
     assert picked.count("\n") == 0
+
+
+def test_async_stores_answer_in_two_steps() -> None:
+    question = "Do kada se šalju prijave?"
+    hits = SEARCH(search_terms(question, "sr"), CANDIDATES)  # the store's awaited search
+    answer = answer_from_hits(question, hits, lang_hint="sr")
+    assert answer == answer_question(question, SEARCH, lang_hint="sr")
+    assert answer is not None and "13. marta 2019" in answer.text
 
 
 def test_to_script() -> None:
