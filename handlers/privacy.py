@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+from datetime import timedelta
 
 from bot.context import Context
 from bot.i18n import N_
@@ -19,10 +20,16 @@ FORM = "forgetme"
 async def forgetme(ctx: Context, args: str) -> Reply:
     await ctx.start_form(FORM, "confirm")
     return Reply.of(
-        ctx._("This deletes everything I keep about you: your language, subscription and "
-              "registrations. It cannot be undone. Delete it?"),
-        [[Button(ctx._("Yes, delete my data"), form_payload(FORM, "yes")),
-          Button(ctx._("No, keep it"), form_payload(FORM, "no"))]],
+        ctx._(
+            "This deletes everything I keep about you: your language, subscription and "
+            "registrations. It cannot be undone. Delete it?"
+        ),
+        [
+            [
+                Button(ctx._("Yes, delete my data"), form_payload(FORM, "yes")),
+                Button(ctx._("No, keep it"), form_payload(FORM, "no")),
+            ]
+        ],
     )
 
 
@@ -31,24 +38,51 @@ async def confirm(ctx: Context, text: str, choice: str | None) -> Reply:
     if choice == "yes":
         await ctx.store.forget_person(ctx.person.id)
         log.info("a person asked to be forgotten; done")
-        return Reply.of(ctx._("Done. I have deleted your data. If you write again, I will "
-                              "start afresh."))
+        return Reply.of(
+            ctx._("Done. I have deleted your data. If you write again, I will start afresh.")
+        )
     if choice == "no":
         await ctx.end_form()
         return Reply.of(ctx._("Nothing was deleted."))
-    return Reply.of(ctx._("Please answer with one of the buttons, or send /cancel."),
-                    [[Button(ctx._("Yes, delete my data"), form_payload(FORM, "yes")),
-                      Button(ctx._("No, keep it"), form_payload(FORM, "no"))]])
+    return Reply.of(
+        ctx._("Please answer with one of the buttons, or send /cancel."),
+        [
+            [
+                Button(ctx._("Yes, delete my data"), form_payload(FORM, "yes")),
+                Button(ctx._("No, keep it"), form_payload(FORM, "no")),
+            ]
+        ],
+    )
 
 
 @router.command("mydata", N_("Everything I keep about you, as a file"), private_only=True)
 async def mydata(ctx: Context, args: str) -> Reply:
     data = await ctx.store.person_export(ctx.person.id)
     data["registrations"] = [
-        {"event": r.event_id, "status": r.status, "registered_at": r.registered_at.isoformat(),
-         "answers": r.fields, "waiting_list_position": r.position}
+        {
+            "event": r.event_id,
+            "status": r.status,
+            "registered_at": r.registered_at.isoformat(),
+            "answers": r.fields,
+            "waiting_list_position": r.position,
+        }
         for r in await ctx.store.person_registrations(ctx.person.id)
     ]
     content = json.dumps(data, ensure_ascii=False, indent=2, default=str).encode()
-    return Reply.of(ctx._("Here is everything I keep about you. Send /forgetme to delete it."),
-                    attachment=Attachment("my-data.json", content, "application/json"))
+    return Reply.of(
+        ctx._("Here is everything I keep about you. Send /forgetme to delete it."),
+        attachment=Attachment("my-data.json", content, "application/json"),
+    )
+
+
+async def apply_retention(core) -> int:  # type: ignore[no-untyped-def]
+    """Anonymise registrations of events that ended more than the retention period ago."""
+    cutoff = core.clock.now() - timedelta(days=core.config.retention_days)
+    anonymised = await core.store.anonymise_ended_registrations(cutoff)
+    if anonymised:
+        log.info("retention: anonymised %d registrations of past events", anonymised)
+    return anonymised
+
+
+async def setup(app) -> None:  # type: ignore[no-untyped-def]
+    app.add_job("retention", lambda: apply_retention(app.core), 3600)

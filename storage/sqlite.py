@@ -22,6 +22,7 @@ import aiosqlite
 from storage.base import Conversation, OutboxItem, Person, from_db_time, to_db_time
 from storage.sqlite_admin import SqliteAdminMixin
 from storage.sqlite_events import SqliteEventsMixin
+from storage.sqlite_privacy import SqlitePrivacyMixin
 
 MIGRATIONS_PACKAGE = "storage.migrations"
 LAST_SEEN_PRECISION = timedelta(hours=1)  # last_seen_at is for retention, not for the second
@@ -48,7 +49,7 @@ def _person(row: aiosqlite.Row) -> Person:
     )
 
 
-class SqliteStore(SqliteEventsMixin, SqliteAdminMixin):
+class SqliteStore(SqliteEventsMixin, SqliteAdminMixin, SqlitePrivacyMixin):
     def __init__(self, db: aiosqlite.Connection, path: str) -> None:
         self.db = db
         self.path = path

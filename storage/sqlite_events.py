@@ -330,7 +330,7 @@ async def _promote(db: aiosqlite.Connection, event_id: str, now: datetime) -> li
     if event is None or to_db_time(now) >= event["starts_at"]:
         return []
     if event["capacity"] is None:
-        free = -1  # no limit: everyone waiting gets in
+        free = 2**31 - 1  # no limit: everyone waiting gets in (a portable 'no LIMIT')
     else:
         row = await _fetch_one(
             db, "SELECT COUNT(*) FROM registrations WHERE event_id = ? AND status = 'confirmed'",
