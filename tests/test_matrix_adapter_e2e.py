@@ -455,3 +455,35 @@ async def wait_for(probe: Any, expected: Any, timeout: float = 15) -> None:
         if asyncio.get_running_loop().time() > deadline:
             raise AssertionError(f"still {value!r}, expected {expected!r}")
         await asyncio.sleep(0.1)
+
+
+async def test_a_lost_crypto_store_means_a_new_device_not_a_dead_bot(synapse: Any,
+                                                                     tmp_path: Path) -> None:
+    user_id = await new_bot_account(synapse)
+    config = bot_config(synapse, tmp_path / "bot", user_id)
+    citizen = await Citizen.create(synapse, tmp_path)
+    first = await RunningBot(config).start()
+    try:
+        room = await citizen.open_dm(user_id)
+        await exchange(citizen, room, "/help")
+        old_device = first.adapter.client.device_id  # type: ignore[union-attr]
+    finally:
+        await first.stop()
+    for crypto_store in config.matrix_store.glob("*.db"):  # nio's store; the session stays
+        crypto_store.unlink()
+
+    second = await RunningBot(config).start()
+    try:
+        new_device = second.adapter.client.device_id  # type: ignore[union-attr]
+        assert new_device != old_device and new_device.startswith(config.matrix_device_id)
+        status, devices = await synapse.arequest(
+            "GET", "/_matrix/client/v3/devices",
+            access_token=second.adapter.client.access_token)  # type: ignore[union-attr]
+        assert status == 200
+        ids = {d["device_id"] for d in devices["devices"]}
+        assert new_device in ids and old_device not in ids  # the dead device was removed
+        [helped] = await exchange(citizen, room, "/help")
+        assert helped.decrypted and helped.body.startswith("Ask me a question")
+    finally:
+        await second.stop()
+        await citizen.close()

@@ -512,12 +512,23 @@ class MatrixAdapter:
             new_id = f"{self.config.matrix_device_id}_{secrets.token_hex(3).upper()}"
             log.warning(
                 "the encryption store of Matrix device %s is missing; continuing as "
-                "new device %s (log the old one out in your client)",
+                "new device %s",
                 device_id,
                 new_id,
             )
             await self.client.close()
             await self._login_device(new_id)
+            await self._delete_device(device_id)
+
+    async def _delete_device(self, device_id: str) -> None:
+        """Remove a dead device, so that clients stop encrypting for keys nobody holds."""
+        assert self.client is not None
+        auth = {"type": "m.login.password", "password": self.config.matrix_password or "",
+                "identifier": {"type": "m.id.user", "user": self.user_id}}
+        answer = await self.client.delete_devices([device_id], auth)
+        if isinstance(answer, nio.DeleteDevicesError):
+            log.warning("could not delete the old Matrix device %s (%s); log it out in a client",
+                        device_id, answer.status_code)
 
     async def _login_device(self, device_id: str) -> None:
         self.client = self._new_client(device_id)
