@@ -457,7 +457,7 @@ async def wait_for(probe: Any, expected: Any, timeout: float = 15) -> None:
         await asyncio.sleep(0.1)
 
 
-async def test_a_lost_crypto_store_means_a_new_device_not_a_dead_bot(synapse: Any,
+async def test_a_lost_store_or_a_logged_out_device_does_not_kill_the_bot(synapse: Any,
                                                                      tmp_path: Path) -> None:
     user_id = await new_bot_account(synapse)
     config = bot_config(synapse, tmp_path / "bot", user_id)
@@ -484,6 +484,20 @@ async def test_a_lost_crypto_store_means_a_new_device_not_a_dead_bot(synapse: An
         assert new_device in ids and old_device not in ids  # the dead device was removed
         [helped] = await exchange(citizen, room, "/help")
         assert helped.decrypted and helped.body.startswith("Ask me a question")
+        # Somebody logs the bot's device out ("sign out all sessions" in Element): the server
+        # deletes its keys; the bot logs in again as a new device.
+        status, _ = await synapse.arequest(
+            "POST", "/_matrix/client/v3/logout",
+            access_token=second.adapter.client.access_token)  # type: ignore[union-attr]
+        assert status == 200
     finally:
         await second.stop()
+    third = await RunningBot(config).start()
+    try:
+        assert third.adapter.client.device_id not in (old_device, new_device)  # type: ignore[union-attr]
+        [helped] = await exchange(citizen, room, "/help")
+        assert helped.decrypted and helped.body.startswith("Ask me a question")
+        assert not citizen.undecrypted
+    finally:
+        await third.stop()
         await citizen.close()

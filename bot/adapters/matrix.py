@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, urlsplit
 
+import aiohttp
 import nio
 from nio.api import Api
 
@@ -74,6 +75,8 @@ READY_TIMEOUT = 30.0
 HINT_INTERVAL = 60.0  # at most one "could not decrypt" hint per room and minute
 PARALLEL_ROOMS = 8
 SAFE_SCHEMES = ("http", "https", "mailto", "tel", "matrix")
+# nio gives up on a request with these (aiohttp's are not all OSErrors).
+NETWORK_ERRORS = (OSError, TimeoutError, aiohttp.ClientError)
 
 UNDECRYPTABLE = N_(
     "I could not decrypt your last message, so I could not read it. Please send "
@@ -447,7 +450,7 @@ class MatrixAdapter:
                 return await self._first_sync()
             except (nio.exceptions.LocalProtocolError, FatalMatrixError):
                 raise
-            except (OSError, TimeoutError, DeliveryError) as error:
+            except (*NETWORK_ERRORS, DeliveryError) as error:
                 log.warning(
                     "Matrix homeserver not reachable yet (%s); retrying in %.0fs",
                     type(error).__name__,
@@ -505,20 +508,22 @@ class MatrixAdapter:
     async def _password_login(self, session: dict[str, str] | None) -> None:
         device_id = (session or {}).get("device_id") or self.config.matrix_device_id
         await self._login_device(device_id)
-        assert self.client is not None
-        if self.client.should_upload_keys and await self._server_knows_device_keys():
-            # The store of this device is lost but the server keeps its old keys: the device
-            # can never decrypt again. A new device id starts a clean identity.
+        if await self._device_is_broken():
+            # Keys and store no longer belong together: the store was lost (the server keeps
+            # keys nobody holds), or the device was logged out (the server deleted its keys).
+            # A new device id starts a clean identity that every client trusts as new.
             new_id = f"{self.config.matrix_device_id}_{secrets.token_hex(3).upper()}"
-            log.warning(
-                "the encryption store of Matrix device %s is missing; continuing as "
-                "new device %s",
-                device_id,
-                new_id,
-            )
+            log.warning("the encryption keys of Matrix device %s are lost (store missing or "
+                        "device logged out); continuing as new device %s", device_id, new_id)
+            assert self.client is not None
             await self.client.close()
             await self._login_device(new_id)
             await self._delete_device(device_id)
+
+    async def _device_is_broken(self) -> bool:
+        assert self.client is not None
+        fresh_store = self.client.should_upload_keys
+        return fresh_store == await self._server_knows_device_keys()
 
     async def _delete_device(self, device_id: str) -> None:
         """Remove a dead device, so that clients stop encrypting for keys nobody holds."""
@@ -574,8 +579,13 @@ class MatrixAdapter:
                 "Content-Type": "application/json",
             },
         )
-        answer = await response.json(content_type=None)
-        devices = (answer.get("device_keys") or {}).get(self.user_id) or {}
+        if response.status != 200:
+            raise DeliveryError(f"keys/query answered {response.status}")
+        try:
+            answer = await response.json(content_type=None)
+            devices = (answer.get("device_keys") or {}).get(self.user_id) or {}
+        except (ValueError, AttributeError):
+            raise DeliveryError("keys/query answered something that is no key list") from None
         return bool(devices.get(self.client.device_id))
 
     async def _upload_keys_if_needed(self) -> None:
@@ -629,7 +639,7 @@ class MatrixAdapter:
                 if self._stopping.is_set():
                     return
                 raise
-            except (OSError, TimeoutError, nio.exceptions.LocalProtocolError) as error:
+            except (*NETWORK_ERRORS, nio.exceptions.LocalProtocolError) as error:
                 answer = error
             finally:
                 self._sync_task = None
@@ -666,7 +676,7 @@ class MatrixAdapter:
                     await client.keys_query()
                 if client.should_claim_keys:
                     await client.keys_claim(client.get_users_for_key_claiming())
-            except (OSError, TimeoutError, nio.exceptions.LocalProtocolError) as error:
+            except (*NETWORK_ERRORS, nio.exceptions.LocalProtocolError) as error:
                 log.warning(
                     "Matrix key maintenance failed (%s); again after the next sync",
                     type(error).__name__,
@@ -1000,7 +1010,7 @@ class MatrixAdapter:
                 encrypt=encrypted,
                 filesize=len(data),
             )
-        except (OSError, TimeoutError) as error:
+        except NETWORK_ERRORS as error:
             raise DeliveryError(f"upload failed: {type(error).__name__}") from None
         self._raise_for(upload)
         content: dict[str, Any] = {
@@ -1041,8 +1051,7 @@ class MatrixAdapter:
             else:
                 answer = await client.room_send(room_id, event_type, content, tx_id=txn)
         except (
-            OSError,
-            TimeoutError,
+            *NETWORK_ERRORS,
             nio.exceptions.LocalProtocolError,
             nio.exceptions.SendRetryError,
             nio.exceptions.EncryptionError,
