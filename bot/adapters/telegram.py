@@ -500,7 +500,7 @@ class TelegramAdapter:
             .base_file_url(_file_url(api_url))
             .concurrent_updates(ChatOrderedProcessor(self.max_concurrent_updates))
             .job_queue(None)
-            .connection_pool_size(64)
+            .connection_pool_size(16)
             .media_write_timeout(60)
         )
         app = builder.build()
