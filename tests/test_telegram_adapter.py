@@ -60,6 +60,7 @@ def logs_keep_secrets(caplog: pytest.LogCaptureFixture, emu: TelegramEmulator):
     assert emu.token not in caplog.text
     assert emu.token.split(":")[1] not in caplog.text
     assert PRIVATE_WORDS not in caplog.text
+    assert "<token>" not in caplog.text  # nothing even needed the redacting filter
 
 
 def telegram_config(tmp_path: Path, emu: TelegramEmulator, **settings: str) -> Config:
@@ -352,6 +353,13 @@ async def test_blocking_the_bot_marks_the_person_until_they_write_again(bot: Run
     await bot.emu.block_bot(ANA, blocked=False, emit_update=False)
     await bot.say(ANA, "/help")
     assert not await unreachable()
+
+    # Blocked without the update reaching us: the 403 of a direct reply marks them.
+    await bot.emu.block_bot(ANA, emit_update=False)
+    await bot.emu.send_text(ANA, ANA, "/help")
+    await wait_for(unreachable)
+    statuses = [c["status"] for c in await bot.emu.calls("sendMessage", ANA, brief=True)]
+    assert statuses[-1] == 403 and statuses.count(403) == 1  # a 403 is not retried
 
 
 # -- groups ----------------------------------------------------------------------------------

@@ -745,9 +745,9 @@ class TelegramAdapter:
         try:
             await self._deliver(message.address, replies, patient=True, reply_to=reply_to)
         except Unreachable as error:
-            log.info("telegram: a reply could not be delivered (%s); person marked unreachable",
-                     error)
+            log.info("telegram: a reply could not be delivered (%s)", error)
             if message.is_private and self.core is not None:
+                # Broadcasts and reminders skip them until they write again.
                 person = await self.core.store.find_person(PLATFORM, message.user_id)
                 if person is not None:
                     await self.core.store.set_unreachable(person.id, True)
