@@ -141,11 +141,31 @@ class Citizen:
         await self.wait_until(joined, f"{user_id} to join {room_id}", timeout)
 
     async def say(self, room_id: str, text: str, **content: Any) -> str:
+        await self.know_member_devices(room_id)
         body = {"msgtype": "m.text", "body": text, **content}
         answer = await self.client.room_send(room_id, "m.room.message", body,
                                              ignore_unverified_devices=True)
         assert isinstance(answer, nio.RoomSendResponse), answer
         return answer.event_id
+
+    async def know_member_devices(self, room_id: str, timeout: float = 20) -> None:
+        """As Element does before encrypting: know every member's devices (invited ones too),
+        else nio shares the room key with nobody there and the message is unreadable."""
+        room = self.client.rooms[room_id]
+        if not room.encrypted:
+            return
+        deadline = time.monotonic() + timeout
+        while True:
+            missing = [u for u in room.users if u != self.user_id
+                       and not list(self.client.device_store.active_user_devices(u))]
+            if not missing:
+                return
+            if time.monotonic() > deadline:
+                raise AssertionError(f"{self.user_id}: no device keys of {missing}")
+            if self.client.should_query_keys:
+                with contextlib.suppress(nio.LocalProtocolError):  # the sync loop was faster
+                    await self.client.keys_query()
+            await asyncio.sleep(0.05)
 
     async def react(self, room_id: str, event_id: str, key: str) -> str:
         content = {"m.relates_to": {"rel_type": "m.annotation", "event_id": event_id,
