@@ -206,10 +206,7 @@ async def complete(ctx: Context, event: EventSpec, data: dict[str, Any]) -> Repl
 
 def question(ctx: Context, event: EventSpec, index: int) -> Reply:
     spec = event.fields[index]
-    if spec.label:
-        asked = localized(spec.label, ctx.locale)
-    else:
-        asked = ctx._(BUILTIN_FIELDS[spec.id]["question"])
+    asked = field_text(ctx, spec, "question")
     parts: list[Rich | Segment | str] = [f"({index + 1}/{len(event.fields)}) ", bold(asked)]
     if spec.type == "phone":
         hint = ctx._("For example: {example}") if event.country else \
@@ -226,6 +223,14 @@ def question(ctx: Context, event: EventSpec, index: int) -> Reply:
     return Reply.of(join(*parts), buttons)
 
 
+def field_text(ctx: Context, spec: FieldSpec, which: str) -> str:
+    """The organiser's label, else a built-in field's own question or summary label."""
+    if spec.label:
+        return localized(spec.label, ctx.locale)
+    template: str = BUILTIN_FIELDS[spec.id][which]  # an N_() string of bot.events.model
+    return ctx._(template)
+
+
 def consent_question(ctx: Context, consent: str) -> Reply:
     return Reply.of(
         join(consent, "\n\n", ctx._("Do you agree?")),
@@ -239,8 +244,7 @@ def summary(ctx: Context, event: EventSpec, data: dict[str, Any]) -> Reply:
             title=bold(event.title_for(ctx.locale)))]
     shown = data.get("shown", {})
     for spec in event.fields:
-        label = ctx._(BUILTIN_FIELDS[spec.id]["label"]) if spec.builtin and not spec.label \
-            else localized(spec.label, ctx.locale)
+        label = field_text(ctx, spec, "label")
         lines.append(join(f"{label}: ", Segment(shown.get(spec.id) or "—")))
     return Reply.of(join(*lines, sep="\n"), [
         [Button(ctx._("Confirm registration"), form_payload(FORM, "yes"))],

@@ -14,6 +14,7 @@ def menu_buttons(ctx: Context) -> list[list[Button]]:
     return [
         [Button(ctx._("Language"), payload("lang"))],
         [Button(ctx._("Announcements"), payload("sub", "ask"))],
+        [Button(ctx._("Events"), payload("events"))],
         [Button(ctx._("Help"), payload("help"))],
     ]
 

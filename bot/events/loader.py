@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
@@ -50,6 +51,7 @@ from storage.base import EventChange, Registration, Store
 
 EVENT_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
 FIELD_ID = re.compile(r"^[a-z][a-z0-9_]{0,31}$")
+_DATE_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 EVENT_KEYS = {"id", "title", "description", "starts_at", "ends_at", "timezone", "location",
               "country", "registration_deadline", "capacity", "fields", "consent", "reminders"}
 REQUIRED_KEYS = ("id", "title", "description", "starts_at", "timezone", "location",
@@ -259,6 +261,9 @@ class _Checker:
                 end_of_day: bool = False) -> datetime | None:
         if value is None:
             return None
+        if isinstance(value, str) and _DATE_ONLY.match(value.strip()):
+            with suppress(ValueError):  # 2027-02-30: the datetime parser below says why
+                value = date.fromisoformat(value.strip())  # quoted in YAML: still a date
         if isinstance(value, date) and not isinstance(value, datetime):
             if not end_of_day:
                 self.error(key, f"{value} has no time: write e.g. {value}T10:00:00+01:00")
