@@ -258,3 +258,11 @@ def test_a_reaction_presses_only_a_current_option(adapter: MatrixAdapter) -> Non
     assert adapter._incoming(dm, reaction(KEYCAPS[2])) is None  # no third option
     assert adapter._incoming(dm, reaction("👍")) is None
     assert adapter._incoming(dm, reaction(KEYCAPS[0], "$older")) is None
+
+
+def test_a_malformed_event_is_logged_without_its_content(caplog: pytest.LogCaptureFixture) -> None:
+    event = nio.Event.parse_event({
+        "type": "m.room.message", "sender": ANA, "event_id": "$bad", "origin_server_ts": 1,
+        "content": {"msgtype": "m.text", "body": 4155550123}})
+    assert isinstance(event, nio.BadEvent)
+    assert "Error validating event" in caplog.text and "4155550123" not in caplog.text

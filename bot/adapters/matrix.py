@@ -87,6 +87,21 @@ CHOOSE = N_("To choose an option, reply with its number.")
 OPEN_PRIVATE_CHAT = N_("Open a private chat with me")
 
 
+class WithholdDetails(logging.Filter):
+    """nio logs a malformed event or response with the offending values (jsonschema's text
+    quotes them), which may be message text: keep the line, drop the details."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.msg, str) and record.msg.startswith("Error validating"):
+            what = record.msg.split(":", 1)[0]
+            record.msg, record.args = f"{what} (details withheld: may hold message text)", ()
+        return True
+
+
+for _name in ("nio.events.misc", "nio.responses"):
+    logging.getLogger(_name).addFilter(WithholdDetails())
+
+
 class PlaintextRefused(DeliveryError):
     """The room is encrypted but the crypto store is not loaded: we never send in clear."""
 
