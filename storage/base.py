@@ -202,6 +202,70 @@ class CancelOutcome:
     promoted: list[Registration] = field(default_factory=list)
 
 
+# -- content and question answering (qa capability: storage/sqlite_content.py) ---------------
+# Documents, their passages with normalised index terms (bot.textnorm), FAQ entries. The
+# search ranks passages with BM25 over those terms: FTS5 on SQLite, the same formula over a
+# tsvector on PostgreSQL (storage/postgres_content.py), so both give the same answers.
+
+
+@dataclass(slots=True)
+class ContentPassage:
+    heading: str
+    text: str
+    lang: str
+    terms: str  # space-separated [a-z0-9]+ index terms
+
+
+@dataclass(slots=True)
+class FaqRecord:
+    key: str
+    questions: dict[str, str]  # locale -> question (phrasings one per line)
+    answers: dict[str, str]  # locale -> answer
+    source: str = ""  # the document (file) it came from
+
+
+@dataclass(slots=True)
+class ContentDocument:
+    """An imported file (or an event's description: kind 'event', name 'event:<id>')."""
+
+    name: str  # the imported file's base name: unique
+    title: str
+    lang: str
+    kind: str  # document | faq | event
+    checksum: str  # of the source: an unchanged one is not imported again
+    indexer: str = ""  # version of the term normalisation that indexed it
+    passages: list[ContentPassage] = field(default_factory=list)
+    faq: list[FaqRecord] = field(default_factory=list)
+    imported_at: datetime | None = None
+    passage_count: int = 0  # filled by list_documents
+
+
+@dataclass(slots=True)
+class PassageHit:
+    document: str
+    title: str
+    heading: str
+    text: str
+    lang: str
+    score: float  # BM25, higher is better
+    position: int
+
+
+class ContentConflict(Exception):
+    """A document that cannot be saved as it is (a FAQ key another document owns)."""
+
+
+class ContentStore(Protocol):
+    async def content_checksums(self, kind: str | None = None) -> dict[str, tuple[str, str]]: ...
+    async def save_document(self, document: ContentDocument, now: datetime) -> str: ...
+    async def sync_documents(self, kind: str, documents: list[ContentDocument],
+                             keep: set[str], now: datetime) -> int: ...
+    async def remove_document(self, name: str) -> bool: ...
+    async def list_documents(self) -> list[ContentDocument]: ...
+    async def search_passages(self, terms: list[str], limit: int) -> list[PassageHit]: ...
+    async def faq_entries(self) -> list[FaqRecord]: ...
+
+
 # -- admin roles, audit log, broadcasts (admin capability: storage/sqlite_admin.py) -----------
 
 

@@ -21,6 +21,7 @@ import aiosqlite
 
 from storage.base import Conversation, OutboxItem, Person, from_db_time, to_db_time
 from storage.sqlite_admin import SqliteAdminMixin
+from storage.sqlite_content import SqliteContentMixin
 from storage.sqlite_events import SqliteEventsMixin
 from storage.sqlite_privacy import SqlitePrivacyMixin
 
@@ -49,7 +50,7 @@ def _person(row: aiosqlite.Row) -> Person:
     )
 
 
-class SqliteStore(SqliteEventsMixin, SqliteAdminMixin, SqlitePrivacyMixin):
+class SqliteStore(SqliteEventsMixin, SqliteAdminMixin, SqlitePrivacyMixin, SqliteContentMixin):
     def __init__(self, db: aiosqlite.Connection, path: str) -> None:
         self.db = db
         self.path = path
