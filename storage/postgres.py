@@ -26,6 +26,7 @@ from typing import Any
 import asyncpg
 
 from storage.base import OutboxItem, to_db_time
+from storage.postgres_content import PostgresContentMixin
 from storage.sqlite import SqliteStore
 
 MIGRATIONS_PACKAGE = "storage.migrations.postgres"
@@ -95,7 +96,7 @@ def postgres_migrations() -> list[tuple[int, str, str]]:
     return sorted(found)
 
 
-class PostgresStore(SqliteStore):
+class PostgresStore(PostgresContentMixin, SqliteStore):
     def __init__(self, pool: asyncpg.Pool, dsn_redacted: str) -> None:
         super().__init__(PgConnection(pool), dsn_redacted)  # type: ignore[arg-type]
         self.pool = pool

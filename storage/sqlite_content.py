@@ -1,0 +1,197 @@
+"""Content for question answering on SQLite: a mixin of `SqliteStore` (storage/sqlite.py).
+
+A document (a file, or an event's description) is saved whole in one transaction: its row,
+then its passages and FAQ entries replace the old ones, so a failure half-way leaves the
+previous version. Passages carry their normalised index terms; the FTS5 table
+`passage_index` indexes them (external content, kept in step by triggers) and ranks with
+BM25. Everything but the search query is portable SQL that PostgreSQL runs too
+(storage/postgres_content.py overrides the search).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from contextlib import AbstractAsyncContextManager
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from storage.base import (
+    ContentConflict,
+    ContentDocument,
+    ContentPassage,
+    FaqRecord,
+    PassageHit,
+    from_db_time,
+    to_db_time,
+)
+
+if TYPE_CHECKING:
+    import aiosqlite
+
+# Rows per multi-row INSERT: few round trips, far below either database's parameter limit.
+_INSERT_BATCH = 200
+
+
+class SqliteContentMixin:
+    if TYPE_CHECKING:
+        db: aiosqlite.Connection
+
+        def transaction(self) -> AbstractAsyncContextManager[aiosqlite.Connection]: ...
+        async def _all(self, sql: str, params: tuple[object, ...] = ()) -> list[Any]: ...
+
+    async def content_checksums(self, kind: str | None = None) -> dict[str, tuple[str, str]]:
+        """name -> (checksum, indexer) of the saved documents (of one kind)."""
+        rows = await self._all(
+            "SELECT name, checksum, indexer FROM documents "
+            "WHERE CAST(? AS TEXT) IS NULL OR kind = ?",
+            (kind, kind),
+        )
+        return {row[0]: (row[1], row[2]) for row in rows}
+
+    async def save_document(self, document: ContentDocument, now: datetime) -> str:
+        """Create or replace a document with its passages and FAQ entries (one transaction);
+        'created' or 'updated'. ContentConflict when another document owns a FAQ key."""
+        async with self.transaction() as db:
+            return await _save(db, document, now)
+
+    async def sync_documents(
+        self, kind: str, documents: list[ContentDocument], keep: set[str], now: datetime
+    ) -> int:
+        """Make the documents of `kind` exactly `keep` plus `documents` (saved anew); the
+        others of that kind go. Returns how many were saved or removed."""
+        wanted = keep | {document.name for document in documents}
+        changed = 0
+        async with self.transaction() as db:
+            cursor = await db.execute("SELECT name FROM documents WHERE kind = ?", (kind,))
+            for row in await cursor.fetchall():
+                if row[0] not in wanted:
+                    await db.execute("DELETE FROM documents WHERE name = ?", (row[0],))
+                    changed += 1
+            for document in documents:
+                await _save(db, document, now)
+                changed += 1
+        return changed
+
+    async def remove_document(self, name: str) -> bool:
+        """Remove a document with its passages and FAQ entries; False if there is none."""
+        async with self.transaction() as db:
+            cursor = await db.execute("DELETE FROM documents WHERE name = ?", (name,))
+            return cursor.rowcount > 0
+
+    async def list_documents(self) -> list[ContentDocument]:
+        """Every document without its passages; `passage_count` counts passages (FAQ files:
+        entries)."""
+        rows = await self._all(
+            "SELECT d.name, d.title, d.lang, d.kind, d.checksum, d.indexer, d.imported_at, "
+            "(SELECT COUNT(*) FROM passages p WHERE p.document_id = d.id) "
+            "+ (SELECT COUNT(*) FROM faq_entries f WHERE f.document_id = d.id) AS items "
+            "FROM documents d ORDER BY d.kind, d.name"
+        )
+        return [
+            ContentDocument(
+                name=row[0], title=row[1], lang=row[2], kind=row[3], checksum=row[4],
+                indexer=row[5], imported_at=from_db_time(row[6]), passage_count=int(row[7]),
+            )
+            for row in rows
+        ]
+
+    async def search_passages(self, terms: list[str], limit: int) -> list[PassageHit]:
+        """The `limit` passages that rank best for any of `terms` (BM25), best first."""
+        if not terms or limit <= 0:
+            return []
+        rows = await self._all(
+            "WITH top AS (SELECT rowid AS id, bm25(passage_index) AS rank FROM passage_index "
+            "             WHERE passage_index MATCH ? ORDER BY rank, rowid LIMIT ?) "
+            "SELECT d.name, d.title, p.heading, p.text, p.lang, -top.rank, p.position "
+            "FROM top JOIN passages p ON p.id = top.id JOIN documents d ON d.id = p.document_id "
+            "ORDER BY top.rank, top.id",
+            (match_expression(terms), int(limit)),
+        )
+        return [_hit(row) for row in rows]
+
+    async def faq_entries(self) -> list[FaqRecord]:
+        rows = await self._all(
+            "SELECT key, questions, answers, source FROM faq_entries ORDER BY id"
+        )
+        return [FaqRecord(row[0], json.loads(row[1]), json.loads(row[2]), row[3]) for row in rows]
+
+
+def match_expression(terms: Sequence[str]) -> str:
+    """An FTS5 OR query of the terms, each quoted (terms are [a-z0-9]+, nothing to escape)."""
+    return " OR ".join(f'"{term}"' for term in dict.fromkeys(terms))
+
+
+def _hit(row: Any) -> PassageHit:
+    return PassageHit(
+        document=row[0], title=row[1], heading=row[2], text=row[3], lang=row[4],
+        score=float(row[5]), position=int(row[6]),
+    )
+
+
+async def _save(db: Any, document: ContentDocument, now: datetime) -> str:
+    cursor = await db.execute("SELECT id FROM documents WHERE name = ?", (document.name,))
+    found = await cursor.fetchone()
+    values = (document.kind, document.title, document.lang, document.checksum,
+              document.indexer, to_db_time(now))
+    if found is None:
+        cursor = await db.execute(
+            "INSERT INTO documents (kind, title, lang, checksum, indexer, imported_at, name) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
+            (*values, document.name),
+        )
+        document_id = int((await cursor.fetchone())[0])
+    else:
+        document_id = int(found[0])
+        await db.execute(
+            "UPDATE documents SET kind = ?, title = ?, lang = ?, checksum = ?, indexer = ?, "
+            "imported_at = ? WHERE id = ?",
+            (*values, document_id),
+        )
+        await db.execute("DELETE FROM passages WHERE document_id = ?", (document_id,))
+        await db.execute("DELETE FROM faq_entries WHERE document_id = ?", (document_id,))
+    await _check_faq_keys(db, document)
+    await _insert_rows(
+        db, "passages", ("document_id", "position", "heading", "text", "lang", "terms"),
+        [_passage_row(document_id, position, passage)
+         for position, passage in enumerate(document.passages)],
+    )
+    await _insert_rows(
+        db, "faq_entries", ("document_id", "key", "questions", "answers", "source"),
+        [(document_id, entry.key, _json(entry.questions), _json(entry.answers), document.name)
+         for entry in document.faq],
+    )
+    return "created" if found is None else "updated"
+
+
+async def _check_faq_keys(db: Any, document: ContentDocument) -> None:
+    keys = [entry.key for entry in document.faq]
+    for start in range(0, len(keys), _INSERT_BATCH):
+        batch = keys[start : start + _INSERT_BATCH]
+        marks = ", ".join("?" * len(batch))
+        cursor = await db.execute(
+            f"SELECT key, source FROM faq_entries WHERE key IN ({marks})", tuple(batch)
+        )
+        taken = await cursor.fetchone()
+        if taken is not None:
+            raise ContentConflict(f"FAQ key {taken[0]!r} is already used by {taken[1]}")
+
+
+def _passage_row(document_id: int, position: int, passage: ContentPassage) -> tuple[Any, ...]:
+    return (document_id, position, passage.heading, passage.text, passage.lang, passage.terms)
+
+
+async def _insert_rows(db: Any, table: str, columns: tuple[str, ...],
+                       rows: list[tuple[Any, ...]]) -> None:
+    """Multi-row INSERTs: one statement per batch instead of one per row."""
+    one = "(" + ", ".join("?" * len(columns)) + ")"
+    for start in range(0, len(rows), _INSERT_BATCH):
+        batch = rows[start : start + _INSERT_BATCH]
+        await db.execute(
+            f"INSERT INTO {table} ({', '.join(columns)}) VALUES {', '.join([one] * len(batch))}",
+            tuple(value for row in batch for value in row),
+        )
+
+
+def _json(value: dict[str, str]) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True)
