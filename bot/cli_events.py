@@ -22,7 +22,7 @@ from zoneinfo import ZoneInfo
 
 from bot.clock import SystemClock
 from bot.config import Config
-from bot.events.loader import EventFileError, ImportResult, import_events, read_events_files
+from bot.events.loader import EventFileError, ImportResult, import_event_files
 from bot.events.model import EventSpec, localized
 from storage.base import EventRecord, Registration, Store
 
@@ -94,13 +94,12 @@ async def main(args: argparse.Namespace, config: Config) -> int:
 
 async def import_command(store: Store, files: list[Path]) -> int:
     try:
-        specs = read_events_files(files)
+        result = await import_event_files(store, files, SystemClock().now())
     except EventFileError as error:
         for line in error.errors:
             print(f"civicbot: {line}", file=sys.stderr)
         print("civicbot: nothing was imported", file=sys.stderr)
         return 1
-    result = await import_events(store, specs, SystemClock().now())
     print_import(result)
     return 0
 

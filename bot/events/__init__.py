@@ -5,6 +5,7 @@ storage: storage/sqlite_events.py; CLI: bot/cli_events.py."""
 from bot.events.loader import (
     EventFileError,
     ImportResult,
+    import_event_files,
     import_events,
     is_events_document,
     parse_events_yaml,
@@ -21,6 +22,7 @@ __all__ = [
     "FieldSpec",
     "ImportResult",
     "event_passages",
+    "import_event_files",
     "import_events",
     "is_events_document",
     "localized",

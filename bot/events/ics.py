@@ -8,9 +8,10 @@ the event's time zone (TZID plus its VTIMEZONE).
 from __future__ import annotations
 
 from datetime import date, datetime
+from functools import cache
 from zoneinfo import ZoneInfo
 
-from icalendar import Calendar, Event
+from icalendar import Calendar, Event, Timezone
 
 from bot.events.model import EventSpec
 from bot.types import Attachment
@@ -39,12 +40,19 @@ def event_ics(event: EventSpec, locale: str, now: datetime) -> bytes:
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
     calendar.add("method", "PUBLISH")
+    first = event.starts_at.astimezone(zone).year
+    last = (event.ends_at or event.starts_at).astimezone(zone).year
+    calendar.add_component(vtimezone(event.timezone, first, last))
     calendar.add_component(entry)
-    # The VTIMEZONE needs to cover only the event's own years (a smaller file).
-    first = event.starts_at.astimezone(zone).date()
-    last = (event.ends_at or event.starts_at).astimezone(zone).date()
-    calendar.add_missing_timezones(date(first.year, 1, 1), date(last.year + 2, 1, 1))
     return calendar.to_ical()
+
+
+@cache
+def vtimezone(tzid: str, first_year: int, last_year: int) -> Timezone:
+    """The zone's rules over the event's own years (a small file); building it costs a few
+    milliseconds, so each zone is built once per process."""
+    return Timezone.from_tzid(tzid, first_date=date(first_year, 1, 1),
+                              last_date=date(last_year + 2, 1, 1))
 
 
 def ics_attachment(event: EventSpec, locale: str, now: datetime) -> Attachment:

@@ -478,3 +478,10 @@ async def import_events(store: Store, specs: list[EventSpec], now: datetime) -> 
         result.changes.extend(item.changes)
         result.promoted.extend(item.promoted)
     return result
+
+
+async def import_event_files(store: Store, paths: Iterable[Path], now: datetime) -> ImportResult:
+    """Validate every file, then import all their events in one transaction: the one call
+    `civicbot content import` needs for `.yaml` files with an `events:` key. Raises
+    EventFileError (every problem, one line each) and then writes nothing."""
+    return await import_events(store, read_events_files(paths), now)
