@@ -1,38 +1,50 @@
-"""Score the question set tests/eval/qa_eval.yaml over shared/corpus.
+"""Score the question sets over shared/corpus against the real store.
 
-    .venv/bin/python bench/qa_eval.py [--corpus DIR] [--questions FILE] [--verbose]
+    .venv/bin/python bench/qa_eval.py [--questions FILE]... [--postgres URL] [--corpus DIR]
+                                      [--verbose]
+
+The corpus is imported with `civicbot content import`'s code into a temporary SQLite store
+(or, with --postgres, a temporary schema of that PostgreSQL database, dropped afterwards),
+and every question goes through the bot's own question answering (bot.qa), as the chat
+handler and `civicbot ask` do. Default question sets: tests/eval/qa_eval.yaml (the one we
+tune on) and tests/eval/qa_heldout.yaml (written before tuning, never tuned on).
 
 A question is right when the answer comes from the expected document and contains the
 expected fact (both folded), and, for an off-topic question, when there is no answer.
-
-Ranking is the stand-in BM25 of rank_bm25 over the same index terms the bot stores; the
-bot itself ranks with SQLite FTS5. `make_search` is the one place that chooses the ranker.
 """
 
 from __future__ import annotations
 
 import argparse
-import dataclasses
+import asyncio
 import os
 import re
 import sys
+import tempfile
+import uuid
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import yaml
-from rank_bm25 import BM25Okapi
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.answering import Answer, Hit, Search, answer_question  # noqa: E402
-from bot.content import ParsedDocument, read_document, searchable_text  # noqa: E402
-from bot.textnorm import fold, index_terms  # noqa: E402
+from bot.answering import Answer  # noqa: E402
+from bot.qa import QuestionAnswering  # noqa: E402
+from bot.qa_import import import_paths  # noqa: E402
+from bot.textnorm import fold  # noqa: E402
 
-DEFAULT_QUESTIONS = ROOT / "tests" / "eval" / "qa_eval.yaml"
+EVAL_DIR = ROOT / "tests" / "eval"
+DEFAULT_QUESTIONS = (EVAL_DIR / "qa_eval.yaml", EVAL_DIR / "qa_heldout.yaml")
 CORPUS_CANDIDATES = (ROOT.parent / "shared" / "corpus", ROOT / "shared" / "corpus")
+# The question sets name the asker's language as sl, sr-Cyrl, sr-Latn, pl, uk, en.
+LOCALE_OF = {"sr-Cyrl": "sr", "sr-Latn": "sr_Latn"}
 _TOKEN = re.compile(r"[a-z0-9]+")
 
 
@@ -45,53 +57,57 @@ class Outcome:
     right: bool
 
 
-def load_corpus(corpus: Path) -> list[ParsedDocument]:
-    return [read_document(path) for path in sorted(corpus.iterdir()) if path.is_file()]
+@asynccontextmanager
+async def temporary_store(postgres: str | None) -> AsyncIterator[Any]:
+    """An empty store: a SQLite file in a temporary folder, or a PostgreSQL schema."""
+    if postgres is None:
+        from storage.sqlite import SqliteStore
+
+        with tempfile.TemporaryDirectory() as folder:
+            store = await SqliteStore.open(str(Path(folder) / "eval.db"))
+            try:
+                yield store
+            finally:
+                await store.close()
+        return
+    import asyncpg
+
+    from storage.postgres import PostgresStore
+
+    schema = f"qa_eval_{uuid.uuid4().hex[:12]}"
+    admin = await asyncpg.connect(postgres)
+    await admin.execute(f"CREATE SCHEMA {schema}")
+    try:
+        store = await PostgresStore.open(postgres, schema=schema)
+        try:
+            yield store
+        finally:
+            await store.close()
+    finally:
+        await admin.execute(f"DROP SCHEMA {schema} CASCADE")
+        await admin.close()
 
 
-def bm25_search(documents: Sequence[ParsedDocument]) -> Search:
-    """A `Search` over every passage with rank_bm25 (the stand-in for the FTS5 store)."""
-    hits = [
-        Hit(doc.document, doc.title, p.heading, p.text, p.lang, 0.0, position)
-        for doc in documents
-        for position, p in enumerate(doc.passages)
-    ]
-    texts = [searchable_text(doc, p) for doc in documents for p in doc.passages]
-    langs = [p.lang for doc in documents for p in doc.passages]
-    ranker = BM25Okapi(
-        [index_terms(text, lang).split() for text, lang in zip(texts, langs, strict=True)]
-    )
-
-    def search(terms: list[str], limit: int) -> list[Hit]:
-        scores = ranker.get_scores(terms)
-        ranked = sorted(range(len(hits)), key=lambda i: scores[i], reverse=True)
-        return [_scored(hits[i], scores[i]) for i in ranked[:limit] if scores[i] > 0]
-
-    return search
-
-
-def make_search(documents: Sequence[ParsedDocument]) -> Search:
-    """The ranker under evaluation: swap this line for the FTS5 store's search."""
-    return bm25_search(documents)
-
-
-def evaluate(questions: list[dict], search: Search) -> list[Outcome]:
+async def evaluate(service: QuestionAnswering, questions: list[dict]) -> list[Outcome]:
     outcomes = []
+    now = datetime.now(UTC)
     for item in questions:
-        hint = item["lang"].split("-")[0]
-        answer = answer_question(item["q"], search, lang_hint=hint)
-        right = _right(item, answer)
-        outcomes.append(Outcome(item["id"], item["lang"], item["doc"], answer, right))
+        locale = LOCALE_OF.get(item["lang"], item["lang"])
+        result = await service.ask(item["q"], locale=locale, now=now)
+        right = _right(item, result.answer)
+        outcomes.append(Outcome(item["id"], item["lang"], item["doc"], result.answer, right))
     return outcomes
 
 
-def report(outcomes: list[Outcome], verbose: bool) -> str:
+def report(name: str, outcomes: list[Outcome], verbose: bool) -> str:
     on_topic = [o for o in outcomes if o.expected]
     off_topic = [o for o in outcomes if not o.expected]
     right = sum(o.right for o in outcomes)
+    good = sum(o.right for o in on_topic)
     lines = [
+        f"== {name}",
         f"accuracy: {right}/{len(outcomes)} = {right / len(outcomes):.1%}",
-        f"on-topic answered right: {sum(o.right for o in on_topic)}/{len(on_topic)}",
+        f"on-topic answered right: {good}/{len(on_topic)} = {good / len(on_topic):.1%}",
         f"on-topic not answered: {sum(o.answer is None for o in on_topic)}",
         f"on-topic wrong answers: {sum(o.answer is not None and not o.right for o in on_topic)}",
         f"off-topic false answers: {sum(not o.right for o in off_topic)}/{len(off_topic)}",
@@ -101,8 +117,8 @@ def report(outcomes: list[Outcome], verbose: bool) -> str:
     for outcome in outcomes:
         by_lang[outcome.lang].append(outcome)
     for lang, items in sorted(by_lang.items()):
-        good = sum(o.right for o in items)
-        lines.append(f"  {lang:8} {good}/{len(items)} = {good / len(items):.0%}")
+        count = sum(o.right for o in items)
+        lines.append(f"  {lang:8} {count}/{len(items)} = {count / len(items):.0%}")
     failures = [o for o in outcomes if not o.right]
     if failures:
         lines.append("wrong:")
@@ -131,10 +147,6 @@ def _describe(outcome: Outcome, verbose: bool) -> str:
     return line
 
 
-def _scored(hit: Hit, score: float) -> Hit:
-    return dataclasses.replace(hit, score=float(score))
-
-
 def resolve_corpus(given: Path | None) -> Path:
     """The corpus folder: as given, else $CIVICBOT_CORPUS, else shared/corpus beside the repo."""
     if given is not None:
@@ -144,16 +156,32 @@ def resolve_corpus(given: Path | None) -> Path:
     return next((path for path in CORPUS_CANDIDATES if path.is_dir()), CORPUS_CANDIDATES[0])
 
 
+async def run(args: argparse.Namespace) -> int:
+    sets = args.questions or list(DEFAULT_QUESTIONS)
+    async with temporary_store(args.postgres) as store:
+        outcomes = await import_paths(store, [resolve_corpus(args.corpus)], datetime.now(UTC))
+        failed = [line for outcome in outcomes for line in outcome.errors]
+        if failed:
+            print("\n".join(failed), file=sys.stderr)
+            return 1
+        service = QuestionAnswering(store)
+        backend = "PostgreSQL" if args.postgres else "SQLite"
+        for path in sets:
+            questions = yaml.safe_load(Path(path).read_text(encoding="utf-8"))["questions"]
+            results = await evaluate(service, questions)
+            print(report(f"{Path(path).name} ({backend})", results, args.verbose))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", type=Path, default=None)
-    parser.add_argument("--questions", type=Path, default=DEFAULT_QUESTIONS)
+    parser.add_argument("--questions", type=Path, action="append",
+                        help="a question set (repeatable; default: both sets)")
+    parser.add_argument("--postgres", metavar="URL",
+                        help="evaluate on PostgreSQL (a temporary schema of this database)")
     parser.add_argument("--verbose", action="store_true", help="print the wrong answers' text")
-    args = parser.parse_args(argv)
-    questions = yaml.safe_load(args.questions.read_text(encoding="utf-8"))["questions"]
-    search = make_search(load_corpus(resolve_corpus(args.corpus)))
-    print(report(evaluate(questions, search), args.verbose))
-    return 0
+    return asyncio.run(run(parser.parse_args(argv)))
 
 
 if __name__ == "__main__":

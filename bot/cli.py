@@ -31,6 +31,8 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
         "send an announcement through the running bot, or show broadcast status",
     ),
     "audit": ("bot.cli_audit", "show the audit log of admin actions"),
+    "content": ("bot.cli_content", "import, list and remove documents, FAQ and events content"),
+    "ask": ("bot.cli_content", "answer questions from the imported content"),
     "db": ("bot.cli_db", "copy a deployment's data to another database (SQLite to PostgreSQL)"),
     "backup": ("bot.cli_backup", "write a consistent copy of the database to a file"),
     "restore": ("bot.cli_backup", "replace the database with a backup (stop the bot first)"),

@@ -1,0 +1,196 @@
+"""Question answering over the store: the one code path of the chat handler and `civicbot ask`.
+
+    question -> search terms (bot.answering) -> the store's BM25 search -> FAQ first, else the
+    best sentences of the best passage (bot.answering) -> an answer, or "don't know"
+
+Event descriptions are answered from too: before a question, the events not over yet are
+indexed as documents named `event:<id>` when they changed (checked at most once a minute per
+process, whoever changed them: the CLI, a chat command, another replica).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import weakref
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from bot.answering import CANDIDATES, Answer, Hit, answer_from_hits, search_terms
+from bot.content import FaqEntry, ParsedDocument, searchable_text
+from bot.events.passages import EventPassage, event_passages
+from bot.i18n import N_, Translator
+from bot.script import dominant_script
+from bot.textnorm import LANGUAGES, detect_language, index_terms
+from storage.base import ContentDocument, ContentPassage, FaqRecord, PassageHit
+
+# The version of the index terms (bot.textnorm) and of what is indexed: a document indexed
+# by another version is indexed again on import even when its file did not change.
+INDEXER = "1"
+EVENT_PREFIX = "event:"
+EVENT_SYNC_INTERVAL = timedelta(seconds=60)
+MAX_SOURCES = 3
+
+DONT_KNOW = N_("Sorry, I don't know the answer to that.")
+CAN_DO = N_("I can show you the upcoming events and how to register for them.")
+CONTACT = N_("For anything else, contact us: {contact}")
+SOURCE = N_("{answer}\n\nSource: {title}")
+EVENTS_BUTTON = N_("Upcoming events")
+
+
+@dataclass(frozen=True)
+class Source:
+    document: str  # the imported file's base name (event:<id> for an event)
+    title: str
+    score: float
+
+
+@dataclass(frozen=True)
+class QaResult:
+    question: str
+    locale: str  # the asker's locale (the --lang given, else the question's language)
+    answer: Answer | None  # None: don't know
+    sources: list[Source]
+
+    @property
+    def found(self) -> bool:
+        return self.answer is not None
+
+
+class QuestionAnswering:
+    """Answers questions from one store; remembers when it last looked at the events."""
+
+    def __init__(self, store: Any) -> None:
+        self.store = store
+        self._events_checked: datetime | None = None
+
+    async def ask(self, question: str, *, locale: str | None, now: datetime) -> QaResult:
+        """The answer to one question; `locale` None: the question's own language decides."""
+        asker = locale or question_locale(question)
+        lang_hint = asker.split("_")[0] if locale else None
+        terms = search_terms(question, lang_hint)
+        if not terms:
+            return QaResult(question, asker, None, [])
+        await self.sync_events(now)
+        hits = [_hit(found) for found in await self.store.search_passages(terms, CANDIDATES)]
+        records = await self.store.faq_entries()
+        faq = [FaqEntry(record.key, record.questions, record.answers) for record in records]
+        answer = answer_from_hits(question, hits, lang_hint=lang_hint, faq=faq, locale=locale)
+        return QaResult(question, asker, answer, _sources(answer, hits, records))
+
+    async def sync_events(self, now: datetime, *, force: bool = False) -> int:
+        """Index the descriptions of the events not over yet (only those that changed)."""
+        checked = self._events_checked
+        if not force and checked is not None and now - checked < EVENT_SYNC_INTERVAL:
+            return 0
+        self._events_checked = now
+        current = await self.store.content_checksums("event")
+        by_event: dict[str, list[EventPassage]] = {}
+        for passage in await event_passages(self.store, ending_after=now):
+            by_event.setdefault(passage.event_id, []).append(passage)
+        changed, keep = [], set()
+        for event_id, passages in by_event.items():
+            document = event_document(event_id, passages)
+            if current.get(document.name) == (document.checksum, INDEXER):
+                keep.add(document.name)
+            else:
+                changed.append(document)
+        if not changed and set(current) <= keep:
+            return 0
+        return await self.store.sync_documents("event", changed, keep, now)
+
+
+_services: weakref.WeakKeyDictionary[Any, QuestionAnswering] = weakref.WeakKeyDictionary()
+
+
+def service_for(store: Any) -> QuestionAnswering:
+    """The process's question answering over `store` (one per store)."""
+    service = _services.get(store)
+    if service is None:
+        service = _services[store] = QuestionAnswering(store)
+    return service
+
+
+def question_locale(question: str) -> str:
+    """Our locale for the language and script a question is written in."""
+    lang = detect_language(question)
+    if lang == "sr" and dominant_script(question) == "Latn":
+        return "sr_Latn"
+    return lang
+
+
+# -- what is indexed ---------------------------------------------------------------------------
+
+
+def document_content(document: ParsedDocument) -> ContentDocument:
+    """A parsed file as stored: each passage with the index terms of its searchable text."""
+    passages = [
+        ContentPassage(p.heading, p.text, p.lang, index_terms(searchable_text(document, p), p.lang))
+        for p in document.passages
+    ]
+    return ContentDocument(document.document, document.title, document.lang, "document",
+                           document.checksum, INDEXER, passages)
+
+
+def faq_content(name: str, checksum: str, entries: Sequence[FaqEntry]) -> ContentDocument:
+    records = [FaqRecord(entry.key, dict(entry.questions), dict(entry.answers), name)
+               for entry in entries]
+    return ContentDocument(name, name, "", "faq", checksum, INDEXER, faq=records)
+
+
+def event_document(event_id: str, passages: Sequence[EventPassage]) -> ContentDocument:
+    """One event's descriptions (one passage per language) as a document."""
+    content = []
+    for passage in passages:
+        lang = _event_language(passage)
+        terms = index_terms(f"{passage.heading}\n{passage.text}", lang)
+        content.append(ContentPassage(passage.heading, passage.text, lang, terms))
+    source = json.dumps([dataclasses.astuple(p) for p in passages], ensure_ascii=False)
+    checksum = hashlib.sha256(source.encode()).hexdigest()
+    title = passages[0].heading
+    return ContentDocument(f"{EVENT_PREFIX}{event_id}", title, content[0].lang, "event",
+                           checksum, INDEXER, content)
+
+
+def _event_language(passage: EventPassage) -> str:
+    lang = passage.lang.split("_")[0]
+    return lang if lang in LANGUAGES else detect_language(passage.text)
+
+
+# -- rendering -----------------------------------------------------------------------------------
+
+
+def plain_answer(t: Translator, result: QaResult) -> str:
+    """The answer as plain text (the CLI): the sentences and their source, or don't know."""
+    answer = result.answer
+    if answer is None:
+        return t.gettext(DONT_KNOW)
+    if not answer.title:
+        return answer.text
+    return t.gettext(SOURCE).replace("{answer}", answer.text).replace("{title}", answer.title)
+
+
+def _hit(found: PassageHit) -> Hit:
+    return Hit(found.document, found.title, found.heading, found.text, found.lang, found.score,
+               found.position)
+
+
+def _sources(
+    answer: Answer | None, hits: Sequence[Hit], faq: Sequence[FaqRecord]
+) -> list[Source]:
+    """Where the answer came from first, then the other documents found, best first."""
+    if answer is None:
+        return []
+    if answer.source == "faq":
+        source = next((record.source for record in faq if record.key == answer.faq_key), "")
+        return [Source(source, "", round(answer.confidence, 4))]
+    best: dict[str, Hit] = {}
+    for hit in hits:
+        if hit.document not in best or hit.score > best[hit.document].score:
+            best[hit.document] = hit
+    ordered = sorted(best.values(), key=lambda hit: (hit.document != answer.document, -hit.score))
+    return [Source(hit.document, hit.title, round(hit.score, 4)) for hit in ordered[:MAX_SOURCES]]
+
