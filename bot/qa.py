@@ -54,6 +54,7 @@ class QaResult:
     locale: str  # the asker's locale (the --lang given, else the question's language)
     answer: Answer | None  # None: don't know
     sources: list[Source]
+    searched: bool = True  # False: the question has no content words to look for
 
     @property
     def found(self) -> bool:
@@ -73,7 +74,7 @@ class QuestionAnswering:
         lang_hint = asker.split("_")[0] if locale else None
         terms = search_terms(question, lang_hint)
         if not terms:
-            return QaResult(question, asker, None, [])
+            return QaResult(question, asker, None, [], searched=False)
         await self.sync_events(now)
         hits = [_hit(found) for found in await self.store.search_passages(terms, CANDIDATES)]
         records = await self.store.faq_entries()

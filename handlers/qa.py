@@ -1,0 +1,38 @@
+"""Free text is a question: answered from the imported documents, FAQ and events (bot.qa).
+
+The answer is the few sentences that answer, in the asker's script, with the source's title
+in bold. Below the confidence threshold the bot says it does not know and offers what it can
+do: the upcoming events (a button) and the organisation's contact when one is configured. A
+message with no content words at all ("ok", "?") is left to the fallback.
+"""
+
+from __future__ import annotations
+
+from bot.context import Context
+from bot.events.formatting import LIST as EVENTS_LIST
+from bot.qa import CAN_DO, CONTACT, DONT_KNOW, EVENTS_BUTTON, SOURCE, service_for
+from bot.router import Router
+from bot.types import Button, Reply, bold, fmt
+
+router = Router("qa")
+
+
+@router.text
+async def question(ctx: Context, text: str) -> Reply | None:
+    result = await service_for(ctx.store).ask(text, locale=ctx.locale, now=ctx.now())
+    answer = result.answer
+    if answer is not None:
+        if not answer.title:  # a FAQ answer
+            return Reply.of(answer.text)
+        return Reply.of(fmt(ctx._(SOURCE), answer=answer.text, title=bold(answer.title)))
+    if not result.searched:
+        return None
+    return dont_know(ctx)
+
+
+def dont_know(ctx: Context) -> Reply:
+    message = fmt(ctx._(DONT_KNOW) + "\n" + ctx._(CAN_DO))
+    if ctx.config.org_contact:
+        message += fmt("\n" + ctx._(CONTACT), contact=ctx.config.org_contact)
+    return Reply.of(message, [[Button(ctx._(EVENTS_BUTTON), EVENTS_LIST)]])
+
