@@ -478,6 +478,27 @@ async def test_network_loss_and_server_errors_lose_nothing(bot: Running):
     assert len(await bot.emu.bot_messages(ANA)) == 1
 
 
+async def test_flood_control_on_a_reply_waits_and_sends_once(bot: Running):
+    await bot.emu.inject_fault("sendMessage", 429, chat_id=ANA, retry_after=1)
+    began = time.monotonic()
+    (answer,) = await bot.say(ANA, "/help")
+    assert time.monotonic() - began >= 1.0 and answer.text.startswith("Ask me a question")
+    faults = [c["fault"] for c in await bot.emu.calls("sendMessage", ANA, brief=True)]
+    assert faults == ["429", None]
+
+
+async def test_the_outbox_retries_a_server_error_later_and_sends_once(bot: Running):
+    await bot.say(ANA, "/start")
+    person = await bot.core.store.find_person("telegram", str(ANA))
+    assert person is not None
+    await bot.emu.inject_fault("sendMessage", 500, chat_id=ANA)
+    await bot.core.notify(person.id, lambda t: [Reply.of("Reminder")], kind="reminder",
+                          dedupe_key="retry:1")
+    await wait_for(lambda: _counts(bot, None, {"sent": 1}), timeout=15)
+    faults = [c["fault"] for c in await bot.emu.calls("sendMessage", ANA, brief=True)]
+    assert faults == [None, "500", None]  # the welcome, the failure, the retry
+
+
 def test_bad_tokens_end_with_one_line(tmp_path: Path, emu: TelegramEmulator):
     malformed = run_cli(["run"], tmp_path, CIVICBOT_TELEGRAM_TOKEN="not-a-token")
     assert malformed.returncode != 0
