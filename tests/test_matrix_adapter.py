@@ -266,3 +266,10 @@ def test_a_malformed_event_is_logged_without_its_content(caplog: pytest.LogCaptu
         "content": {"msgtype": "m.text", "body": 4155550123}})
     assert isinstance(event, nio.BadEvent)
     assert "Error validating event" in caplog.text and "4155550123" not in caplog.text
+
+
+def test_nio_and_its_store_never_log_below_warning() -> None:
+    import logging
+
+    for name in ("nio", "nio.responses", "nio.crypto.log", "peewee"):
+        assert logging.getLogger(name).getEffectiveLevel() >= logging.WARNING

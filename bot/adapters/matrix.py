@@ -100,6 +100,11 @@ class WithholdDetails(logging.Filter):
 
 for _name in ("nio.events.misc", "nio.responses"):
     logging.getLogger(_name).addFilter(WithholdDetails())
+# Whatever CIVICBOT_LOG_LEVEL says: nio's DEBUG lines hold whole responses (the access token of
+# a login, the messages of unencrypted rooms), peewee's the crypto store's SQL with key
+# material; nio's INFO is a line per event. Warnings and errors still come through.
+logging.getLogger("nio").setLevel(logging.WARNING)
+logging.getLogger("peewee").setLevel(logging.WARNING)
 
 
 class PlaintextRefused(DeliveryError):
