@@ -83,7 +83,9 @@ async def test_kill_nine_halfway_then_resume(tmp_path: Path, config: Config) -> 
     copies = Counter(lines(output))
     counts = await store.outbox_counts(batch=f"broadcast:{record.id}")
     await store.close()
+    in_doubt = counts.get("unknown", 0)
     assert max(copies.values()) == 1, "somebody got two copies"
-    assert counts.get("unknown", 0) <= 1
-    assert counts["sent"] == len(copies)
-    assert len(copies) + counts.get("unknown", 0) == RECIPIENTS, "somebody was skipped"
+    assert in_doubt <= 1  # the one message leaving at the instant of the kill
+    # the one in doubt may or may not have gone out; everybody else got exactly one copy
+    assert counts["sent"] <= len(copies) <= counts["sent"] + in_doubt
+    assert counts["sent"] + in_doubt == RECIPIENTS, "somebody was skipped"

@@ -17,7 +17,7 @@ def test_language_switch_to_slovenian_from_second_reply(tmp_path: Path) -> None:
     result = run_cli(["chat", "--user", "7"], tmp_path, "/start\n/language sl\n/help\n")
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("Hello!") and "[1] Language" in result.stdout
-    later = after(result.stdout, "[3] Help")[len("[3] Help") :]
+    later = after(result.stdout, "[4] Help")[len("[4] Help") :]
     assert later.lstrip().startswith("Odslej vam bom pisal v slovenščini.")
     assert "/language — Izberite jezik" in later
     assert "Choose your language" not in later
@@ -26,7 +26,7 @@ def test_language_switch_to_slovenian_from_second_reply(tmp_path: Path) -> None:
 def test_serbian_latin_answers_in_latin_script(tmp_path: Path) -> None:
     result = run_cli(["chat", "--user", "7"], tmp_path, "/start\n/language sr_Latn\n/help\n")
     assert result.returncode == 0, result.stderr
-    later = after(result.stdout, "[3] Help")[len("[3] Help") :]
+    later = after(result.stdout, "[4] Help")[len("[4] Help") :]
     assert later.lstrip().startswith("Od sada ću vam pisati na srpskom.")
     assert "/language — Izaberite jezik" in later
     assert not any("\u0400" <= c <= "\u04ff" for c in later), "Latin script only"
@@ -62,7 +62,7 @@ def test_bad_input_gets_friendly_replies_and_never_a_traceback(tmp_path: Path) -
     assert "too long" in result.stdout
     assert "I don't know that command" in result.stdout
     assert "I can only read text messages" in result.stdout
-    assert result.stdout.rstrip().endswith("[3] Help")
+    assert result.stdout.rstrip().endswith("[4] Help")
 
 
 def test_closed_stdin_exits_cleanly(tmp_path: Path) -> None:
