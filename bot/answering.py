@@ -48,21 +48,39 @@ RERANKED = 8
 # A first sentence this short ("Pripravil", "Partnerzy projektu:") is a label: the
 # sentence after it carries the answer.
 _LABEL_CHARS = 40
-# Within one document, a cognate key picks sentences less surely than a real word.
+# Within one document, a cognate key picks sentences less surely than a real word; a
+# glossary concept (the same meaning in another language) nearly as surely.
 _SENTENCE_KEY_WEIGHT = 0.5
-_NUMBER_BONUS = 0.5
+_SENTENCE_CONCEPT_WEIGHT = 0.9
+# A sentence holding what the question asks for (a date for "when", a name for "who", a
+# place for "where", an address for "e-mail") gains this much, once per kind.
+_CUE_BONUS = 0.5
 _PHRASE_BONUS = 0.3
 _HEADING_SHARE = 0.5
-_SENTENCE_COST = 0.05
+_SENTENCE_COST = 0.3
 # Question words already in the passage's title or heading weigh this much in picking
 # its sentences.
 _CONTEXT_WORD_WEIGHT = 0.3
-# Folded question words that ask for a date or a number: sentences with digits answer them.
+# Folded question words (sl, sr, pl, uk, en) and what a sentence that answers them holds.
 _ASKS_FOR_NUMBER = frozenset([
     "kdaj", "dokler", "koliko", "kada", "kiedy", "dokad", "ile", "koli", "skilki", "when",
     "until", "deadline", "many", "much", "rok", "termin", "datum", "date",
 ])  # fmt: skip
+_ASKS_WHO = frozenset(["kdo", "koga", "ko", "kome", "kto", "kim", "kogo", "who", "whom", "hto",
+                       "kogo", "komu"])  # fmt: skip
+_ASKS_WHERE = frozenset(["kje", "kam", "gde", "gdje", "gdzie", "where", "de", "kudi"])
+# Glossary concepts (bot.qa_glossary) whose answer is an address: e-mail, web, street.
+_ADDRESS_CONCEPTS = frozenset(["zzmail", "zzaddress", "zzwebsite", "zzform"])
+_PLACE_CONCEPTS = frozenset(["zzvenue", "zzcity", "zzplace"])
+_DATE_CONCEPTS = frozenset([f"zz{month}" for month in (
+    "january", "february", "march", "april", "may", "june", "july", "august", "september",
+    "october", "november", "december", "monday", "tuesday", "wednesday", "thursday", "friday",
+    "saturday", "sunday")])  # fmt: skip
 _DIGIT = re.compile(r"\d")
+_LINK = re.compile(r"\S@\S|https?://|www\.|\b[a-z0-9-]+\.(?:gov|org|com|net|eu)\b", re.IGNORECASE)
+_TOKEN = re.compile(r"[a-z0-9]+")
+_NAME_WORD = re.compile(r"[^\W\d_][\w-]*")
+_STREET = re.compile(r"\b[^\W\d_]{3,}\s\d{1,4}[a-z]?\b")
 _URLISH = re.compile(r"(?i:\S*[@/\\.]\S*[a-z]\S*)|\b[A-Z]{2,}\b")
 
 Words = Sequence[QueryWord]
@@ -165,7 +183,7 @@ def answer_from_hits(
         words,
         document_sections(hit, hits),
         hit.lang,
-        asks_for_number=asks_for_number(question),
+        wanted=question_cues(question, words),
         context=hit.title,
     )
     return Answer(
@@ -176,7 +194,7 @@ def answer_from_hits(
     )
 
 
-def document_sections(chosen: Hit, hits: Sequence[Hit]) -> list[tuple[str, str]]:
+def document_sections(chosen: Hit, hits: Sequence[Hit]) -> list[tuple[str, str, str]]:
     """(heading, text) of the found passages of the chosen one's document, in order.
 
     The answer may sit in a sibling passage: a question names its topic (the conference)
@@ -184,7 +202,8 @@ def document_sections(chosen: Hit, hits: Sequence[Hit]) -> list[tuple[str, str]]
     """
     same = {hit.position: hit for hit in hits if hit.document == chosen.document}
     same[chosen.position] = chosen
-    return [(same[position].heading, same[position].text) for position in sorted(same)]
+    ordered = [same[position] for position in sorted(same)]
+    return [(hit.heading, hit.text, hit.lang) for hit in ordered]
 
 
 def judge(words: Words, hits: Sequence[Hit]) -> Judgement | None:
@@ -245,18 +264,21 @@ def best_sentences(
 ) -> str:
     """The one to `max_sentences` contiguous sentences of a passage that answer best."""
     words = _as_words(question_terms)
+    wanted = frozenset(["number"]) if asks_for_number else frozenset()
     picked = pick_sentences(
-        words, [(heading, passage_text)], lang, max_sentences, asks_for_number, context
+        words, [(heading, passage_text, lang)], lang, max_sentences, wanted=wanted,
+        context=context,
     )
     return picked or passage_text.strip()
 
 
 def pick_sentences(
     words: Words,
-    sections: Sequence[tuple[str, str]],
+    sections: Sequence[tuple[str, str, str]],
     lang: str,
     max_sentences: int = 3,
-    asks_for_number: bool = False,
+    *,
+    wanted: frozenset[str] = frozenset(),
     context: str = "",
 ) -> str:
     """The best window of one to `max_sentences` sentences among (heading, text) sections.
@@ -265,14 +287,14 @@ def pick_sentences(
     say what the document is about rather than which sentence answers: they weigh less. A
     section's heading counts half for its sentences ("2020" heads a list of that year's
     events); question words standing side by side in a sentence count extra (names); a
-    question asking "when" or "how many" prefers sentences with digits; a sentence that
+    sentence holding what the question asks for (`wanted`: see question_cues) gains; a sentence that
     only repeats the title answers nothing; a label line brings the line after it along.
     """
     units = [
-        _Unit(sentence, lang, _real_heading(heading, text))
-        for heading, text in sections
+        _Unit(sentence, section_lang, _real_heading(heading, text))
+        for heading, text, section_lang in sections
         for line in text.splitlines()
-        for sentence in sentences(line, lang)
+        for sentence in sentences(line, section_lang)
     ]
     if not units or not words:
         return ""
@@ -290,13 +312,14 @@ def pick_sentences(
         matched = sum(
             weight
             * max(
-                _word_match(word, terms, _SENTENCE_KEY_WEIGHT),
-                _HEADING_SHARE * _word_match(word, heading_terms, _SENTENCE_KEY_WEIGHT),
+                _word_match(word, terms, _SENTENCE_KEY_WEIGHT, _SENTENCE_CONCEPT_WEIGHT),
+                _HEADING_SHARE
+                * _word_match(word, heading_terms, _SENTENCE_KEY_WEIGHT, _SENTENCE_CONCEPT_WEIGHT),
             )
             for word, weight in zip(words, weights, strict=True)
         )
         phrases = sum(any(unit.has_pair(*pair) for unit in window) for pair in pairs)
-        digits = asks_for_number and any(_DIGIT.search(unit.text) for unit in window)
+        answered = sum(any(kind in unit.holds for unit in window) for kind in wanted)
         repeats = sum(
             _window_score(words, weights, [unit.terms], _SENTENCE_KEY_WEIGHT)
             for unit in window
@@ -305,7 +328,7 @@ def pick_sentences(
         return (
             matched
             + _PHRASE_BONUS * phrases
-            + (_NUMBER_BONUS if digits else 0.0)
+            + _CUE_BONUS * answered
             - repeats  # a sentence that only repeats the title answers nothing
             - _SENTENCE_COST * (end - start - 1)  # a shorter answer wins a tie
         )
@@ -338,6 +361,7 @@ class _Unit:
         self.words = index_words(text, lang)
         self.terms: set[str] = set().union(*self.words) if self.words else set()
         self.heading_terms = set(index_terms(heading, lang).split())
+        self.holds = _holds(text, self.terms)
 
     def has_pair(self, first: QueryWord, second: QueryWord) -> bool:
         """Whether the two question words stand side by side here."""
@@ -353,7 +377,49 @@ def _is_label(sentence: str) -> bool:
 
 def asks_for_number(question: str) -> bool:
     """Whether a question asks when, until when or how many (in any of the five languages)."""
-    return any(token in _ASKS_FOR_NUMBER for token in fold(question).split())
+    return "number" in question_cues(question)
+
+
+def question_cues(question: str, words: Words = ()) -> frozenset[str]:
+    """What kind of fact a question asks for: a number or date ("when", "how many"), a name
+    ("who"), a place ("where"), an address ("which e-mail", "what website")."""
+    tokens = set(_TOKEN.findall(fold(question)))
+    cues = set()
+    if tokens & _ASKS_FOR_NUMBER:
+        cues.add("number")
+    if tokens & _ASKS_WHO:
+        cues.add("who")
+    if tokens & _ASKS_WHERE:
+        cues.add("where")
+    if any(set(word.concepts) & _ADDRESS_CONCEPTS for word in words):
+        cues.add("link")
+    return frozenset(cues)
+
+
+def _holds(text: str, terms: set[str]) -> frozenset[str]:
+    """The kinds of fact a sentence holds (see question_cues)."""
+    kinds = set()
+    if _DIGIT.search(text) or terms & _DATE_CONCEPTS:
+        kinds.add("number")
+    if _has_name(text):
+        kinds.add("who")
+    if terms & _PLACE_CONCEPTS or _STREET.search(text):
+        kinds.add("where")
+    if _LINK.search(text):
+        kinds.add("link")
+    return frozenset(kinds)
+
+
+def _has_name(text: str) -> bool:
+    """Two capitalised words in a row after the first word (Simon Delakorda, Michał Boni), or
+    an acronym (IREX, ОЕБС): who-questions are answered by names."""
+    words = _NAME_WORD.findall(text)
+    for index, word in enumerate(words):
+        if 2 <= len(word) <= 6 and word.isupper():
+            return True
+        if index and word[0].isupper() and index + 1 < len(words) and words[index + 1][0].isupper():
+            return True
+    return False
 
 
 def match_faq(
@@ -418,11 +484,21 @@ def _hit_words(hit: Hit) -> list[tuple[str, ...]]:
     return index_words("\n".join((hit.title, hit.heading, hit.text)), hit.lang)
 
 
-def _word_match(word: QueryWord, terms: set[str], key_weight: float = KEY_MATCH_WEIGHT) -> float:
-    """1 when the word or one of its lemmas is there, `key_weight` for its key only."""
+def _word_match(
+    word: QueryWord,
+    terms: set[str],
+    key_weight: float = KEY_MATCH_WEIGHT,
+    concept_weight: float | None = None,
+) -> float:
+    """1 when the word or one of its lemmas is there, `key_weight` for its cognate key only,
+    `concept_weight` (default: key_weight) for its glossary concept only."""
     if any(term in terms for term in word.exact):
         return 1.0
-    return key_weight if any(term in terms for term in word.keys) else 0.0
+    concept = key_weight if concept_weight is None else concept_weight
+    best = concept if any(term in terms for term in word.concepts) else 0.0
+    if best < key_weight and any(term in terms for term in word.keys):
+        best = key_weight
+    return best
 
 
 def _rarity(words: Words, candidate_terms: list[set[str]]) -> list[float]:

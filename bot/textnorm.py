@@ -28,6 +28,7 @@ import stop_words
 import stopwordsiso
 from anyascii import anyascii
 
+from bot.qa_glossary import concepts
 from bot.script import dominant_script, serbian_to_latin
 
 LANGUAGES = ("sl", "sr", "pl", "uk", "en")
@@ -116,14 +117,16 @@ def detect_language(text: str, default: str = DEFAULT_LANGUAGE) -> str:
 
 
 class QueryWord(NamedTuple):
-    """One content word of a question: its exact terms (surface, lemmas), its cognate keys."""
+    """One content word of a question: its exact terms (surface, lemmas), its cognate keys,
+    its glossary concepts (bot.qa_glossary: the same meaning in another language)."""
 
     exact: tuple[str, ...]
     keys: tuple[str, ...]
+    concepts: tuple[str, ...] = ()
 
     @property
     def terms(self) -> tuple[str, ...]:
-        return self.exact + self.keys
+        return self.exact + self.keys + self.concepts
 
 
 def index_terms(text: str, lang: str) -> str:
@@ -197,7 +200,7 @@ def _word_variants(word: str, langs: tuple[str, ...], stop_langs: tuple[str, ...
         if lemma and lemma not in exact:
             exact.append(lemma)
     keys = dict.fromkeys(key for term in exact if (key := cognate_key(term)) not in exact)
-    return QueryWord(tuple(exact), tuple(keys))
+    return QueryWord(tuple(exact), tuple(keys), concepts(tuple(exact)))
 
 
 def _words(text: str) -> list[str]:
