@@ -30,7 +30,7 @@ from bot.adapters.base import RetryLater, Unreachable
 from bot.adapters.matrix import KEYCAPS, MatrixAdapter
 from bot.app import App
 from bot.config import Config, load_config
-from bot.types import Address, Reply
+from bot.types import Address, Attachment, Incoming, Reply
 from tests.matrix_homeserver.citizen import PASSWORD, Citizen
 from tests.matrix_homeserver.harness import Homeserver
 
@@ -149,10 +149,15 @@ async def test_encrypted_dm_opened_like_element_answers_start(
     assert chosen.body == "Odslej vam bom pisal v slovenščini."
 
     # Free text: the translated fallback.
-    await citizen.say(room, "Kdaj je naslednja delavnica?")
-    fallback = await citizen.next_message(room)
-    assert fallback.decrypted and "/help" in fallback.body
-    assert fallback.body != "I could not find an answer to that. Send /help to see what I can do."
+    # Free text: answered in the person's language (whatever the answer is, an English speaker
+    # asking the same gets it in English).
+    question = "Kdaj je naslednja delavnica?"
+    await citizen.say(room, question)
+    answer = await citizen.next_message(room)
+    assert bot.app is not None
+    english = await bot.app.core.handle(Incoming("console", "en-1", "en-1", question))
+    assert answer.decrypted and answer.body.strip()
+    assert english and answer.body.split("\n")[0] != english[0].text.plain.split("\n")[0]
 
     # The server only ever saw ciphertext.
     types = {e["type"] for e in await citizen.raw_events(room) if "state_key" not in e}
@@ -301,14 +306,22 @@ async def test_group_room_mentions_are_answered_other_chatter_is_not(
         **{"m.mentions": {"user_ids": [bot.user_id]}},
     )
     answer = await citizen.next_message(room)
-    assert "/help" in answer.body  # the fallback, for the mention only
+    assert answer.body.strip()  # the answer to the mention; the chatter before it got none:
 
-    [invite] = await exchange(citizen, room, "!forgetme")  # '!' works like '/'
+    [invite] = await exchange(citizen, room, "!forgetme")  # ('!' works like '/')
     assert "private chat" in invite.body
     assert f'href="https://matrix.to/#/{bot.user_id}"' in invite.formatted_body
     await citizen.say(room, "thanks, bye")
     [helped] = await exchange(citizen, room, "/help")
     assert helped.body.startswith("Ask me a question")  # nothing came for "thanks, bye"
+
+    # In a room without encryption a file goes up as it is, with its url.
+    agenda = Attachment("agenda.ics", b"BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n", "text/calendar")
+    await bot.adapter.send(Address("matrix", room), [Reply.of("The agenda:", attachment=agenda)])
+    text, file = await citizen.next_message(room), await citizen.next_message(room)
+    assert text.body == "The agenda:" and not text.decrypted
+    assert isinstance(file, nio.RoomMessageFile) and file.body == "agenda.ics"
+    assert await citizen.download(file.url) == agenda.content
 
 
 async def test_undecryptable_message_gets_a_hint_and_is_logged_without_content(
