@@ -314,3 +314,14 @@ async def test_state_survives_a_new_core_on_the_same_database(core: Core) -> Non
         Routes(handlers.routers()),
     )
     assert "(3/6) What is your phone number?" in text_of(await say(fresh, "ana@example.org"))
+
+
+async def test_an_idle_form_expires_with_a_message(core: Core, clock: ManualClock) -> None:
+    await load(core)
+    await say(core, "/register forum")
+    await say(core, "Ana")
+    clock.advance(timedelta(minutes=core.config.form_timeout_minutes + 1))
+    replies = await say(core, "ana@example.org")
+    assert "Your unfinished form expired after a long pause" in text_of(replies)
+    assert "(3/6)" not in text_of(replies)
+    assert await core.store.event_registrations("forum") == []
