@@ -273,3 +273,21 @@ def test_nio_and_its_store_never_log_below_warning() -> None:
 
     for name in ("nio", "nio.responses", "nio.crypto.log", "peewee"):
         assert logging.getLogger(name).getEffectiveLevel() >= logging.WARNING
+
+
+def test_in_a_group_a_reply_to_the_bot_is_addressed_to_it(adapter: MatrixAdapter) -> None:
+    from collections import deque
+
+    group = room("!g:x", ANA, "@bob:example.org", name="Volunteers")
+    adapter._sent[group.room_id] = deque(["$bots-question"])
+
+    def reply_to(target: str) -> Any:
+        return nio.Event.parse_event({
+            "type": "m.room.message", "sender": ANA, "event_id": f"$re{target}",
+            "origin_server_ts": 1, "content": {
+                "msgtype": "m.text", "body": "> <@civicbot:example.org> When?\n\nFriday works",
+                "m.relates_to": {"m.in_reply_to": {"event_id": target}}}})
+
+    answer = adapter._incoming(group, reply_to("$bots-question"))
+    assert answer is not None and answer.addressed_to_bot and answer.text == "Friday works"
+    assert adapter._incoming(group, reply_to("$bobs-message")) is None

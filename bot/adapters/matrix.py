@@ -28,6 +28,7 @@ import secrets
 import sqlite3
 import time
 import uuid
+from collections import deque
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -74,6 +75,7 @@ MAX_REPLY_ATTEMPTS = 5
 READY_TIMEOUT = 30.0
 HINT_INTERVAL = 60.0  # at most one "could not decrypt" hint per room and minute
 PARALLEL_ROOMS = 8
+SENT_REMEMBERED = 20  # per room: the bot's messages a reply to which counts as addressed
 SAFE_SCHEMES = ("http", "https", "mailto", "tel", "matrix")
 # nio gives up on a request with these (aiohttp's are not all OSErrors).
 NETWORK_ERRORS = (OSError, TimeoutError, aiohttp.ClientError)
@@ -400,6 +402,8 @@ class MatrixAdapter:
         self._room_locks: dict[str, asyncio.Lock] = {}
         self._last_hint: dict[str, float] = {}
         self._last_sender: dict[str, str] = {}
+        # room -> the bot's latest event ids: a reply to one of them is addressed to the bot
+        self._sent: dict[str, deque[str]] = {}
 
     # -- the protocol ------------------------------------------------------------------------
 
@@ -801,9 +805,11 @@ class MatrixAdapter:
         if isinstance(relation, dict) and relation.get("rel_type") == "m.replace":
             return None  # an edit of an earlier message, which was answered already
         text = event.body if isinstance(event.body, str) else ""
-        if isinstance(relation, dict) and "m.in_reply_to" in relation:
+        replied_to = None
+        if isinstance(relation, dict) and isinstance(relation.get("m.in_reply_to"), dict):
             text = strip_reply_fallback(text)
-        addressed = private
+            replied_to = relation["m.in_reply_to"].get("event_id")
+        addressed = private or replied_to in self._sent.get(room.room_id, ())
         if not private:
             names = self._bot_names(room)
             if mentions_bot(text, content, self.user_id, names):
@@ -978,6 +984,7 @@ class MatrixAdapter:
         hint = await self._choice_hint(room_id, total) if total else None
         options: list[Button] = []
         option_events: list[str] = []
+        sent = self._sent.setdefault(room_id, deque(maxlen=SENT_REMEMBERED))
         reactions: list[tuple[int, str, int]] = []  # (reply index, event id, option number)
         for index, reply in enumerate(replies):
             content = message_content(
@@ -986,6 +993,7 @@ class MatrixAdapter:
             event_id = await self._send_event(
                 room_id, "m.room.message", content, transaction_id(key, index, "text", reply)
             )
+            sent.append(event_id)
             if reply.attachment is not None:
                 await self._send_file(
                     room_id, reply.attachment, transaction_id(key, index, "file", reply)
