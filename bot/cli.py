@@ -116,7 +116,10 @@ def _has_platform(config: Config) -> bool:
 
 def setup_logging(config: Config, *, quiet: bool) -> None:
     # The console adapter owns stdout; logs go to stderr, and only warnings while chatting.
-    level = logging.WARNING if quiet else getattr(logging, config.log_level)
+    if config.log_level:
+        level = getattr(logging, config.log_level)  # asked for explicitly: always honoured
+    else:
+        level = logging.WARNING if quiet else logging.INFO
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(
         logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
@@ -134,8 +137,10 @@ def setup_logging(config: Config, *, quiet: bool) -> None:
         )
     )
     logging.basicConfig(level=level, handlers=[handler], force=True)
-    for noisy in ("apscheduler", "aiosqlite", "httpx", "aiohttp.access"):
+    for noisy in ("aiosqlite", "httpx", "aiohttp.access"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
+    # A periodic job that is still running when its next turn comes is skipped by design.
+    logging.getLogger("apscheduler").setLevel(logging.ERROR)
 
 
 Handler = Callable[[argparse.Namespace, Config], Coroutine[Any, Any, int]]

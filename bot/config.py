@@ -32,7 +32,7 @@ class Config:
     )
     default_locale: str = "en"
     timezone: str = "UTC"
-    log_level: str = "INFO"
+    log_level: str | None = None  # None: INFO, but only warnings while chatting on a terminal
     form_timeout_minutes: int = 60
     org_name: str = "civicbot"
     org_contact: str = ""
