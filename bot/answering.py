@@ -304,6 +304,7 @@ def pick_sentences(
         for word, weight in zip(words, _word_weights(words, [u.terms for u in units]), strict=True)
     ]
     pairs = list(itertools.pairwise(words))
+    unit_pairs = [unit.pairs_found(words) for unit in units]  # once, not once per window
 
     def window_score(start: int, end: int) -> float:
         window = units[start:end]
@@ -318,7 +319,7 @@ def pick_sentences(
             )
             for word, weight in zip(words, weights, strict=True)
         )
-        phrases = sum(any(unit.has_pair(*pair) for unit in window) for pair in pairs)
+        phrases = len(set().union(*unit_pairs[start:end])) if pairs else 0
         answered = sum(any(kind in unit.holds for unit in window) for kind in wanted)
         repeats = sum(
             _window_score(words, weights, [unit.terms], _SENTENCE_KEY_WEIGHT)
@@ -362,6 +363,19 @@ class _Unit:
         self.terms: set[str] = set().union(*self.words) if self.words else set()
         self.heading_terms = set(index_terms(heading, lang).split())
         self.holds = _holds(text, self.terms)
+
+    def pairs_found(self, words: Words) -> set[int]:
+        """Indexes i of the question's neighbouring words (i, i + 1) standing side by side
+        here."""
+        where = [
+            {position for position, here in enumerate(self.words) if _is_known(word, set(here))}
+            for word in words
+        ]
+        return {
+            index
+            for index in range(len(words) - 1)
+            if any(position + 1 in where[index + 1] for position in where[index])
+        }
 
     def has_pair(self, first: QueryWord, second: QueryWord) -> bool:
         """Whether the two question words stand side by side here."""

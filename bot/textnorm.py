@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import cache
+from functools import cache, lru_cache
 from typing import NamedTuple
 
 import simplemma
@@ -136,9 +136,15 @@ def index_terms(text: str, lang: str) -> str:
 
 def index_words(text: str, lang: str) -> list[tuple[str, ...]]:
     """The terms of each content word of a text, in order (for phrase matching)."""
+    return list(_index_words(text, lang))
+
+
+@lru_cache(maxsize=8192)
+def _index_words(text: str, lang: str) -> tuple[tuple[str, ...], ...]:
+    """Answering reads the same popular passages again and again: their words are cached."""
     langs = (lang,)
-    words = (_word_variants(word, langs, stop_langs=langs).terms for word in _words(text))
-    return [terms for terms in words if terms]
+    words = (_word_variants(word, langs, langs).terms for word in _words(text))
+    return tuple(terms for terms in words if terms)
 
 
 def query_words(text: str, lang_hint: str | None = None) -> list[QueryWord]:
@@ -187,6 +193,7 @@ def is_stopword(folded: str, langs: tuple[str, ...] = LANGUAGES) -> bool:
     return any(folded in _stopwords(lang) for lang in langs)
 
 
+@lru_cache(maxsize=1 << 17)
 def _word_variants(word: str, langs: tuple[str, ...], stop_langs: tuple[str, ...]) -> QueryWord:
     """Folded surface and lemmas of one word, then their cognate keys; empty for a stopword."""
     surface = _single_token(fold(word))
