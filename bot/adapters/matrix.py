@@ -467,6 +467,10 @@ class MatrixAdapter:
         self.store_dir.mkdir(parents=True, exist_ok=True)
         os.chmod(self.store_dir, 0o700)
         self.state = MatrixState(self.store_dir / "civicbot-matrix.sqlite3")
+        return await self._connect()
+
+    async def _connect(self) -> Batch | None:
+        """Log in (or restore the session) and sync once; waits out an unreachable server."""
         delay = 1.0
         while not self._stopping.is_set():
             try:
@@ -667,8 +671,9 @@ class MatrixAdapter:
                 answer = error
             finally:
                 self._sync_task = None
+            if self._revoked(answer) and await self._log_in_again():
+                continue
             if not isinstance(answer, nio.SyncResponse):
-                self._check_sync_error(answer)
                 log.warning(
                     "Matrix sync failed (%s); retrying in %.0fs", _error_name(answer), delay
                 )
@@ -680,12 +685,31 @@ class MatrixAdapter:
             await self._crypto_chores()
             await self._queue.put(self._batch(answer, timelines=True))
 
+    @staticmethod
+    def _revoked(answer: object) -> bool:
+        return isinstance(answer, nio.ErrorResponse) and answer.status_code == "M_UNKNOWN_TOKEN"
+
     def _check_sync_error(self, answer: object) -> None:
-        if isinstance(answer, nio.ErrorResponse) and answer.status_code == "M_UNKNOWN_TOKEN":
-            raise FatalMatrixError(
-                "the Matrix access token was revoked (the bot's device was "
-                "logged out); restart the bot to log in again"
-            )
+        if self._revoked(answer):
+            raise FatalMatrixError("the Matrix access token was revoked (the bot's device was "
+                                   "logged out); set a new CIVICBOT_MATRIX_ACCESS_TOKEN")
+
+    async def _log_in_again(self) -> bool:
+        """The device was logged out under us ("sign out all sessions"): with a password we
+        continue as a new device; with only an access token there is nothing we can do."""
+        if not self.config.matrix_password:
+            self._check_sync_error(nio.SyncError("revoked", "M_UNKNOWN_TOKEN"))
+        log.warning("the Matrix device was logged out; logging in again")
+        self._ready.clear()
+        if self.client is not None:
+            await self.client.close()
+            self.client = None
+        batch = await self._connect()
+        if batch is None:
+            return False  # stopping
+        await self._queue.put(batch)
+        self._ready.set()
+        return True
 
     async def _crypto_chores(self) -> None:
         """What sync_forever does between syncs: to-device messages, keys."""
@@ -974,8 +998,14 @@ class MatrixAdapter:
         room_id = self._deliverable_room(address.chat_id)
         key = key or uuid.uuid4().hex
         lock = self._room_locks.setdefault(room_id, asyncio.Lock())
-        async with lock:  # options and reactions of one room stay in step
-            await self._send_replies(room_id, replies, key)
+        try:
+            async with lock:  # options and reactions of one room stay in step
+                await self._send_replies(room_id, replies, key)
+        except (DeliveryError, Unreachable):
+            raise
+        except Exception as error:  # e.g. the client was replaced under us by a new login
+            log.exception("Matrix: unexpected failure while sending")
+            raise DeliveryError(type(error).__name__) from None
 
     async def _send_replies(self, room_id: str, replies: list[Reply], key: str) -> None:
         assert self.state is not None
