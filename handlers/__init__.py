@@ -22,6 +22,7 @@ MODULES = [
     "handlers.broadcast",
     "handlers.events",
     "handlers.registration",
+    "handlers.reminders",
     "handlers.qa",
     "handlers.fallback",
 ]

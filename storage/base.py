@@ -6,6 +6,7 @@ run the same tests. Handlers never see SQL, only these methods and the records b
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Protocol
@@ -313,3 +314,92 @@ class AdminStore(Protocol):
     async def recent_broadcasts(self, limit: int = 5) -> list[BroadcastRecord]: ...
     async def unfinished_broadcasts(self) -> list[BroadcastRecord]: ...
     async def finish_broadcast(self, broadcast_id: int, now: datetime) -> bool: ...
+
+
+# -- reminders (reminders capability: storage/sqlite_reminders.py, bot/reminders.py) ---------
+
+
+@dataclass(slots=True)
+class ReminderRule:
+    """One timed reminder of an event: `ref` (an ISO 8601 offset) before `moment`, due then."""
+
+    kind: str  # deadline | event
+    ref: str
+    moment: datetime
+    due_at: datetime
+
+
+@dataclass(slots=True)
+class DueReminder:
+    """A claimed reminder row with what deciding and rendering it needs, read when claimed."""
+
+    id: int
+    kind: str  # deadline | event | change | cancelled
+    event_id: str
+    person_id: int
+    ref: str
+    moment: datetime
+    due_at: datetime
+    locale: str | None  # the person's explicit choice, else their hint
+    subscribed: bool
+    reminders_off: bool
+    unreachable: bool
+    platform: str | None  # their private chat (None: none known)
+    chat_id: str | None
+    registration: str | None  # confirmed | waiting | cancelled | None
+    event_status: str  # scheduled | cancelled
+    timezone: str
+    starts_at: datetime
+    ends_at: datetime | None
+    registration_deadline: datetime
+
+
+@dataclass(slots=True)
+class ReminderDelivery:
+    """A reminder handed to the outbox (rendered in the recipient's locale)."""
+
+    reminder_id: int
+    dedupe_key: str
+    kind: str  # the outbox kind: deadline-reminder | event-reminder | event-change | ...
+    person_id: int
+    platform: str
+    chat_id: str
+    body: list[dict]
+
+
+@dataclass(slots=True)
+class PlannedReminder:
+    kind: str  # deadline | event
+    event_id: str
+    ref: str
+    moment: datetime
+    due_at: datetime
+
+
+@dataclass(slots=True)
+class EventCancellation:
+    result: str  # cancelled | already | over | unknown-event
+    notified: int = 0  # registrants who will be told
+
+
+class RemindersStore(Protocol):
+    async def plan_reminders(
+        self, now: datetime, rules: Callable[[EventRecord], list[ReminderRule]], *,
+        full: bool = False,
+    ) -> int: ...
+    async def announce_event_changes(self, now: datetime) -> int: ...
+    async def cancel_event(self, event_id: str, now: datetime) -> EventCancellation: ...
+    async def event_status(self, event_id: str) -> str | None: ...
+    async def claim_due_reminders(self, worker: str, now: datetime,
+                                  limit: int) -> list[DueReminder]: ...
+    async def settle_reminders(
+        self, worker: str, now: datetime, *, sent: list[ReminderDelivery],
+        skipped: list[tuple[int, str]], moved: list[tuple[int, datetime, datetime]],
+        released: list[int],
+    ) -> int: ...
+    async def recover_reminders(self, worker: str, stale_before: datetime) -> int: ...
+    async def person_reminders(self, person_id: int) -> list[PlannedReminder]: ...
+    async def reminders_off(self, person_id: int) -> bool: ...
+    async def set_reminders_off(self, person_id: int, off: bool) -> None: ...
+    async def event_changes_by_id(self, ids: list[int]) -> list[EventChange]: ...
+    async def reminder_counts(self, event_id: str | None = None) -> dict[str, int]: ...

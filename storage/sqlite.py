@@ -24,6 +24,7 @@ from storage.sqlite_admin import SqliteAdminMixin
 from storage.sqlite_content import SqliteContentMixin
 from storage.sqlite_events import SqliteEventsMixin
 from storage.sqlite_privacy import SqlitePrivacyMixin
+from storage.sqlite_reminders import SqliteRemindersMixin
 
 MIGRATIONS_PACKAGE = "storage.migrations"
 LAST_SEEN_PRECISION = timedelta(hours=1)  # last_seen_at is for retention, not for the second
@@ -50,7 +51,8 @@ def _person(row: aiosqlite.Row) -> Person:
     )
 
 
-class SqliteStore(SqliteEventsMixin, SqliteAdminMixin, SqlitePrivacyMixin, SqliteContentMixin):
+class SqliteStore(SqliteEventsMixin, SqliteAdminMixin, SqlitePrivacyMixin, SqliteRemindersMixin,
+                  SqliteContentMixin):
     def __init__(self, db: aiosqlite.Connection, path: str) -> None:
         self.db = db
         self.path = path

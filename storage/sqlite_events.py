@@ -112,11 +112,13 @@ class SqliteEventsMixin:
         """Claim a seat, or a place on the waiting list, atomically (see the module doc)."""
         async with self.transaction() as db:
             event = await _fetch_one(
-                db, "SELECT capacity, registration_deadline FROM events WHERE id = ?",
+                db, "SELECT capacity, registration_deadline, status FROM events WHERE id = ?",
                 (event_id,))
             if event is None:
                 return RegistrationOutcome("unknown-event")
             if to_db_time(now) > event["registration_deadline"]:  # fixed-width UTC text
+                return RegistrationOutcome("closed")
+            if event["status"] == "cancelled":  # reminders: cancel_event (migration 0005)
                 return RegistrationOutcome("closed")
             existing = await _registration_of(db, event_id, person_id)
             if existing is not None and existing.status in ACTIVE:
