@@ -291,3 +291,22 @@ def test_in_a_group_a_reply_to_the_bot_is_addressed_to_it(adapter: MatrixAdapter
     answer = adapter._incoming(group, reply_to("$bots-question"))
     assert answer is not None and answer.addressed_to_bot and answer.text == "Friday works"
     assert adapter._incoming(group, reply_to("$bobs-message")) is None
+
+
+async def test_nothing_goes_in_clear_into_an_encrypted_room(adapter: MatrixAdapter) -> None:
+    from bot.adapters.matrix import PlaintextRefused
+
+    # A client without its crypto store (olm is None) would let nio send in clear.
+    client = nio.AsyncClient("https://matrix.example.org", BOT)
+    client.access_token = "not-used"
+    encrypted = room("!secret:x", ANA)
+    encrypted.encrypted = True
+    client.rooms[encrypted.room_id] = encrypted
+    adapter.client = client
+    try:
+        assert client.olm is None
+        with pytest.raises(PlaintextRefused):
+            await adapter._send_event(encrypted.room_id, "m.room.message",
+                                      {"msgtype": "m.text", "body": "hi"}, "txn")
+    finally:
+        await client.close()
