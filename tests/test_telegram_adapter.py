@@ -499,6 +499,25 @@ async def test_the_outbox_retries_a_server_error_later_and_sends_once(bot: Runni
     assert faults == [None, "500", None]  # the welcome, the failure, the retry
 
 
+async def test_telegram_unreachable_at_start_is_waited_for(tmp_path: Path, emu: TelegramEmulator,
+                                                           caplog: pytest.LogCaptureFixture):
+    await emu.inject_fault("getMe", 502)
+    async with running(telegram_config(tmp_path, emu), emu) as bot:
+        (welcome,) = await bot.say(ANA, "/start")
+        assert welcome.text
+    assert "cannot reach the Bot API" in caplog.text
+
+    # Stopped while still waiting for Telegram: ends quietly.
+    nowhere = telegram_config(tmp_path, emu, telegram_api_url=f"http://127.0.0.1:{free_port()}/bot")
+    adapter = TelegramAdapter(nowhere, poll_interval=0.02)
+    app = await App.create(nowhere, [adapter])
+    task = asyncio.create_task(app.run())
+    await asyncio.sleep(0.5)
+    await adapter.stop()
+    await asyncio.wait_for(task, 10)
+    assert not adapter.receiving.is_set()
+
+
 def test_bad_tokens_end_with_one_line(tmp_path: Path, emu: TelegramEmulator):
     malformed = run_cli(["run"], tmp_path, CIVICBOT_TELEGRAM_TOKEN="not-a-token")
     assert malformed.returncode != 0

@@ -390,7 +390,10 @@ class RedactToken(logging.Filter):
         self.token = token
 
     def filter(self, record: logging.LogRecord) -> bool:
-        message = record.getMessage()
+        try:
+            message = record.getMessage()
+        except Exception:  # a broken log call is the handler's to report, not ours
+            return True
         if self.token in message:
             record.msg, record.args = message.replace(self.token, "<token>"), ()
         if record.exc_info and not record.exc_text:
@@ -467,11 +470,16 @@ class TelegramAdapter:
             self._failed = True
             self._ready.set()
             raise
+        if app is None:  # stopped while Telegram was unreachable
+            self._failed = True
+            self._ready.set()
+            return
         try:
-            self._register_with_core(core)
-            await self._publish_commands(app)
-            await app.start()
-            await self._start_receiving(app)
+            async with self._shutdown_lock:  # a stop meanwhile waits for a whole start
+                self._register_with_core(core)
+                await self._publish_commands(app)
+                await app.start()
+                await self._start_receiving(app)
             self._ready.set()
             self.receiving.set()
             log.info("telegram: receiving as @%s (%s)", self.username,
@@ -508,9 +516,10 @@ class TelegramAdapter:
         app.add_error_handler(self._on_error)
         return app
 
-    async def _start_application(self) -> Application:  # type: ignore[type-arg]
-        """Initialize (getMe), retrying while Telegram cannot be reached; a refused token is
-        a configuration error: one clear line, no traceback, never the token."""
+    async def _start_application(self) -> Application | None:  # type: ignore[type-arg]
+        """Initialize (getMe), retrying while Telegram cannot be reached (None if stopped
+        meanwhile); a refused token is a configuration error: one clear line, no traceback,
+        never the token."""
         delay = 1.0
         while True:
             app = self._build_application()
@@ -522,12 +531,14 @@ class TelegramAdapter:
             except (NetworkError, TelegramError) as error:
                 await _quietly(app.bot.shutdown())
                 if self._stop_requested.is_set():
-                    raise DeliveryError("stopped before Telegram could be reached") from None
+                    return None
                 self._start_trouble = True
                 log.warning("telegram: cannot reach the Bot API (%s); retrying in %.0fs",
                             _describe(error), delay)
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._stop_requested.wait(), delay)
+                if self._stop_requested.is_set():
+                    return None
                 delay = min(delay * 2, START_RETRY_MAX)
                 continue
             self._app = app
