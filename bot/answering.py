@@ -66,6 +66,10 @@ _ASKS_FOR_NUMBER = frozenset([
     "kdaj", "dokler", "koliko", "kada", "kiedy", "dokad", "ile", "koli", "skilki", "when",
     "until", "deadline", "many", "much", "rok", "termin", "datum", "date",
 ])  # fmt: skip
+_ASKS_FOR_DATE = frozenset([
+    "kdaj", "dokler", "kada", "kiedy", "dokad", "koli", "when", "until", "deadline", "rok",
+    "termin", "datum", "date",
+])  # fmt: skip
 _ASKS_WHO = frozenset(["kdo", "koga", "ko", "kome", "kto", "kim", "kogo", "who", "whom", "hto",
                        "kogo", "komu"])  # fmt: skip
 _ASKS_WHERE = frozenset(["kje", "kam", "gde", "gdje", "gdzie", "where", "de", "kudi"])
@@ -77,6 +81,10 @@ _DATE_CONCEPTS = frozenset([f"zz{month}" for month in (
     "october", "november", "december", "monday", "tuesday", "wednesday", "thursday", "friday",
     "saturday", "sunday")])  # fmt: skip
 _DIGIT = re.compile(r"\d")
+# A year, a day and month (15. 3., 15.03, 01/08/2021, 2027-03-19) or a day before a month name.
+_DATE = re.compile(
+    r"\b(?:1[89]|20)\d\d\b|\b\d{1,2}\s?[./-]\s?\d{1,2}\b|\b\d{1,2}\.?\s+[^\W\d_]{3,}"
+)
 _LINK = re.compile(r"\S@\S|https?://|www\.|\b[a-z0-9-]+\.(?:gov|org|com|net|eu)\b", re.IGNORECASE)
 _TOKEN = re.compile(r"[a-z0-9]+")
 _NAME_WORD = re.compile(r"[^\W\d_][\w-]*")
@@ -264,7 +272,7 @@ def best_sentences(
 ) -> str:
     """The one to `max_sentences` contiguous sentences of a passage that answer best."""
     words = _as_words(question_terms)
-    wanted = frozenset(["number"]) if asks_for_number else frozenset()
+    wanted = frozenset(["number", "date"]) if asks_for_number else frozenset()
     picked = pick_sentences(
         words, [(heading, passage_text, lang)], lang, max_sentences, wanted=wanted,
         context=context,
@@ -391,7 +399,7 @@ def _is_label(sentence: str) -> bool:
 
 def asks_for_number(question: str) -> bool:
     """Whether a question asks when, until when or how many (in any of the five languages)."""
-    return "number" in question_cues(question)
+    return bool({"number", "date"} & question_cues(question))
 
 
 def question_cues(question: str, words: Words = ()) -> frozenset[str]:
@@ -399,7 +407,9 @@ def question_cues(question: str, words: Words = ()) -> frozenset[str]:
     ("who"), a place ("where"), an address ("which e-mail", "what website")."""
     tokens = set(_TOKEN.findall(fold(question)))
     cues = set()
-    if tokens & _ASKS_FOR_NUMBER:
+    if tokens & _ASKS_FOR_DATE:
+        cues.add("date")
+    elif tokens & _ASKS_FOR_NUMBER:
         cues.add("number")
     if tokens & _ASKS_WHO:
         cues.add("who")
@@ -412,9 +422,13 @@ def question_cues(question: str, words: Words = ()) -> frozenset[str]:
 
 def _holds(text: str, terms: set[str]) -> frozenset[str]:
     """The kinds of fact a sentence holds (see question_cues)."""
+    if text.startswith("/"):
+        return frozenset()  # a command to type ("/register forum-2030") answers nothing
     kinds = set()
-    if _DIGIT.search(text) or terms & _DATE_CONCEPTS:
+    if _DIGIT.search(text):
         kinds.add("number")
+    if _DATE.search(text) or terms & _DATE_CONCEPTS:
+        kinds.add("date")
     if _has_name(text):
         kinds.add("who")
     if terms & _PLACE_CONCEPTS or _STREET.search(text):

@@ -94,7 +94,9 @@ def _print_outcome(outcome: FileOutcome) -> None:
         for line in outcome.errors:
             print(f"civicbot: {line}", file=sys.stderr)
         return
-    what = {"document": "passages", "faq": "FAQ entries"}.get(outcome.kind)
+    one, many = {"document": ("passage", "passages"),
+                 "faq": ("FAQ entry", "FAQ entries")}.get(outcome.kind, ("", ""))
+    what = one if outcome.items == 1 else many
     count = f" ({outcome.items} {what})" if what and outcome.status != "unchanged" else ""
     print(f"{outcome.status:<9} {outcome.name}{count}")
     result = outcome.events

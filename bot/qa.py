@@ -147,13 +147,22 @@ def event_document(event_id: str, passages: Sequence[EventPassage]) -> ContentDo
     content = []
     for passage in passages:
         lang = _event_language(passage)
-        terms = index_terms(f"{passage.heading}\n{passage.text}", lang)
-        content.append(ContentPassage(passage.heading, passage.text, lang, terms))
+        text = _event_text(passage)
+        terms = index_terms(f"{passage.heading}\n{text}", lang)
+        content.append(ContentPassage(passage.heading, text, lang, terms))
     source = json.dumps([dataclasses.astuple(p) for p in passages], ensure_ascii=False)
     checksum = hashlib.sha256(source.encode()).hexdigest()
     title = passages[0].heading
     return ContentDocument(f"{EVENT_PREFIX}{event_id}", title, content[0].lang, "event",
                            checksum, INDEXER, content)
+
+
+def _event_text(passage: EventPassage) -> str:
+    """The description, then each fact (place, start, deadline) on a line that names the
+    event, so that the line answering "when is the forum?" is about the forum."""
+    first, *facts = passage.text.splitlines() or [""]
+    named = [fact if fact.startswith("/") else f"{passage.heading}: {fact}" for fact in facts]
+    return "\n".join([first, *named])
 
 
 def _event_language(passage: EventPassage) -> str:

@@ -1,0 +1,40 @@
+"""The question sets scored against the real store, held as floors (bench/qa_eval.py prints
+the figures; docs/ARCHITECTURE.md records them)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+import yaml
+
+from bench.qa_eval import DEFAULT_QUESTIONS, evaluate, resolve_corpus
+from bot.qa import QuestionAnswering
+from bot.qa_import import import_paths
+from storage.sqlite import SqliteStore
+
+
+@pytest.fixture
+async def corpus_store(tmp_path: Path):
+    corpus = resolve_corpus(None)
+    if not corpus.is_dir():
+        pytest.skip(f"no shared corpus at {corpus}")
+    store = await SqliteStore.open(str(tmp_path / "eval.db"))
+    outcomes = await import_paths(store, [corpus], datetime.now(UTC))
+    assert all(outcome.status == "created" for outcome in outcomes)
+    yield store
+    await store.close()
+
+
+@pytest.mark.parametrize(("questions", "floor"), [(DEFAULT_QUESTIONS[0], 0.84),
+                                                  (DEFAULT_QUESTIONS[1], 0.75)])
+async def test_question_sets_over_the_shared_corpus(corpus_store, questions: Path,
+                                                    floor: float) -> None:
+    items = yaml.safe_load(questions.read_text(encoding="utf-8"))["questions"]
+    off_topic_count = sum(not item["doc"] for item in items)
+    assert len(items) - off_topic_count >= 30 and off_topic_count >= 8
+    outcomes = await evaluate(QuestionAnswering(corpus_store), items)
+    off_topic = [o for o in outcomes if not o.expected]
+    assert sum(not o.right for o in off_topic) <= 1
+    assert sum(o.right for o in outcomes) / len(outcomes) >= floor

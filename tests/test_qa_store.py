@@ -1,0 +1,95 @@
+"""The content store on both backends: whole documents, FAQ keys, and one BM25 for both."""
+
+from __future__ import annotations
+
+import math
+from datetime import UTC, datetime
+
+import pytest
+
+from storage.base import ContentConflict, ContentDocument, ContentPassage, FaqRecord
+
+NOW = datetime(2027, 3, 1, 9, 0, tzinfo=UTC)
+
+
+def document(name: str, *texts: str, kind: str = "document", checksum: str = "c1",
+             faq: list[FaqRecord] | None = None) -> ContentDocument:
+    passages = [ContentPassage(f"h{i}", text, "en", text) for i, text in enumerate(texts)]
+    return ContentDocument(name, name.upper(), "en", kind, checksum, "1", passages, faq or [])
+
+
+def fts5_bm25(corpus: list[list[str]], query: list[str], row: list[str]) -> float:
+    """FTS5's bm25() for one row (k1 1.2, b 0.75, idf floored at 1e-6), as a positive score."""
+    total = len(corpus)
+    average = sum(map(len, corpus)) / total
+    score = 0.0
+    for term in dict.fromkeys(query):
+        hits = sum(term in terms for terms in corpus)
+        idf = max(math.log((total - hits + 0.5) / (hits + 0.5)), 1e-6)
+        tf = row.count(term)
+        score += idf * tf * 2.2 / (tf + 1.2 * (0.25 + 0.75 * len(row) / average))
+    return score
+
+
+async def test_search_ranks_with_the_same_bm25_on_both_backends(store) -> None:
+    texts = ["konfer ogp hajat hajat", "konfer lini wspolpraca 18 lutego", "ogp ucesce prijava",
+             "cetra pancevo strategija podaci", "zzgoal svrha promovisanje ogp konfer",
+             "biblioteka irex lwow", "dzien dan dan", "ogp"]
+    await store.save_document(document("a.txt", *texts[:4]), NOW)
+    await store.save_document(document("b.txt", *texts[4:]), NOW)
+    query = ["ogp", "konfer", "hajat", "nothing"]
+    hits = await store.search_passages(query, 10)
+    corpus = [text.split() for text in texts]
+    expected = sorted(
+        ((fts5_bm25(corpus, query, terms), text) for terms, text in zip(corpus, texts, strict=True)
+         if set(terms) & set(query)), key=lambda pair: -pair[0])
+    assert [hit.text for hit in hits] == [text for _, text in expected]
+    for hit, (score, _) in zip(hits, expected, strict=True):
+        assert hit.score == pytest.approx(score, rel=1e-9)
+    first = hits[0]
+    assert (first.document, first.title, first.heading, first.position) == ("a.txt", "A.TXT",
+                                                                            "h0", 0)
+    assert await store.search_passages(["absent"], 10) == []
+    assert await store.search_passages([], 10) == []
+    assert len(await store.search_passages(query, 2)) == 2
+
+
+async def test_a_document_is_replaced_whole_and_removed_with_its_passages(store) -> None:
+    assert await store.save_document(document("a.txt", "alpha beta", "gamma"), NOW) == "created"
+    assert await store.content_checksums() == {"a.txt": ("c1", "1")}
+    assert await store.save_document(document("a.txt", "delta", checksum="c2"), NOW) == "updated"
+    assert await store.search_passages(["alpha", "gamma"], 10) == []
+    assert [hit.text for hit in await store.search_passages(["delta"], 10)] == ["delta"]
+    listed = await store.list_documents()
+    assert [(d.name, d.kind, d.passage_count, d.checksum) for d in listed] == [
+        ("a.txt", "document", 1, "c2")]
+    assert listed[0].imported_at == NOW
+    assert await store.remove_document("a.txt") is True
+    assert await store.remove_document("a.txt") is False
+    assert await store.search_passages(["delta"], 10) == []
+    assert await store.list_documents() == []
+
+
+async def test_faq_keys_belong_to_one_document(store) -> None:
+    entry = FaqRecord("deadline", {"en": "When?"}, {"en": "Friday.", "sl": "Petek."})
+    await store.save_document(document("faq.yaml", kind="faq", faq=[entry]), NOW)
+    assert await store.faq_entries() == [FaqRecord("deadline", {"en": "When?"},
+                                                   {"en": "Friday.", "sl": "Petek."}, "faq.yaml")]
+    # the same file again replaces its own entries; another file may not take the key
+    await store.save_document(document("faq.yaml", kind="faq", faq=[entry]), NOW)
+    with pytest.raises(ContentConflict, match=r"faq\.yaml"):
+        await store.save_document(document("other.yaml", kind="faq", faq=[entry]), NOW)
+    assert [d.name for d in await store.list_documents()] == ["faq.yaml"]  # nothing half-saved
+    await store.remove_document("faq.yaml")
+    assert await store.faq_entries() == []
+
+
+async def test_sync_keeps_exactly_the_wanted_documents_of_a_kind(store) -> None:
+    await store.save_document(document("a.txt", "alpha"), NOW)
+    await store.sync_documents("event", [document("event:x", "xray", kind="event"),
+                                         document("event:y", "yankee", kind="event")], set(), NOW)
+    changed = await store.sync_documents("event", [], {"event:y"}, NOW)
+    assert changed == 1
+    assert sorted(await store.content_checksums("event")) == ["event:y"]
+    assert sorted(await store.content_checksums()) == ["a.txt", "event:y"]
+    assert await store.search_passages(["xray"], 5) == []
