@@ -145,13 +145,13 @@ async def dispatch_reminders(core: Core, worker: str, *, batch: int = BATCH) -> 
         plan = await decide(claimed, now, renderer)
         await core.store.settle_reminders(worker, now, sent=plan.sent, skipped=plan.skipped,
                                           moved=plan.moved, released=plan.released)
+        if plan.sent:
+            core.on_enqueue()  # delivery starts on this batch while we prepare the next
         result.sent += len(plan.sent)
         result.skipped += len(plan.skipped)
         result.moved += len(plan.released)
         if len(claimed) < batch:
             break
-    if result.sent:
-        core.on_enqueue()
     if result.sent or result.skipped:
         log.info("reminders: %d handed to the outbox, %d skipped", result.sent, result.skipped)
     return result

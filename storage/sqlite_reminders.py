@@ -33,25 +33,46 @@ from storage.base import (
 ACTIVE = "('confirmed', 'waiting')"
 TIMED_KINDS = ("deadline", "event")
 
-# Who is owed a reminder of each kind for the event (the one parameter); {extra} may narrow it
-# to the people marked dirty. Deadline: subscribers not registered (the waiting list counts as
-# registered); event: confirmed registrants. Nobody who stopped reminders or is unreachable.
-_AUDIENCE = {
-    "deadline": (
-        "SELECT p.id AS person_id FROM people p WHERE p.subscribed = 1 "
-        "AND p.reminders_off = 0 AND p.unreachable = 0 {extra} "
-        "AND EXISTS (SELECT 1 FROM identities i WHERE i.person_id = p.id "
-        "            AND i.chat_id IS NOT NULL) "
-        "AND NOT EXISTS (SELECT 1 FROM registrations g WHERE g.event_id = ? "
-        f"               AND g.person_id = p.id AND g.status IN {ACTIVE})"
-    ),
-    "event": (
-        "SELECT g.person_id AS person_id FROM registrations g JOIN people p ON p.id = g.person_id "
-        "WHERE g.event_id = ? AND g.status = 'confirmed' AND p.reminders_off = 0 "
-        "AND p.unreachable = 0 {extra}"
-    ),
-}
-_DIRTY_ONLY = "AND p.id IN (SELECT person_id FROM reminder_dirty_people)"
+# Who is owed a reminder of each kind for the event (the one parameter), everybody or only the
+# people marked dirty (then driven by the few marks, never by the whole audience). Deadline:
+# subscribers not registered (the waiting list counts as registered); event: confirmed
+# registrants. Nobody who stopped reminders or is unreachable.
+_DIRTY_PEOPLE = "(SELECT DISTINCT person_id FROM reminder_dirty_people) d"
+_DEADLINE_AUDIENCE = (
+    "SELECT p.id AS person_id FROM people p WHERE p.subscribed = 1 "
+    "AND p.reminders_off = 0 AND p.unreachable = 0 {only} "
+    "AND EXISTS (SELECT 1 FROM identities i WHERE i.person_id = p.id "
+    "            AND i.chat_id IS NOT NULL) "
+    "AND NOT EXISTS (SELECT 1 FROM registrations g WHERE g.event_id = ? "
+    f"               AND g.person_id = p.id AND g.status IN {ACTIVE})"
+)
+_EVENT_AUDIENCE = (
+    "SELECT g.person_id AS person_id FROM {source} JOIN people p ON p.id = g.person_id "
+    "WHERE {link} g.event_id = ? AND g.status = 'confirmed' AND p.reminders_off = 0 "
+    "AND p.unreachable = 0"
+)
+
+
+def _audience(kind: str, whole: bool) -> str:
+    if kind == "deadline":
+        return _DEADLINE_AUDIENCE.format(
+            only="" if whole else "AND p.id IN (SELECT person_id FROM reminder_dirty_people)")
+    if whole:
+        return _EVENT_AUDIENCE.format(source="registrations g", link="")
+    # (CROSS JOIN: SQLite then loops over the few marks, not over the event's registrations)
+    return _EVENT_AUDIENCE.format(source=f"{_DIRTY_PEOPLE} CROSS JOIN registrations g",
+                                  link="g.person_id = d.person_id AND")
+
+
+def _planned_rows(whole: bool) -> str:
+    """The ids of an event's planned rows of a kind (parameters: kind, event), all of them or
+    those of the people marked dirty."""
+    if whole:
+        return "SELECT id FROM reminders WHERE kind = ? AND event_id = ? AND state = 'planned'"
+    return (f"SELECT r.id FROM {_DIRTY_PEOPLE} CROSS JOIN reminders r "
+            "WHERE r.person_id = d.person_id AND r.kind = ? AND r.event_id = ? "
+            "AND r.state = 'planned'")
+
 
 _DUE_DETAILS = (
     "SELECT r.id, r.kind, r.event_id, r.person_id, r.ref, r.moment, r.due_at, "
@@ -312,29 +333,26 @@ async def _plan_event(db: aiosqlite.Connection, event: EventRecord, rules: list[
     moved, that is a new reminder). A rule due earlier adds nobody (they joined after its
     time) but still moves rows that wait for it."""
     written = 0
-    extra = "" if whole else _DIRTY_ONLY
-    only_dirty = "" if whole else \
-        "AND person_id IN (SELECT person_id FROM reminder_dirty_people)"
     for kind in TIMED_KINDS:
         kind_rules = [rule for rule in rules if rule.kind == kind]
         moment = event.registration_deadline if kind == "deadline" else event.starts_at
         if to_db_time(moment) <= now:
             continue  # what is left is skipped at dispatch as too late
-        audience = _AUDIENCE[kind].format(extra=extra)
+        audience = _audience(kind, whole)
         offsets = [rule.ref for rule in kind_rules]
         unwanted_offset = f"ref NOT IN ({_marks(offsets)}) OR " if offsets else "TRUE OR "
         cursor = await db.execute(
-            f"DELETE FROM reminders WHERE kind = ? AND event_id = ? AND state = 'planned' "
-            f"{only_dirty} AND ({unwanted_offset}person_id NOT IN ({audience}))",
+            f"DELETE FROM reminders WHERE id IN ({_planned_rows(whole)}) "
+            f"AND ({unwanted_offset}person_id NOT IN ({audience}))",
             (kind, event.id, *offsets, event.id))
         written += max(cursor.rowcount, 0)
         for rule in kind_rules:
-            written += await _apply_rule(db, event.id, rule, audience, only_dirty, since)
+            written += await _apply_rule(db, event.id, rule, audience, whole, since)
     return written
 
 
 async def _apply_rule(db: aiosqlite.Connection, event_id: str, rule: ReminderRule,
-                      audience: str, only_dirty: str, since: str) -> int:
+                      audience: str, whole: bool, since: str) -> int:
     moment, due = to_db_time(rule.moment), to_db_time(rule.due_at)
     if due > since:
         cursor = await db.execute(
@@ -347,9 +365,8 @@ async def _apply_rule(db: aiosqlite.Connection, event_id: str, rule: ReminderRul
             (rule.kind, event_id, rule.ref, moment, due, event_id))
     else:
         cursor = await db.execute(
-            "UPDATE reminders SET moment = ?, due_at = ? WHERE kind = ? AND event_id = ? "
-            f"AND ref = ? AND state = 'planned' AND moment != ? {only_dirty}",
-            (moment, due, rule.kind, event_id, rule.ref, moment))
+            f"UPDATE reminders SET moment = ?, due_at = ? WHERE id IN ({_planned_rows(whole)}) "
+            "AND ref = ? AND moment != ?", (moment, due, rule.kind, event_id, rule.ref, moment))
     return max(cursor.rowcount, 0)
 
 

@@ -562,3 +562,58 @@ async def test_reminders_buttons_are_checked(core: Core) -> None:
     assert "private chat" in text_of(in_group)
     assert "No reminders are planned" in text_of(await core.handle(msg("/reminders")))
     assert "/subscribe" in text_of(await core.handle(msg("/reminders")))
+
+
+# -- several workers on one database -------------------------------------------------------
+
+
+class SharedConsole(ConsoleAdapter):
+    """A console that delivers everybody's messages (as a platform adapter does) and notes
+    whose they were; a small batch size so that two workers interleave."""
+
+    def __init__(self) -> None:
+        super().__init__("-", stdout=io.StringIO())
+        self.chats: list[str] = []
+
+    def outbox_scope(self) -> str | None:
+        return None
+
+    def messages_per_second(self) -> float:
+        return 10.0  # claims of 20 rows
+
+    async def send(self, address: Any, replies: Any, *, key: str | None = None) -> None:
+        self.chats.append(address.chat_id)
+        await super().send(address, replies, key=key)
+
+
+async def test_two_workers_on_one_database_never_send_a_reminder_twice(
+        core: Core, clock: ManualClock, config: Any) -> None:
+    import asyncio
+
+    from bot.reminders import dispatch_reminders
+
+    await load(core)
+    people = [str(i) for i in range(150)]
+    for user in people:
+        await person(core, user, subscribe=True)
+    await tick(core)
+    clock.set(DEADLINE_P3D)
+    other = await reopen(core, config)  # a second process: its own connection to the file
+    try:
+        handed = await asyncio.gather(dispatch_reminders(core, "a", batch=7),
+                                      dispatch_reminders(other, "b", batch=7))
+        assert sum(h.sent for h in handed) == 150  # however the two shared the work
+        assert await core.store.outbox_counts() == {"pending": 150}
+
+        consoles = [SharedConsole(), SharedConsole()]
+        workers = [DeliveryWorker(store, [console], clock, f"delivery-{i}")
+                   for i, (store, console) in enumerate(zip((core.store, other.store),
+                                                            consoles, strict=True))]
+        for worker in workers:
+            worker.pacers["console"].interval = 0  # no pause between sends in the test
+        await asyncio.gather(*(worker.drain() for worker in workers))
+        delivered = consoles[0].chats + consoles[1].chats
+        assert sorted(delivered) == sorted(people)  # everyone once, nobody twice
+        assert await core.store.outbox_counts() == {"sent": 150}
+    finally:
+        await other.store.close()
