@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+import signal
 import socket
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
@@ -113,6 +114,7 @@ class App:
     async def run(self) -> None:
         """Run every adapter until all have finished (console: end of input) or we are stopped."""
         await self.start_workers()
+        self._stop_on_signals()
         try:
             tasks = [asyncio.create_task(a.run(self.core), name=a.platform) for a in self.adapters]
             done, _ = await asyncio.wait(tasks, return_when=asyncio.FIRST_EXCEPTION)
@@ -120,6 +122,21 @@ class App:
                 task.result()  # re-raise an adapter's failure
         finally:
             await self.shutdown()
+
+    def _stop_on_signals(self) -> None:
+        """SIGTERM (docker stop, systemd) and SIGINT end the adapters gracefully: updates in
+        hand are finished and acknowledged, the delivery worker drains what is due."""
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            try:
+                loop.add_signal_handler(signum, self._request_stop)
+            except (NotImplementedError, RuntimeError):  # not the main thread / platform
+                return
+
+    def _request_stop(self) -> None:
+        log.info("stopping on a signal")
+        for adapter in self.adapters:
+            asyncio.get_running_loop().create_task(adapter.stop())
 
     async def shutdown(self) -> None:
         if self.scheduler.running:

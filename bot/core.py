@@ -165,7 +165,9 @@ class Core:
         command = parse_command(text)
         if command is not None:
             return await self._route_command(ctx, *command)
-        if ctx.conversation is not None:
+        # Forms are personal: their steps run only in the private chat, never in a group where
+        # the answers (an e-mail, a phone number) would be shown to everyone.
+        if ctx.conversation is not None and message.is_private:
             handler = self.routes.forms.get(ctx.conversation.form)
             if handler is not None:
                 return await handler(ctx, text, None)
@@ -198,6 +200,8 @@ class Core:
         prefix, *args = payload.split(":")
         if prefix == "f" and len(args) >= 2:
             form = args[0]
+            if not ctx.message.is_private:
+                return self.private_chat_invite(ctx)
             if ctx.conversation is None or ctx.conversation.form != form:
                 return Reply.of(ctx._("That button belongs to a form that is no longer open."))
             return await self.routes.forms[form](ctx, "", ":".join(args[1:]))

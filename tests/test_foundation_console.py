@@ -73,3 +73,29 @@ def test_closed_stdin_exits_cleanly(tmp_path: Path) -> None:
 def test_run_without_platforms_chats_on_the_console(tmp_path: Path) -> None:
     result = run_cli(["run"], tmp_path, "/start\n")
     assert result.returncode == 0 and "[1] Language" in result.stdout
+
+
+def test_sigterm_stops_the_bot_gracefully(tmp_path: Path) -> None:
+    import signal
+    import subprocess
+    import time
+
+    from tests.conftest import CIVICBOT, ROOT, cli_env
+
+    bot = subprocess.Popen(
+        [*CIVICBOT, "run"],
+        cwd=ROOT,
+        env=cli_env(tmp_path),
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert bot.stdin is not None and bot.stdout is not None
+    bot.stdin.write("/start\n")
+    bot.stdin.flush()
+    assert bot.stdout.readline().startswith("Hello!")  # it is up and answering
+    time.sleep(0.3)
+    bot.send_signal(signal.SIGTERM)  # stdin stays open: only the signal can end it
+    assert bot.wait(timeout=20) == 0
+    assert "Traceback" not in bot.stderr.read()  # type: ignore[union-attr]

@@ -150,3 +150,15 @@ async def test_admin_commands_are_hidden_and_refused_for_others(core: Core) -> N
     assert "/secret" not in text_of(await core.handle(msg("/help")))
     assert "admin stuff" in text_of(await core.handle(msg("/secret", user="99")))
     assert "/secret" in text_of(await core.handle(msg("/help", user="99")))
+
+
+async def test_a_form_never_continues_in_a_group(core: Core) -> None:
+    await core.handle(msg("/forgetme"))  # a personal form, open in the private chat
+    # the same person mentions the bot in a group: the group must not see the form
+    replies = await core.handle(msg("Ana Novak ana@example.org", private=False))
+    assert "Delete it?" not in text_of(replies) and "button" not in text_of(replies)
+    replies = await core.handle(msg(payload="f:forgetme:yes", private=False))
+    assert "private chat" in text_of(replies)
+    assert await core.store.find_person("console", "1") is not None
+    # back in private, the form is still there
+    assert "deleted your data" in text_of(await core.handle(msg(payload="f:forgetme:yes")))

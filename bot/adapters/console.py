@@ -44,7 +44,7 @@ class ConsoleAdapter:
         self.stdout = stdout or sys.stdout
         self.options: list[Button] = []  # the buttons last shown, numbered from 1
         self._print_lock = asyncio.Lock()
-        self._stopped = asyncio.Event()
+        self._lines: asyncio.Queue[str | None] = asyncio.Queue()
 
     def outbox_scope(self) -> str | None:
         return self.user_id  # this console speaks for one person only
@@ -53,11 +53,11 @@ class ConsoleAdapter:
         return 1000.0
 
     async def run(self, core: Core) -> None:
-        lines: asyncio.Queue[str | None] = asyncio.Queue()
+        lines = self._lines
         loop = asyncio.get_running_loop()
         # A thread reads stdin: works for pipes, files and terminals alike, never blocks the loop.
         threading.Thread(target=self._read_lines, args=(loop, lines), daemon=True).start()
-        while not self._stopped.is_set():
+        while True:
             line = await lines.get()
             if line is None:
                 return
@@ -65,7 +65,7 @@ class ConsoleAdapter:
             await self._print(replies)
 
     async def stop(self) -> None:
-        self._stopped.set()
+        self._lines.put_nowait(None)  # like the end of input
 
     def _read_lines(
         self, loop: asyncio.AbstractEventLoop, lines: asyncio.Queue[str | None]
