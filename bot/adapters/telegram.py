@@ -23,6 +23,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import hashlib
+import hmac
 import html
 import logging
 import re
@@ -31,9 +32,11 @@ import warnings
 from collections import OrderedDict
 from collections.abc import AsyncIterator, Awaitable, Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
+from aiohttp import web
 from telegram import (
     BotCommand,
     BotCommandScopeDefault,
@@ -324,8 +327,9 @@ class _Part:
 def keyboard(rows: Sequence[Sequence[Button]]) -> InlineKeyboardMarkup | None:
     built = []
     for row in rows:
-        buttons = [InlineKeyboardButton(b.label, callback_data=b.payload)
-                   for b in row if _valid_button(b)]
+        buttons = [
+            InlineKeyboardButton(b.label, callback_data=b.payload) for b in row if _valid_button(b)
+        ]
         if buttons:
             built.append(buttons)
     return InlineKeyboardMarkup(built) if built else None
@@ -342,8 +346,9 @@ def parts_of(reply: Reply) -> list[_Part]:
     markup = keyboard(reply.buttons)
     attachment = reply.attachment
     if attachment is not None and utf16_len(reply.text.plain.strip()) <= MAX_CAPTION:
-        return [_Part(render_html(reply.text) if reply.text.plain.strip() else "", markup,
-                      attachment)]
+        return [
+            _Part(render_html(reply.text) if reply.text.plain.strip() else "", markup, attachment)
+        ]
     texts = [render_html(piece) for piece in split_rich(reply.text)]
     if attachment is not None:
         return [*(_Part(t) for t in texts), _Part("", markup, attachment)]
@@ -436,6 +441,7 @@ class TelegramAdapter:
         self._shutdown_lock = asyncio.Lock()
         self._closed = False
         self._progress: OrderedDict[str, int] = OrderedDict()  # outbox key -> parts sent
+        self._webhook: web.AppRunner | None = None
         self._start_trouble = False  # Telegram was unreachable at start: sends fail fast
         protect_logs(config.telegram_token)
 
@@ -447,11 +453,14 @@ class TelegramAdapter:
         if secret is None:
             # Every replica derives the same secret from the token: no extra setting needed.
             assert config.telegram_token
-            return hashlib.sha256(b"civicbot-webhook\0" + config.telegram_token.encode()
-                                  ).hexdigest()
+            return hashlib.sha256(
+                b"civicbot-webhook\0" + config.telegram_token.encode()
+            ).hexdigest()
         if not _SECRET_TOKEN.match(secret):
-            raise ConfigError("CIVICBOT_TELEGRAM_WEBHOOK_SECRET may only contain A-Z, a-z, 0-9, "
-                              "_ and - (1 to 256 characters)")
+            raise ConfigError(
+                "CIVICBOT_TELEGRAM_WEBHOOK_SECRET may only contain A-Z, a-z, 0-9, "
+                "_ and - (1 to 256 characters)"
+            )
         return secret
 
     # -- the protocol ------------------------------------------------------------------------
@@ -482,8 +491,11 @@ class TelegramAdapter:
                 await self._start_receiving(app)
             self._ready.set()
             self.receiving.set()
-            log.info("telegram: receiving as @%s (%s)", self.username,
-                     "webhook" if self.config.telegram_webhook_url else "long polling")
+            log.info(
+                "telegram: receiving as @%s (%s)",
+                self.username,
+                "webhook" if self.config.telegram_webhook_url else "long polling",
+            )
             await self._stop_requested.wait()
         finally:
             await self._shutdown()
@@ -533,8 +545,11 @@ class TelegramAdapter:
                 if self._stop_requested.is_set():
                     return None
                 self._start_trouble = True
-                log.warning("telegram: cannot reach the Bot API (%s); retrying in %.0fs",
-                            _describe(error), delay)
+                log.warning(
+                    "telegram: cannot reach the Bot API (%s); retrying in %.0fs",
+                    _describe(error),
+                    delay,
+                )
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._stop_requested.wait(), delay)
                 if self._stop_requested.is_set():
@@ -546,8 +561,10 @@ class TelegramAdapter:
             return app
 
     def _refused_token_message(self) -> str:
-        message = ("Telegram refused CIVICBOT_TELEGRAM_TOKEN (revoked or mistyped? "
-                   "BotFather's /token shows it)")
+        message = (
+            "Telegram refused CIVICBOT_TELEGRAM_TOKEN (revoked or mistyped? "
+            "BotFather's /token shows it)"
+        )
         if self.config.telegram_api_url:
             message += "; or CIVICBOT_TELEGRAM_API_URL is not a Bot API server"
         return message
@@ -574,17 +591,44 @@ class TelegramAdapter:
                 error_callback=_log_polling_error,
             )
             return
+        await self._start_webhook(app)
+
+    async def _start_webhook(self, app: Application) -> None:  # type: ignore[type-arg]
+        """Our own webhook endpoint: an update is answered 200 only once it has been handled,
+        so an update in hand when a replica dies is not lost: Telegram delivers it again, and
+        behind a load balancer another replica takes it (PTB's built-in endpoint answers at
+        once and queues the update in memory)."""
         host, _, port = self.config.telegram_webhook_listen.rpartition(":")
-        await updater.start_webhook(
-            listen=host.strip("[]"),
-            port=int(port),
-            url_path=urlsplit(self.config.telegram_webhook_url).path.lstrip("/"),
-            webhook_url=self.config.telegram_webhook_url,
+        path = "/" + urlsplit(self.config.telegram_webhook_url or "").path.lstrip("/")
+        server = web.Application(client_max_size=1 << 20)
+        server.router.add_post(path, partial(self._on_webhook, app))
+        self._webhook = web.AppRunner(server, access_log=None)
+        await self._webhook.setup()
+        await web.TCPSite(self._webhook, host.strip("[]"), int(port)).start()
+        await app.bot.set_webhook(
+            self.config.telegram_webhook_url or "",
             secret_token=self.webhook_secret,
             allowed_updates=list(ALLOWED_UPDATES),
             drop_pending_updates=False,
-            bootstrap_retries=-1,
         )
+
+    async def _on_webhook(
+        self,
+        app: Application,  # type: ignore[type-arg]
+        request: web.Request,
+    ) -> web.Response:
+        given = request.headers.get("X-Telegram-Bot-Api-Secret-Token", "")
+        if not hmac.compare_digest(given.encode(), (self.webhook_secret or "").encode()):
+            log.warning("telegram: a webhook call without the right secret was refused")
+            return web.Response(status=403)
+        try:
+            update = Update.de_json(await request.json(), app.bot)
+        except (ValueError, TypeError, KeyError):
+            return web.Response(status=400)
+        if update is None:
+            return web.Response(status=400)
+        await app.process_update(update)  # handled (or logged as failed) before we answer
+        return web.Response(status=200)
 
     async def _shutdown(self) -> None:
         async with self._shutdown_lock:
@@ -594,6 +638,8 @@ class TelegramAdapter:
             app = self._app
             if app.updater is not None and app.updater.running:
                 await _quietly(app.updater.stop())  # polling: confirms what was fetched
+            if self._webhook is not None:
+                await _quietly(self._webhook.cleanup())  # waits for the calls in hand
             if app.running:
                 await _quietly(app.stop())  # waits for the updates already taken
             await _quietly(app.shutdown())
@@ -614,7 +660,8 @@ class TelegramAdapter:
         """(Telegram language_code or None for the default, commands) to publish."""
         assert self.core is not None
         lists: list[tuple[str | None, list[BotCommand]]] = [
-            (None, self._commands(self.config.default_locale))]
+            (None, self._commands(self.config.default_locale))
+        ]
         for locale in LOCALES:
             for code in TELEGRAM_LANGUAGES.get(locale, (locale,)):
                 lists.append((code, self._commands(locale)))
@@ -634,11 +681,15 @@ class TelegramAdapter:
     async def _publish_commands(self, app: Application) -> None:  # type: ignore[type-arg]
         for language_code, commands in self.command_lists():
             try:
-                await app.bot.set_my_commands(commands, scope=BotCommandScopeDefault(),
-                                              language_code=language_code)
+                await app.bot.set_my_commands(
+                    commands, scope=BotCommandScopeDefault(), language_code=language_code
+                )
             except TelegramError as error:
-                log.warning("telegram: could not publish the command list for %s (%s)",
-                            language_code or "the default language", _describe(error))
+                log.warning(
+                    "telegram: could not publish the command list for %s (%s)",
+                    language_code or "the default language",
+                    _describe(error),
+                )
 
     # -- updates in ----------------------------------------------------------------------------
 
@@ -652,14 +703,21 @@ class TelegramAdapter:
                 await self._on_membership(update.my_chat_member)
         except Exception as error:
             # Never silent: the update id says which one, the type says why; no text, no token.
-            log.error("telegram: update %s failed (%s)", update.update_id, _describe(error),
-                      exc_info=not isinstance(error, TelegramError))
+            log.error(
+                "telegram: update %s failed (%s)",
+                update.update_id,
+                _describe(error),
+                exc_info=not isinstance(error, TelegramError),
+            )
 
     async def _on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         update_id = getattr(update, "update_id", None)
         error = context.error
-        log.error("telegram: update %s failed (%s)", update_id,
-                  _describe(error) if error else "unknown error")
+        log.error(
+            "telegram: update %s failed (%s)",
+            update_id,
+            _describe(error) if error else "unknown error",
+        )
 
     async def _on_message(self, message: Message) -> None:
         user = message.from_user
@@ -725,8 +783,12 @@ class TelegramAdapter:
         """In a group: a command (not one for another bot), a mention, or a reply to us."""
         me = self.username.lower()
         replied = message.reply_to_message
-        if replied is not None and replied.from_user is not None and self._app is not None \
-                and replied.from_user.id == self._app.bot.id:
+        if (
+            replied is not None
+            and replied.from_user is not None
+            and self._app is not None
+            and replied.from_user.id == self._app.bot.id
+        ):
             return True
         for entity, value in message.parse_entities().items():
             if entity.type == MessageEntity.BOT_COMMAND and entity.offset == 0:
@@ -742,15 +804,18 @@ class TelegramAdapter:
         mine = f"@{self.username}".lower()
         for entity in sorted(entities, key=lambda e: e.offset, reverse=True):
             start, end = entity.offset * 2, (entity.offset + entity.length) * 2
-            if entity.type == MessageEntity.MENTION \
-                    and encoded[start:end].decode("utf-16-le").lower() == mine:
+            if (
+                entity.type == MessageEntity.MENTION
+                and encoded[start:end].decode("utf-16-le").lower() == mine
+            ):
                 encoded = encoded[:start] + encoded[end:]
         return re.sub(r" {2,}", " ", encoded.decode("utf-16-le")).strip()
 
     # -- replies out ---------------------------------------------------------------------------
 
-    async def _reply(self, message: Incoming, replies: list[Reply], *,
-                     reply_to: int | None) -> None:
+    async def _reply(
+        self, message: Incoming, replies: list[Reply], *, reply_to: int | None
+    ) -> None:
         if not replies:
             return
         try:
@@ -765,8 +830,15 @@ class TelegramAdapter:
         except DeliveryError as error:
             log.warning("telegram: a reply could not be delivered (%s)", error)
 
-    async def _deliver(self, address: Address, replies: list[Reply], *, patient: bool,
-                       key: str | None = None, reply_to: int | None = None) -> None:
+    async def _deliver(
+        self,
+        address: Address,
+        replies: list[Reply],
+        *,
+        patient: bool,
+        key: str | None = None,
+        reply_to: int | None = None,
+    ) -> None:
         """The one send path. `patient`: wait out flood control and retry network errors in
         place (a direct reply); else raise for the outbox to retry the row later. `key`
         remembers how many parts of a multi-part outbox message went out, so that a retry of
@@ -776,8 +848,13 @@ class TelegramAdapter:
         parts = [part for reply in replies for part in parts_of(reply)]
         done = self._progress.get(key, 0) if key else 0
         for index in range(done, len(parts)):
-            chat_id = await self._send_part(bot, chat_id, parts[index], patient=patient,
-                                            reply_to=reply_to if index == 0 else None)
+            chat_id = await self._send_part(
+                bot,
+                chat_id,
+                parts[index],
+                patient=patient,
+                reply_to=reply_to if index == 0 else None,
+            )
             if key:
                 self._remember(key, index + 1)
         if key:
@@ -789,8 +866,9 @@ class TelegramAdapter:
         while len(self._progress) > 10_000:
             self._progress.popitem(last=False)
 
-    async def _send_part(self, bot: Any, chat_id: int, part: _Part, *, patient: bool,
-                         reply_to: int | None) -> int:
+    async def _send_part(
+        self, bot: Any, chat_id: int, part: _Part, *, patient: bool, reply_to: int | None
+    ) -> int:
         """Send one part; returns the chat id it went to (a group may have migrated)."""
         failures = 0
         waited = 0.0
@@ -824,16 +902,29 @@ class TelegramAdapter:
                 await asyncio.sleep(0.5 * 2 ** (failures - 1))
 
     async def _call(self, bot: Any, chat_id: int, part: _Part, reply_to: int | None) -> None:
-        reply_parameters = (ReplyParameters(reply_to, allow_sending_without_reply=True)
-                            if reply_to is not None else None)
+        reply_parameters = (
+            ReplyParameters(reply_to, allow_sending_without_reply=True)
+            if reply_to is not None
+            else None
+        )
         if part.document is None:
-            await bot.send_message(chat_id, part.html, parse_mode=ParseMode.HTML,
-                                   reply_markup=part.markup, reply_parameters=reply_parameters)
+            await bot.send_message(
+                chat_id,
+                part.html,
+                parse_mode=ParseMode.HTML,
+                reply_markup=part.markup,
+                reply_parameters=reply_parameters,
+            )
             return
         document = InputFile(part.document.content, filename=part.document.filename)
-        await bot.send_document(chat_id, document, caption=part.html or None,
-                                parse_mode=ParseMode.HTML if part.html else None,
-                                reply_markup=part.markup, reply_parameters=reply_parameters)
+        await bot.send_document(
+            chat_id,
+            document,
+            caption=part.html or None,
+            parse_mode=ParseMode.HTML if part.html else None,
+            reply_markup=part.markup,
+            reply_parameters=reply_parameters,
+        )
 
 
 def _file_url(api_url: str) -> str:
@@ -852,4 +943,3 @@ async def _quietly(step: Awaitable[object]) -> None:
         await step
     except Exception as error:
         log.warning("telegram: shutdown step failed (%s)", _describe(error))
-
