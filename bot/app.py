@@ -12,7 +12,7 @@ import os
 import signal
 import socket
 from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -40,7 +40,9 @@ class App:
         self.store = store
         self.core = core
         self.adapters = adapters
-        self.delivery = DeliveryWorker(store, adapters, core.clock, worker_id)
+        self.delivery = DeliveryWorker(
+            store, adapters, core.clock, worker_id, timedelta(seconds=config.outbox_lease_seconds)
+        )
         self.scheduler = AsyncIOScheduler(timezone=UTC)
         self._running: set[asyncio.Task[object]] = set()
         self._ops: Any = None  # the operations endpoint's runner, when configured
@@ -105,6 +107,11 @@ class App:
         await self.delivery.recover()
         self.add_job("deliver", self.delivery.drain, self.config.delivery_interval_seconds)
         self.add_job("expire-forms", self.core.expire_idle_forms, 60)
+        self.add_job(
+            "recover-outbox",
+            self.delivery.recover_expired,
+            max(1.0, self.config.outbox_lease_seconds / 2),
+        )
         self.scheduler.start()
         if self.config.ops_listen:
             from bot import ops

@@ -52,6 +52,7 @@ class Config:
     matrix_group_rooms: bool = False
     delivery_interval_seconds: float = 1.0
     ops_listen: str | None = None
+    outbox_lease_seconds: int = 300
     retention_days: int = 180
     flood_burst: int = 15
     flood_per_second: float = 1.0
@@ -173,6 +174,7 @@ _PARSERS: Mapping[str, Callable[[str], object]] = {
     "matrix_group_rooms": _bool,
     "delivery_interval_seconds": _positive_float,
     "ops_listen": _listen,
+    "outbox_lease_seconds": _positive_int,
     "retention_days": _positive_int,
     "flood_burst": _positive_int,
     "flood_per_second": _positive_float,

@@ -45,8 +45,16 @@ class Pacer:
 
 
 class DeliveryWorker:
-    def __init__(self, store: Store, adapters: list[Adapter], clock: Clock, worker_id: str) -> None:
+    def __init__(
+        self,
+        store: Store,
+        adapters: list[Adapter],
+        clock: Clock,
+        worker_id: str,
+        lease: timedelta = LEASE,
+    ) -> None:
         self.store = store
+        self.lease = lease
         self.adapters = adapters
         self.clock = clock
         self.worker_id = worker_id
@@ -54,13 +62,20 @@ class DeliveryWorker:
         self._lock = asyncio.Lock()
 
     async def recover(self) -> int:
-        """At start: settle rows an earlier run of this worker left half-sent."""
+        """At start: settle rows an earlier run of this worker left half-sent, and rows of any
+        worker whose lease ran out."""
+        return await self._settle(self.worker_id)
+
+    async def recover_expired(self) -> int:
+        """Periodically: settle rows of workers whose lease ran out (a replica that died).
+        Never our own rows: this worker may be sending them right now."""
+        return await self._settle(worker="")
+
+    async def _settle(self, worker: str) -> int:
         idempotent = tuple(
             a.platform for a in self.adapters if getattr(a, "idempotent_sends", False)
         )
-        settled = await self.store.recover_outbox(
-            self.worker_id, self.clock.now() - LEASE, idempotent
-        )
+        settled = await self.store.recover_outbox(worker, self.clock.now() - self.lease, idempotent)
         if settled:
             log.warning("settled %d outbox messages left by a worker that stopped", settled)
         return settled
