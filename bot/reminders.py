@@ -18,7 +18,7 @@ from __future__ import annotations
 import logging
 import os
 import socket
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
@@ -166,16 +166,23 @@ async def run_reminders(core: Core, worker: str, *, full: bool = False) -> Dispa
 
 
 class ReminderJob:
-    """The periodic job; its first run re-plans everything (catching up after down time)."""
+    """The periodic job; its first run re-plans everything (catching up after down time).
+    After each run it asks `wake` to run it again when the next reminder is due, when that
+    comes before the next tick (so reminders go out on the second)."""
 
-    def __init__(self, core: Core, worker: str) -> None:
+    def __init__(self, core: Core, worker: str,
+                 wake: Callable[[datetime], None] | None = None) -> None:
         self.core = core
         self.worker = worker
+        self.wake = wake
         self.full = True
 
     async def __call__(self) -> Dispatched:
         result = await run_reminders(self.core, self.worker, full=self.full)
         self.full = False
+        upcoming = await self.core.store.next_reminder_due()
+        if upcoming is not None and self.wake is not None:
+            self.wake(upcoming)
         return result
 
 

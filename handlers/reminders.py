@@ -9,6 +9,7 @@ still come: they change what the person should do. The job itself is registered 
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 from typing import Any
 
 from bot.context import Context
@@ -96,8 +97,16 @@ def planned_line(ctx: Context, event: EventSpec, reminder: PlannedReminder) -> R
 
 async def setup(app: Any) -> None:
     """The reminders job: every few seconds, plan what changed, announce changes of events,
-    and hand what is due to the outbox. Its first run re-plans everything and sends what came
-    due while the bot was down (if still useful)."""
+    and hand what is due to the outbox; also exactly when the next reminder is due. Its first
+    run re-plans everything and sends what came due while the bot was down (if still
+    useful)."""
     worker = app.delivery.worker_id
     await recover_reminders(app.core, worker)
-    app.add_job("reminders", ReminderJob(app.core, worker), TICK_SECONDS)
+
+    def wake(moment: datetime) -> None:
+        job = app.scheduler.get_job("reminders") if app.scheduler.running else None
+        if job is not None and job.next_run_time is not None \
+                and app.core.clock.now() < moment < job.next_run_time:
+            job.modify(next_run_time=moment)
+
+    app.add_job("reminders", ReminderJob(app.core, worker, wake), TICK_SECONDS)

@@ -251,6 +251,11 @@ class SqliteRemindersMixin:
                              released, worker)
         return queued
 
+    async def next_reminder_due(self) -> datetime | None:
+        rows = await self.db.execute_fetchall(
+            "SELECT MIN(due_at) FROM reminders WHERE state = 'planned'")
+        return from_db_time(rows[0][0]) if rows else None
+
     async def recover_reminders(self, worker: str, stale_before: datetime) -> int:
         """Claims of a dispatcher that stopped (an earlier run of this worker, or any claim
         older than the lease) go back to 'planned'; re-handing them is a no-op in the outbox."""
