@@ -6,9 +6,11 @@ import os
 import subprocess
 import sys
 import uuid
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
 
+import asyncpg
 import pytest
 
 from bot.clock import ManualClock
@@ -32,8 +34,9 @@ def config(tmp_path: Path) -> Config:
     return load_config({"CIVICBOT_DATA_DIR": str(tmp_path), "CIVICBOT_ADMINS": "console:99"})
 
 
-POSTGRES_URL = os.environ.get("CIVICBOT_TEST_POSTGRES_URL",
-                              "postgresql://postgres@127.0.0.1:5432/test")
+POSTGRES_URL = os.environ.get(
+    "CIVICBOT_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test"
+)
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -45,8 +48,6 @@ async def store(request: pytest.FixtureRequest, config: Config):
         yield store
         await store.close()
         return
-    import asyncpg
-
     from storage.postgres import PostgresStore
 
     schema = f"t_{uuid.uuid4().hex[:16]}"
@@ -74,8 +75,29 @@ def cli_env(tmp_path: Path, **extra: str) -> dict[str, str]:
     return env
 
 
-def run_cli(args: list[str], tmp_path: Path, stdin: str = "", timeout: float = 60,
-            **extra_env: str) -> subprocess.CompletedProcess[str]:
+def run_cli(
+    args: list[str], tmp_path: Path, stdin: str = "", timeout: float = 60, **extra_env: str
+) -> subprocess.CompletedProcess[str]:
     """Run `civicbot ARGS` as a person would, with its own data folder."""
-    return subprocess.run(CIVICBOT + args, input=stdin, capture_output=True, text=True,
-                          timeout=timeout, cwd=ROOT, env=cli_env(tmp_path, **extra_env))
+    return subprocess.run(
+        CIVICBOT + args,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        cwd=ROOT,
+        env=cli_env(tmp_path, **extra_env),
+    )
+
+
+@pytest.fixture
+async def database() -> AsyncIterator[str]:
+    """A fresh PostgreSQL database for a test that runs real processes against it."""
+    name = f"civicbot_{uuid.uuid4().hex[:12]}"
+    admin = await asyncpg.connect(POSTGRES_URL)
+    await admin.execute(f"CREATE DATABASE {name}")
+    try:
+        yield POSTGRES_URL.rsplit("/", 1)[0] + f"/{name}"
+    finally:
+        await admin.execute(f"DROP DATABASE {name} WITH (FORCE)")
+        await admin.close()

@@ -4,36 +4,18 @@ together, the CLI on a PostgreSQL URL, and moving a deployment from SQLite to Po
 from __future__ import annotations
 
 import asyncio
-import uuid
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
 
-import asyncpg
-import pytest
-
 from storage.postgres import PostgresStore, postgres_migrations
 from storage.sqlite import sqlite_migrations
-from tests.conftest import POSTGRES_URL, run_cli
+from tests.conftest import run_cli
 
 
 def test_the_two_migration_sets_are_kept_in_step() -> None:
     assert [(v, n) for v, n, _ in postgres_migrations()] == [
         (v, n) for v, n, _ in sqlite_migrations()
     ]
-
-
-@pytest.fixture
-async def database() -> AsyncIterator[str]:
-    """A fresh PostgreSQL database for a test that runs real processes against it."""
-    name = f"civicbot_{uuid.uuid4().hex[:12]}"
-    admin = await asyncpg.connect(POSTGRES_URL)
-    await admin.execute(f"CREATE DATABASE {name}")
-    try:
-        yield POSTGRES_URL.rsplit("/", 1)[0] + f"/{name}"
-    finally:
-        await admin.execute(f"DROP DATABASE {name} WITH (FORCE)")
-        await admin.close()
 
 
 async def test_replicas_never_claim_the_same_outbox_row(database: str) -> None:
