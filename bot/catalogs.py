@@ -40,7 +40,8 @@ DOMAINS: dict[str, list[str]] = {
     "qa": ["handlers/qa.py", "bot/answering.py", "bot/content/*.py", "bot/qa*.py"],
     "events": ["handlers/events.py", "handlers/registration.py", "bot/events/*.py"],
     "reminders": ["handlers/reminders.py", "bot/reminders.py"],
-    "admin": ["handlers/admin.py", "handlers/broadcast.py", "bot/broadcasting.py"],
+    "admin": ["handlers/admin.py", "handlers/broadcast.py", "handlers/event_admin.py",
+              "bot/broadcasting.py"],
     "adapters": ["bot/adapters/matrix.py"],
     "telegram": ["bot/adapters/telegram.py"],
 }

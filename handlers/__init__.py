@@ -20,6 +20,7 @@ MODULES = [
     "handlers.privacy",
     "handlers.admin",
     "handlers.broadcast",
+    "handlers.event_admin",
     "handlers.events",
     "handlers.registration",
     "handlers.reminders",
