@@ -10,6 +10,7 @@ process, whoever changed them: the CLI, a chat command, another replica).
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import hashlib
 import json
@@ -70,16 +71,20 @@ class QuestionAnswering:
 
     async def ask(self, question: str, *, locale: str | None, now: datetime) -> QaResult:
         """The answer to one question; `locale` None: the question's own language decides."""
-        asker = locale or question_locale(question)
+        # Lemmatising and choosing sentences take CPU (the first question: seconds, if the
+        # dictionaries are not loaded yet): in a thread, so that the event loop stays free.
+        asker = await asyncio.to_thread(_asker_locale, question, locale)
         lang_hint = asker.split("_")[0] if locale else None
-        terms = search_terms(question, lang_hint)
+        terms = await asyncio.to_thread(search_terms, question, lang_hint)
         if not terms:
             return QaResult(question, asker, None, [], searched=False)
         await self.sync_events(now)
         hits = [_hit(found) for found in await self.store.search_passages(terms, CANDIDATES)]
         records = await self.store.faq_entries()
         faq = [FaqEntry(record.key, record.questions, record.answers) for record in records]
-        answer = answer_from_hits(question, hits, lang_hint=lang_hint, faq=faq, locale=locale)
+        answer = await asyncio.to_thread(
+            answer_from_hits, question, hits, lang_hint=lang_hint, faq=faq, locale=locale
+        )
         return QaResult(question, asker, answer, _sources(answer, hits, records))
 
     async def sync_events(self, now: datetime, *, force: bool = False) -> int:
@@ -113,6 +118,10 @@ def service_for(store: Any) -> QuestionAnswering:
     if service is None:
         service = _services[store] = QuestionAnswering(store)
     return service
+
+
+def _asker_locale(question: str, locale: str | None) -> str:
+    return locale or question_locale(question)
 
 
 def question_locale(question: str) -> str:

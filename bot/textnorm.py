@@ -19,6 +19,7 @@ Terms are plain ``[a-z0-9]+`` so any FTS5 tokenizer keeps them whole.
 from __future__ import annotations
 
 import re
+import threading
 import unicodedata
 from functools import cache, lru_cache
 from typing import NamedTuple
@@ -70,6 +71,10 @@ _APOSTROPHES = re.compile(r"(?<=\w)['’ʼ`](?=\w)")
 _TOKEN = re.compile(r"[a-z0-9]+")
 _WORD = re.compile(r"\w+(?:['’ʼ]\w+)*")
 _COGNATE_PREFIX = 5
+# One word per language, to load each dictionary once at start (warm_up).
+_WARM_UP_WORDS = {"sl": "konference", "sr": "konferencije", "pl": "konferencji",
+                  "uk": "конференції", "en": "conferences"}
+_WARM_UP = threading.Lock()
 
 # Letter correspondences between English, Polish and the other Slavic Latin spellings,
 # applied to every token alike: `sz/cz/rz/w` (Polish), `sh/ch/zh/kh` (English and
@@ -96,6 +101,18 @@ _COGNATE_DIGRAPHS = (
 _HARD_C = re.compile(r"c(?![eiy])")
 _DOUBLED = re.compile(r"(.)\1+")
 _GLIDE = re.compile(r"i(?=[aeou])")
+
+
+def warm_up() -> None:
+    """Load the lemmatiser's and the language detector's dictionaries (several hundred MB,
+    seconds of CPU) now rather than on the first question; call it in a thread."""
+    with _WARM_UP:
+        for lang, word in _WARM_UP_WORDS.items():
+            _lemma(word, lang)
+            sentences(word, lang)
+        detect_language("Kdaj je konferenca?")
+        for lang in LANGUAGES:
+            _stopwords(lang)
 
 
 def fold(text: str) -> str:

@@ -8,13 +8,27 @@ message with no content words at all ("ok", "?") is left to the fallback.
 
 from __future__ import annotations
 
+import asyncio
+from typing import Any
+
 from bot.context import Context
 from bot.events.formatting import LIST as EVENTS_LIST
 from bot.qa import CAN_DO, CONTACT, DONT_KNOW, EVENTS_BUTTON, SOURCE, service_for
 from bot.router import Router
+from bot.textnorm import warm_up
 from bot.types import Button, Reply, bold, fmt
 
 router = Router("qa")
+# The start-up warm-up, kept referenced so that it is not collected half-way.
+_warming: set[asyncio.Task[None]] = set()
+
+
+async def setup(app: Any) -> None:
+    """Load the lemmatiser's dictionaries in a thread while the bot starts: loading them on
+    the first question would stall the event loop (every adapter) for seconds."""
+    task = asyncio.create_task(asyncio.to_thread(warm_up))
+    _warming.add(task)
+    task.add_done_callback(_warming.discard)
 
 
 @router.text

@@ -11,25 +11,28 @@ same answers (bench/qa_eval.py --postgres checks it on the question sets).
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING, Any
 
 from storage.base import PassageHit
+from storage.sqlite_content import selective_terms
 
+# FTS5's bm25() over the chosen terms: the GIN index finds the passages holding any of them,
+# the term counts and totals come from passage_vocabulary and passage_totals (the corpus-wide
+# figures FTS5 uses), and only the found passages' tsvectors are opened for the term
+# frequencies.
 _BM25 = """
-WITH stats AS (
-    SELECT COUNT(*)::float8 AS total, COALESCE(AVG(term_count), 0)::float8 AS avgdl
-    FROM passages
+WITH query AS (
+    SELECT * FROM unnest(CAST(? AS TEXT[]), CAST(? AS FLOAT8[])) AS q(lexeme, idf)
 ), hits AS (
     SELECT p.id, p.term_count, t.lexeme, cardinality(t.positions)::float8 AS tf
     FROM passages p CROSS JOIN LATERAL unnest(p.tsv) AS t(lexeme, positions, weights)
     WHERE p.tsv @@ to_tsquery('simple', CAST(? AS TEXT)) AND t.lexeme = ANY(CAST(? AS TEXT[]))
-), df AS (
-    SELECT lexeme, COUNT(*)::float8 AS n FROM hits GROUP BY lexeme
 ), ranked AS (
     SELECT h.id,
-           SUM(GREATEST(ln((s.total - df.n + 0.5) / (df.n + 0.5)), 1e-6)
-               * h.tf * 2.2 / (h.tf + 1.2 * (0.25 + 0.75 * h.term_count / s.avgdl))) AS score
-    FROM hits h JOIN df USING (lexeme) CROSS JOIN stats s
+           SUM(q.idf * h.tf * 2.2
+               / (h.tf + 1.2 * (0.25 + 0.75 * h.term_count / CAST(? AS FLOAT8)))) AS score
+    FROM hits h JOIN query q USING (lexeme)
     GROUP BY h.id
     ORDER BY score DESC, h.id
     LIMIT ?
@@ -45,12 +48,30 @@ class PostgresContentMixin:
 
         async def _all(self, sql: str, params: tuple[object, ...] = ()) -> list[Any]: ...
 
+    async def term_counts(self, terms: list[str]) -> dict[str, int]:
+        """How many passages hold each of `terms` (absent: none)."""
+        rows = await self._all(
+            "SELECT term, passages FROM passage_vocabulary WHERE term = ANY(CAST(? AS TEXT[]))",
+            (terms,),
+        )
+        return {row[0]: int(row[1]) for row in rows}
+
     async def search_passages(self, terms: list[str], limit: int) -> list[PassageHit]:
-        """The `limit` passages that rank best for any of `terms` (BM25), best first."""
+        """The `limit` passages that rank best for any of `terms` (BM25), best first; the
+        same terms chosen and the same scores as on SQLite (storage/sqlite_content.py)."""
         unique = list(dict.fromkeys(terms))
         if not unique or limit <= 0:
             return []
-        rows = await self._all(_BM25, (" | ".join(unique), unique, int(limit)))
+        counts = await self.term_counts(unique)
+        chosen = selective_terms(unique, counts)
+        if not chosen:
+            return []
+        [(total, length)] = await self._all("SELECT passages, terms FROM passage_totals")
+        average = length / total if total else 1.0
+        idf = [_idf(total, counts[term]) for term in chosen]
+        rows = await self._all(
+            _BM25, (chosen, idf, " | ".join(chosen), chosen, float(average), int(limit))
+        )
         return [
             PassageHit(
                 document=row[0], title=row[1], heading=row[2], text=row[3], lang=row[4],
@@ -58,3 +79,8 @@ class PostgresContentMixin:
             )
             for row in rows
         ]
+
+
+def _idf(total: int, count: int) -> float:
+    """FTS5's idf: never below 1e-6, however common the term."""
+    return max(math.log((total - count + 0.5) / (count + 0.5)), 1e-6)

@@ -31,6 +31,10 @@ if TYPE_CHECKING:
 
 # Rows per multi-row INSERT: few round trips, far below either database's parameter limit.
 _INSERT_BATCH = 200
+# The search's bound on work (selective_terms): terms in its OR query, and passages holding
+# them (counted once per term) that BM25 scores.
+MAX_QUERY_TERMS = 24
+POSTING_BUDGET = 5000
 
 
 class SqliteContentMixin:
@@ -97,8 +101,17 @@ class SqliteContentMixin:
         ]
 
     async def search_passages(self, terms: list[str], limit: int) -> list[PassageHit]:
-        """The `limit` passages that rank best for any of `terms` (BM25), best first."""
-        if not terms or limit <= 0:
+        """The `limit` passages that rank best for any of `terms` (BM25), best first.
+
+        The OR query holds only the most selective terms (selective_terms): BM25 over them
+        is exact, and the work stays bounded however large the corpus grows.
+        """
+        unique = list(dict.fromkeys(terms))
+        if not unique or limit <= 0:
+            return []
+        counts = await self.term_counts(unique)
+        chosen = selective_terms(unique, counts)
+        if not chosen:
             return []
         rows = await self._all(
             "WITH top AS (SELECT rowid AS id, bm25(passage_index) AS rank FROM passage_index "
@@ -106,15 +119,43 @@ class SqliteContentMixin:
             "SELECT d.name, d.title, p.heading, p.text, p.lang, -top.rank, p.position "
             "FROM top JOIN passages p ON p.id = top.id JOIN documents d ON d.id = p.document_id "
             "ORDER BY top.rank, top.id",
-            (match_expression(terms), int(limit)),
+            (match_expression(chosen), int(limit)),
         )
         return [_hit(row) for row in rows]
+
+    async def term_counts(self, terms: list[str]) -> dict[str, int]:
+        """How many passages hold each of `terms` (absent: none)."""
+        marks = ", ".join("?" * len(terms))
+        rows = await self._all(
+            f"SELECT term, doc FROM passage_vocabulary WHERE term IN ({marks})", tuple(terms)
+        )
+        return {row[0]: int(row[1]) for row in rows}
 
     async def faq_entries(self) -> list[FaqRecord]:
         rows = await self._all(
             "SELECT key, questions, answers, source FROM faq_entries ORDER BY id"
         )
         return [FaqRecord(row[0], json.loads(row[1]), json.loads(row[2]), row[3]) for row in rows]
+
+
+def selective_terms(terms: Sequence[str], counts: dict[str, int]) -> list[str]:
+    """The terms to search for: rarest first, at most MAX_QUERY_TERMS, and only as many as
+    keep the passages to score within POSTING_BUDGET (the rarest term always goes in).
+
+    Below the budget nothing is left out, so a small corpus is ranked over every term. On a
+    large one the terms left out are the most common: BM25 gives them the least weight (no
+    weight at all beyond half the passages), while scoring their passages is most of the
+    work. Ties go by the term itself, so both backends choose alike.
+    """
+    present = sorted((counts[term], term) for term in dict.fromkeys(terms) if counts.get(term))
+    chosen: list[str] = []
+    postings = 0
+    for count, term in present:
+        if chosen and (len(chosen) >= MAX_QUERY_TERMS or postings + count > POSTING_BUDGET):
+            break
+        chosen.append(term)
+        postings += count
+    return chosen
 
 
 def match_expression(terms: Sequence[str]) -> str:
