@@ -36,8 +36,10 @@ async def main(args: argparse.Namespace, config: Config) -> int:
     target = await open_store(target_url)
     try:
         if await source.schema_version() != await target.schema_version():  # type: ignore[attr-defined]
-            raise CliError("db copy: the two databases are at different schema versions; "
-                           "upgrade civicbot so both migrate to the same version")
+            raise CliError(
+                "db copy: the two databases are at different schema versions; "
+                "upgrade civicbot so both migrate to the same version"
+            )
         counts = await copy_all(source, target)
     finally:
         await source.close()
@@ -53,19 +55,15 @@ async def main(args: argparse.Namespace, config: Config) -> int:
 async def tables_in_dependency_order(source) -> list[str]:  # type: ignore[no-untyped-def]
     """Ordinary tables of the SQLite file, each after the tables its foreign keys point to."""
     rows = await source.db.execute_fetchall(
-        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
-        "AND name != 'schema_migrations' AND sql NOT LIKE 'CREATE VIRTUAL TABLE%' ORDER BY name"
+        "SELECT name, sql LIKE 'CREATE VIRTUAL TABLE%' FROM sqlite_master WHERE type = 'table' "
+        "AND name NOT LIKE 'sqlite_%' AND name != 'schema_migrations' ORDER BY name"
     )
-    names = [row[0] for row in rows]
-    shadow = {
-        n
-        for n in names
-        for v in names
-        if n != v
-        and n.startswith(v + "_")
-        and n.rsplit("_", 1)[-1] in ("data", "idx", "content", "docsize", "config")
-    }
-    names = [n for n in names if n not in shadow]  # FTS5 shadow tables belong to their index
+    indexes = [row[0] for row in rows if row[1]]  # FTS5: rebuilt by the target, not copied
+    names = [
+        row[0]
+        for row in rows
+        if not row[1] and not any(row[0].startswith(f"{index}_") for index in indexes)
+    ]
     parents = {}
     for name in names:
         refs = await source.db.execute_fetchall(f"PRAGMA foreign_key_list({name})")
@@ -93,6 +91,15 @@ async def target_columns(target, table: str) -> set[str]:  # type: ignore[no-unt
     }
 
 
+async def has_id_sequence(target, table: str) -> bool:  # type: ignore[no-untyped-def]
+    rows = await target.db.execute_fetchall(
+        "SELECT 1 FROM information_schema.columns WHERE table_name = ? AND column_name = 'id' "
+        "AND table_schema = current_schema() AND is_identity = 'YES'",
+        (table,),
+    )
+    return bool(rows)
+
+
 async def copy_all(source, target) -> dict[str, int]:  # type: ignore[no-untyped-def]
     tables = await tables_in_dependency_order(source)
     counts: dict[str, int] = {}
@@ -103,7 +110,7 @@ async def copy_all(source, target) -> dict[str, int]:  # type: ignore[no-untyped
         for table in tables:
             counts[table] = await copy_table(source, db, table, await target_columns(target, table))
         for table in tables:
-            if "id" in await target_columns(target, table):
+            if await has_id_sequence(target, table):
                 await db.execute(
                     f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
                     f"GREATEST((SELECT MAX(id) FROM {table}), 1))"
