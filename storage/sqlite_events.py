@@ -71,11 +71,13 @@ class SqliteEventsMixin:
         return rows[0] if rows else None
 
     async def list_events(self, *, ending_after: datetime | None = None) -> list[EventRecord]:
-        """Events in order of their start; with `ending_after`, only those not over by then."""
+        """Events in order of their start; with `ending_after`, only those not over by then
+        and not cancelled (what people can still go to)."""
         if ending_after is None:
             return await self._event_rows("", ())
         return await self._event_rows(
-            "WHERE COALESCE(e.ends_at, e.starts_at) > ?", (to_db_time(ending_after),))
+            "WHERE COALESCE(e.ends_at, e.starts_at) > ? AND e.status != 'cancelled'",
+            (to_db_time(ending_after),))
 
     async def _event_rows(self, where: str, params: tuple[Any, ...]) -> list[EventRecord]:
         rows = await self.db.execute_fetchall(
@@ -327,9 +329,9 @@ async def _withdraw(db: aiosqlite.Connection, registration_id: int, reason: str,
 
 async def _promote(db: aiosqlite.Connection, event_id: str, now: datetime) -> list[Registration]:
     """Give free seats to the waiting list in arrival order (not once the event has begun)."""
-    event = await _fetch_one(db, "SELECT capacity, starts_at FROM events WHERE id = ?",
+    event = await _fetch_one(db, "SELECT capacity, starts_at, status FROM events WHERE id = ?",
                              (event_id,))
-    if event is None or to_db_time(now) >= event["starts_at"]:
+    if event is None or event["status"] == "cancelled" or to_db_time(now) >= event["starts_at"]:
         return []
     if event["capacity"] is None:
         free = 2**31 - 1  # no limit: everyone waiting gets in (a portable 'no LIMIT')

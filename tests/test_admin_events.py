@@ -123,3 +123,26 @@ async def test_cancelevent_tells_registrants(core: Core) -> None:
     assert "1 registrant will be told" in done
     assert "already cancelled" in await admin_says(core, f"/cancelevent {event_id}")
     assert (await core.store.outbox_counts()).get("pending", 0) >= 1
+
+
+async def test_a_cancelled_event_is_no_longer_listed_and_promotes_nobody(core: Core) -> None:
+    await publish(core)
+    event_id = "delavnica-o-odprtih-podatkih-2027"
+    await admin_says(core, f"/editevent {event_id}", "button:f:editevent:capacity", "1")
+    people = []
+    for user in ("5", "6"):
+        person = await core.store.person_for_identity("console", user, user, core.clock.now())
+        await core.store.register(
+            event_id,
+            person.id,
+            {"name": "X", "email": "x@example.org"},
+            locale="en",
+            consented=True,
+            now=core.clock.now(),
+        )
+        people.append(person)
+    await admin_says(core, f"/cancelevent {event_id}")
+    assert "Delavnica o odprtih" not in text_of(await core.handle(msg("/events")))
+    await core.store.cancel_registration(event_id, people[0].id, core.clock.now())
+    waiting = await core.store.get_registration(event_id, people[1].id)
+    assert waiting is not None and waiting.status == "waiting"  # nobody promoted into nothing
