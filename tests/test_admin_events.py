@@ -5,9 +5,11 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from bot.core import Core
+from storage.base import Person
 from tests.test_foundation_core import msg, text_of
 
 ADMIN = "99"
+EVENT_ID = "delavnica-o-odprtih-podatkih-2027"
 
 
 async def admin_says(core: Core, *steps: str) -> str:
@@ -35,6 +37,20 @@ async def publish(core: Core, title: str = "Delavnica o odprtih podatkih") -> st
         "button:f:newevent:publish",
     )
     return done
+
+
+async def registers(core: Core, user: str, name: str = "Ana") -> Person:
+    """A person with the given console id registers directly through the store."""
+    person = await core.store.person_for_identity("console", user, user, core.clock.now())
+    await core.store.register(
+        EVENT_ID,
+        person.id,
+        {"name": name, "email": "ana@example.org"},
+        locale="sl",
+        consented=True,
+        now=core.clock.now(),
+    )
+    return person
 
 
 async def test_non_admins_cannot_manage_events(core: Core) -> None:
@@ -66,16 +82,8 @@ async def test_bad_answers_are_asked_again(core: Core) -> None:
 
 async def test_edit_moves_the_event_and_registrants_are_told(core: Core) -> None:
     await publish(core)
-    event_id = "delavnica-o-odprtih-podatkih-2027"
-    person = await core.store.person_for_identity("console", "5", "5", core.clock.now())
-    await core.store.register(
-        event_id,
-        person.id,
-        {"name": "Ana", "email": "ana@example.org"},
-        locale="sl",
-        consented=True,
-        now=core.clock.now(),
-    )
+    event_id = EVENT_ID
+    await registers(core, "5")
     done = await admin_says(
         core, f"/editevent {event_id}", "button:f:editevent:starts_at", "2027-05-21 09:00"
     )
@@ -88,16 +96,8 @@ async def test_edit_moves_the_event_and_registrants_are_told(core: Core) -> None
 
 async def test_registrations_come_as_a_csv_file(core: Core) -> None:
     await publish(core)
-    event_id = "delavnica-o-odprtih-podatkih-2027"
-    person = await core.store.person_for_identity("console", "5", "5", core.clock.now())
-    await core.store.register(
-        event_id,
-        person.id,
-        {"name": '=HYPERLINK("x")', "email": "ana@example.org"},
-        locale="sl",
-        consented=True,
-        now=core.clock.now(),
-    )
+    event_id = EVENT_ID
+    await registers(core, "5", '=HYPERLINK("x")')
     [reply] = await core.handle(msg(f"/registrations {event_id}", user=ADMIN))
     assert "1 confirmed, 0 on the waiting list" in reply.text.plain
     assert reply.attachment is not None
@@ -109,16 +109,8 @@ async def test_registrations_come_as_a_csv_file(core: Core) -> None:
 
 async def test_cancelevent_tells_registrants(core: Core) -> None:
     await publish(core)
-    event_id = "delavnica-o-odprtih-podatkih-2027"
-    person = await core.store.person_for_identity("console", "5", "5", core.clock.now())
-    await core.store.register(
-        event_id,
-        person.id,
-        {"name": "Ana", "email": "ana@example.org"},
-        locale="sl",
-        consented=True,
-        now=core.clock.now(),
-    )
+    event_id = EVENT_ID
+    await registers(core, "5")
     done = await admin_says(core, f"/cancelevent {event_id}")
     assert "1 registrant will be told" in done
     assert "already cancelled" in await admin_says(core, f"/cancelevent {event_id}")
@@ -127,20 +119,9 @@ async def test_cancelevent_tells_registrants(core: Core) -> None:
 
 async def test_a_cancelled_event_is_no_longer_listed_and_promotes_nobody(core: Core) -> None:
     await publish(core)
-    event_id = "delavnica-o-odprtih-podatkih-2027"
+    event_id = EVENT_ID
     await admin_says(core, f"/editevent {event_id}", "button:f:editevent:capacity", "1")
-    people = []
-    for user in ("5", "6"):
-        person = await core.store.person_for_identity("console", user, user, core.clock.now())
-        await core.store.register(
-            event_id,
-            person.id,
-            {"name": "X", "email": "x@example.org"},
-            locale="en",
-            consented=True,
-            now=core.clock.now(),
-        )
-        people.append(person)
+    people = [await registers(core, user) for user in ("5", "6")]
     await admin_says(core, f"/cancelevent {event_id}")
     assert "Delavnica o odprtih" not in text_of(await core.handle(msg("/events")))
     await core.store.cancel_registration(event_id, people[0].id, core.clock.now())
