@@ -57,7 +57,7 @@ _SENTENCE_CONCEPT_WEIGHT = 0.9
 _CUE_BONUS = 0.5
 _PHRASE_BONUS = 0.3
 _HEADING_SHARE = 0.5
-_SENTENCE_COST = 0.3
+_SENTENCE_COST = 0.15  # tuned on qa_eval.yaml: 0.3 cut answers to one sentence too often
 # Question words already in the passage's title or heading weigh this much in picking
 # its sentences.
 _CONTEXT_WORD_WEIGHT = 0.3
@@ -328,7 +328,9 @@ def pick_sentences(
             for word, weight in zip(words, weights, strict=True)
         )
         phrases = len(set().union(*unit_pairs[start:end])) if pairs else 0
-        answered = sum(any(kind in unit.holds for unit in window) for kind in wanted)
+        # A label's line comes along (below), so what it holds counts for the label.
+        shown = units[start:_with_labels_followed(units, start, end, max_sentences)]
+        answered = sum(any(kind in unit.holds for unit in shown) for kind in wanted)
         repeats = sum(
             _window_score(words, weights, [unit.terms], _SENTENCE_KEY_WEIGHT)
             for unit in window
@@ -349,10 +351,16 @@ def pick_sentences(
         if all(unit.heading == units[start].heading for unit in units[start:end])
     ]
     start, end = max(windows, key=lambda window: window_score(*window))
-    # A label ("Pripravil", "... grupy robocze:") announces what follows: bring it along.
-    while end < len(units) and end - start <= max_sentences and _is_label(units[end - 1].text):
-        end += 1
+    end = _with_labels_followed(units, start, end, max_sentences)
     return " ".join(unit.text for unit in units[start:end])
+
+
+def _with_labels_followed(units: Sequence[_Unit], start: int, end: int, most: int) -> int:
+    """The window's end once a label ("Pripravil", "... grupy robocze:") at its end brings
+    along what it announces."""
+    while end < len(units) and end - start <= most and _is_label(units[end - 1].text):
+        end += 1
+    return end
 
 
 def _real_heading(heading: str, text: str) -> str:

@@ -19,15 +19,18 @@ from storage.sqlite_content import selective_terms
 
 # FTS5's bm25() over the chosen terms: the GIN index finds the passages holding any of them,
 # the term counts and totals come from passage_vocabulary and passage_totals (the corpus-wide
-# figures FTS5 uses), and only the found passages' tsvectors are opened for the term
+# figures FTS5 uses); of each found passage's tsvector only the chosen terms are unnested
+# (setweight marks them, ts_filter keeps them: in C, not a row per lexeme) for their
 # frequencies.
 _BM25 = """
 WITH query AS (
     SELECT * FROM unnest(CAST(? AS TEXT[]), CAST(? AS FLOAT8[])) AS q(lexeme, idf)
 ), hits AS (
     SELECT p.id, p.term_count, t.lexeme, cardinality(t.positions)::float8 AS tf
-    FROM passages p CROSS JOIN LATERAL unnest(p.tsv) AS t(lexeme, positions, weights)
-    WHERE p.tsv @@ to_tsquery('simple', CAST(? AS TEXT)) AND t.lexeme = ANY(CAST(? AS TEXT[]))
+    FROM passages p CROSS JOIN LATERAL unnest(
+        ts_filter(setweight(p.tsv, 'A', CAST(? AS TEXT[])), '{a}')
+    ) AS t(lexeme, positions, weights)
+    WHERE p.tsv @@ to_tsquery('simple', CAST(? AS TEXT))
 ), ranked AS (
     SELECT h.id,
            SUM(q.idf * h.tf * 2.2
@@ -70,7 +73,7 @@ class PostgresContentMixin:
         average = length / total if total else 1.0
         idf = [_idf(total, counts[term]) for term in chosen]
         rows = await self._all(
-            _BM25, (chosen, idf, " | ".join(chosen), chosen, float(average), int(limit))
+            _BM25, (chosen, idf, chosen, " | ".join(chosen), float(average), int(limit))
         )
         return [
             PassageHit(
