@@ -93,3 +93,28 @@ async def test_sync_keeps_exactly_the_wanted_documents_of_a_kind(store) -> None:
     assert sorted(await store.content_checksums("event")) == ["event:y"]
     assert sorted(await store.content_checksums()) == ["a.txt", "event:y"]
     assert await store.search_passages(["xray"], 5) == []
+
+
+async def test_term_counts_follow_saves_and_removals_on_both_backends(store) -> None:
+    await store.save_document(document("a.txt", "ogp konfer", "ogp hajat"), NOW)
+    await store.save_document(document("b.txt", "ogp"), NOW)
+    assert await store.term_counts(["ogp", "hajat", "absent"]) == {"ogp": 3, "hajat": 1}
+    await store.save_document(document("a.txt", "konfer", checksum="c2"), NOW)
+    assert await store.term_counts(["ogp", "hajat", "konfer"]) == {"ogp": 1, "konfer": 1}
+    await store.remove_document("b.txt")
+    assert await store.term_counts(["ogp", "konfer"]) == {"konfer": 1}
+
+
+def test_the_search_keeps_the_rarest_terms_within_its_budget(monkeypatch) -> None:
+    import storage.sqlite_content as content
+
+    counts = {"rare": 2, "mid": 40, "common": 900, "other": 40}
+    assert content.selective_terms(["common", "rare", "absent", "mid", "other"], counts) == [
+        "rare", "mid", "other", "common"]  # a small corpus: every term found, rarest first
+    monkeypatch.setattr(content, "POSTING_BUDGET", 100)
+    assert content.selective_terms(["common", "rare", "mid", "other"], counts) == [
+        "rare", "mid", "other"]
+    monkeypatch.setattr(content, "MAX_QUERY_TERMS", 2)
+    assert content.selective_terms(["common", "mid", "rare", "other"], counts) == ["rare", "mid"]
+    monkeypatch.setattr(content, "POSTING_BUDGET", 1)
+    assert content.selective_terms(["common"], counts) == ["common"]  # the rarest always goes
