@@ -7,7 +7,8 @@ The corpus is imported with `civicbot content import`'s code into a temporary SQ
 (or, with --postgres, a temporary schema of that PostgreSQL database, dropped afterwards),
 and every question goes through the bot's own question answering (bot.qa), as the chat
 handler and `civicbot ask` do. Default question sets: tests/eval/qa_eval.yaml (the one we
-tune on) and tests/eval/qa_heldout.yaml (written before tuning, never tuned on).
+tune on), tests/eval/qa_heldout.yaml and tests/eval/qa_heldout2.yaml (each written before a
+round of tuning, never tuned on).
 
 A question is right when the answer comes from the expected document and contains the
 expected fact (both folded), and, for an off-topic question, when there is no answer.
@@ -41,7 +42,8 @@ from bot.qa_import import import_paths  # noqa: E402
 from bot.textnorm import fold  # noqa: E402
 
 EVAL_DIR = ROOT / "tests" / "eval"
-DEFAULT_QUESTIONS = (EVAL_DIR / "qa_eval.yaml", EVAL_DIR / "qa_heldout.yaml")
+DEFAULT_QUESTIONS = (EVAL_DIR / "qa_eval.yaml", EVAL_DIR / "qa_heldout.yaml",
+                     EVAL_DIR / "qa_heldout2.yaml")
 CORPUS_CANDIDATES = (ROOT.parent / "shared" / "corpus", ROOT / "shared" / "corpus")
 # The question sets name the asker's language as sl, sr-Cyrl, sr-Latn, pl, uk, en.
 LOCALE_OF = {"sr-Cyrl": "sr", "sr-Latn": "sr_Latn"}
