@@ -4,6 +4,7 @@ the instant of the kill, which is recorded as 'unknown' and never sent twice."""
 
 from __future__ import annotations
 
+import asyncio
 import signal
 import subprocess
 import sys
@@ -21,7 +22,9 @@ from tests.conftest import ROOT
 RECIPIENTS = 10_000
 
 
-async def populate(store: SqliteStore, count: int) -> None:
+async def populate(
+    store: SqliteStore, count: int, platform: str = "console", first_chat: int = 0
+) -> None:
     now = datetime.now(UTC)
     async with store.transaction() as db:
         for i in range(count):
@@ -33,8 +36,8 @@ async def populate(store: SqliteStore, count: int) -> None:
             person_id = (await cursor.fetchone())[0]
             await db.execute(
                 "INSERT INTO identities (platform, user_id, person_id, chat_id) "
-                "VALUES ('console', ?, ?, ?)",
-                (str(i), person_id, str(i)),
+                "VALUES (?, ?, ?, ?)",
+                (platform, str(first_chat + i), person_id, str(first_chat + i)),
             )
 
 
@@ -87,5 +90,64 @@ async def test_kill_nine_halfway_then_resume(tmp_path: Path, config: Config) -> 
     assert max(copies.values()) == 1, "somebody got two copies"
     assert in_doubt <= 1  # the one message leaving at the instant of the kill
     # the one in doubt may or may not have gone out; everybody else got exactly one copy
+    assert counts["sent"] <= len(copies) <= counts["sent"] + in_doubt
+    assert counts["sent"] + in_doubt == RECIPIENTS, "somebody was skipped"
+
+
+async def test_telegram_path_kill_nine_halfway_then_resume(tmp_path: Path, config: Config) -> None:
+    """The same through the real Telegram adapter against the Bot API emulator."""
+    from tests.telegram_emulator.harness import TelegramEmulator
+
+    database = tmp_path / "civicbot.db"
+    store = await SqliteStore.open(str(database))
+    await populate(store, RECIPIENTS, platform="telegram", first_chat=100_000)
+    record = await plan_broadcast(
+        store,
+        Catalogs(config.locales_dir),
+        created_by="test",
+        report_to=None,
+        audience="all",
+        texts={"*": "News"},
+        default_locale="en",
+        now=datetime.now(UTC),
+    )
+    assert record.recipients == RECIPIENTS
+    async with TelegramEmulator() as emulator:
+
+        def worker() -> subprocess.Popen[bytes]:
+            return subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    "tests.drivers.delivery_worker",
+                    str(database),
+                    "--telegram",
+                    emulator.api_base_url,
+                    emulator.token,
+                    "1000",
+                ],
+                cwd=ROOT,
+            )
+
+        async def delivered() -> list[dict]:
+            return [c for c in await emulator.calls("sendMessage", brief=True) if c["ok"]]
+
+        first = worker()
+        deadline = time.monotonic() + 120
+        while len(await delivered()) < RECIPIENTS // 2 and time.monotonic() < deadline:
+            await asyncio.sleep(0.1)
+        first.send_signal(signal.SIGKILL)
+        first.wait()
+        assert 0 < len(await delivered()) < RECIPIENTS
+        second = worker()
+        while second.poll() is None:
+            await asyncio.sleep(0.2)
+        assert second.returncode == 0
+        copies = Counter(str(c["chat_id"]) for c in await delivered())
+    counts = await store.outbox_counts(batch=f"broadcast:{record.id}")
+    await store.close()
+    in_doubt = counts.get("unknown", 0)
+    assert max(copies.values()) == 1, "somebody got two copies"
+    assert in_doubt <= 1
     assert counts["sent"] <= len(copies) <= counts["sent"] + in_doubt
     assert counts["sent"] + in_doubt == RECIPIENTS, "somebody was skipped"
