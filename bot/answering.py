@@ -31,6 +31,8 @@ from bot.textnorm import (
 
 # A word matched through its cognate key only (conference ~ konferencija) counts this much.
 KEY_MATCH_WEIGHT = 0.75
+# A word matched through its long cognate key (partnerstwo ~ partnerstvo) counts this much.
+STEM_MATCH_WEIGHT = 0.9
 # The decision (tuned on tests/eval/qa_eval.yaml with bench/qa_eval.py, where every
 # off-topic question stays at or below 1 matched word and 0.5 coverage): the document
 # must match at least MIN_MATCHED of the question's words and cover MIN_COVERAGE of them.
@@ -527,11 +529,14 @@ def _word_match(
     concept_weight: float | None = None,
 ) -> float:
     """1 when the word or one of its lemmas is there, `key_weight` for its cognate key only,
-    `concept_weight` (default: key_weight) for its glossary concept only."""
+    `concept_weight` (default: key_weight) for its glossary concept only, at least
+    STEM_MATCH_WEIGHT for its long cognate key (the same word in another language)."""
     if any(term in terms for term in word.exact):
         return 1.0
     concept = key_weight if concept_weight is None else concept_weight
     best = concept if any(term in terms for term in word.concepts) else 0.0
+    if best < STEM_MATCH_WEIGHT and any(term in terms for term in word.stems):
+        best = STEM_MATCH_WEIGHT
     if best < key_weight and any(term in terms for term in word.keys):
         best = key_weight
     return best

@@ -71,6 +71,8 @@ _APOSTROPHES = re.compile(r"(?<=\w)['’ʼ`](?=\w)")
 _TOKEN = re.compile(r"[a-z0-9]+")
 _WORD = re.compile(r"\w+(?:['’ʼ]\w+)*")
 _COGNATE_PREFIX = 5
+_STEM_LETTERS = 8
+_STEM_MARK = "xx"
 # One word per language, to load each dictionary once at start (warm_up).
 _WARM_UP_WORDS = {"sl": "konference", "sr": "konferencije", "pl": "konferencji",
                   "uk": "конференції", "en": "conferences"}
@@ -140,10 +142,11 @@ class QueryWord(NamedTuple):
     exact: tuple[str, ...]
     keys: tuple[str, ...]
     concepts: tuple[str, ...] = ()
+    stems: tuple[str, ...] = ()  # long cognate keys (see cognate_stem)
 
     @property
     def terms(self) -> tuple[str, ...]:
-        return self.exact + self.keys + self.concepts
+        return self.exact + self.keys + self.concepts + self.stems
 
 
 def index_terms(text: str, lang: str) -> str:
@@ -198,11 +201,26 @@ def cognate_key(folded: str) -> str:
     """The cross-language key of a folded word, cut to a prefix (see _COGNATE_DIGRAPHS)."""
     if folded.isdigit():
         return folded
+    return _normalised(folded)[:_COGNATE_PREFIX]
+
+
+def _normalised(folded: str) -> str:
     key = folded
     for spelling, sound in _COGNATE_DIGRAPHS:
         key = key.replace(spelling, sound)
-    key = _GLIDE.sub("", _DOUBLED.sub(r"\1", _HARD_C.sub("k", key)))
-    return key[:_COGNATE_PREFIX]
+    return _GLIDE.sub("", _DOUBLED.sub(r"\1", _HARD_C.sub("k", key)))
+
+
+def cognate_stem(folded: str) -> str:
+    """The long cross-language key of a long word ("" for a short one): the spelling-
+    normalised word's first _STEM_LETTERS letters, marked `xx` (partnerstwo, partnerstvo ->
+    ``xxpartners``; konferencji, konferencija -> ``xxkonferen``). Where the short key only
+    says two words may be related, a shared stem says they are the same word in another
+    language or script, all but its ending."""
+    if folded.isdigit():
+        return ""
+    key = _normalised(folded)
+    return f"{_STEM_MARK}{key[:_STEM_LETTERS]}" if len(key) >= _STEM_LETTERS else ""
 
 
 def is_stopword(folded: str, langs: tuple[str, ...] = LANGUAGES) -> bool:
@@ -224,7 +242,8 @@ def _word_variants(word: str, langs: tuple[str, ...], stop_langs: tuple[str, ...
         if lemma and lemma not in exact:
             exact.append(lemma)
     keys = dict.fromkeys(key for term in exact if (key := cognate_key(term)) not in exact)
-    return QueryWord(tuple(exact), tuple(keys), concepts(tuple(exact)))
+    stems = dict.fromkeys(stem for term in exact if (stem := cognate_stem(term)))
+    return QueryWord(tuple(exact), tuple(keys), concepts(tuple(exact)), tuple(stems))
 
 
 def _words(text: str) -> list[str]:

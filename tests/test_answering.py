@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from bot.answering import (
     CANDIDATES,
+    KEY_MATCH_WEIGHT,
+    STEM_MATCH_WEIGHT,
     Hit,
     answer_from_hits,
     answer_question,
     best_sentences,
+    coverage,
     search_terms,
     to_script,
 )
@@ -139,3 +142,9 @@ def test_to_script() -> None:
     assert to_script("Zapisy trwają do 18 lutego.", "Cyrl") == "Zapisy trwają do 18 lutego."
     assert to_script("Пријаве до 13. марта", None) == "Пријаве до 13. марта"
 
+
+
+def test_the_same_long_word_in_another_language_counts_more_than_a_relative() -> None:
+    serbian = set(index_terms("Партнерство за отворену управу", "sr").split())
+    assert coverage(query_words("Partnerstwo", "pl"), serbian) == STEM_MATCH_WEIGHT
+    assert coverage(query_words("partnerzy", "pl"), serbian) == KEY_MATCH_WEIGHT

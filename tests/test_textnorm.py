@@ -6,7 +6,14 @@ import re
 
 import pytest
 
-from bot.textnorm import detect_language, fold, index_terms, query_terms, query_words
+from bot.textnorm import (
+    cognate_stem,
+    detect_language,
+    fold,
+    index_terms,
+    query_terms,
+    query_words,
+)
 
 
 def finds(question: str, document_text: str, doc_lang: str, hint: str | None = None) -> bool:
@@ -84,6 +91,17 @@ def test_cognates_meet_across_languages() -> None:
     assert finds("conference", "Позив на конференцију", "sr", "en")
     assert finds("projekt", "проект центрів", "uk", "pl")
     assert finds("Kyiv", "Київ", "uk", "en")
+
+
+def test_long_cognates_share_a_stem_short_words_have_none() -> None:
+    polish = query_words("Partnerstwo", "pl")[0]
+    indexed = set(index_terms("Партнерство за отворену управу", "sr").split())
+    assert polish.stems == ("xxpartners",)
+    assert set(polish.stems) & indexed
+    assert not set(polish.exact) & indexed  # the stem, not the word, meets the document
+    assert cognate_stem("konferencji") == cognate_stem("konferencija") == "xxkonferen"
+    assert cognate_stem("projekt") == ""  # too short to tell a word from its relatives
+    assert cognate_stem("20212022") == ""
 
 
 def test_question_words_and_stopwords_are_dropped() -> None:
