@@ -125,14 +125,15 @@ class PostgresStore(PostgresContentMixin, SqliteStore):
 
     async def migrate(self) -> list[str]:
         applied = []
-        async with self.pool.acquire() as connection:
+        async with self.pool.acquire() as connection, connection.transaction():
+            # One migrator at a time when several replicas start together on a new database:
+            # the lock comes before anything is created, and each migration is a savepoint.
+            await connection.execute("SELECT pg_advisory_xact_lock($1)", WRITE_LOCK)
             await connection.execute(
                 "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, "
                 "name TEXT NOT NULL, applied_at TEXT NOT NULL)")
             for version, name, sql in postgres_migrations():
                 async with connection.transaction():
-                    # One migrator at a time when several replicas start together.
-                    await connection.execute("SELECT pg_advisory_xact_lock($1)", WRITE_LOCK)
                     if await connection.fetchval(
                             "SELECT 1 FROM schema_migrations WHERE version = $1", version):
                         continue

@@ -81,3 +81,11 @@ def test_copy_from_sqlite_to_postgresql_loses_nothing(tmp_path: Path, database: 
     assert new.returncode == 0 and "Subscribed" in new.stdout  # ids continue past the copy
     twice = run_cli(["db", "copy", "--from", source, "--to", database], tmp_path)
     assert twice.returncode != 0 and "not empty" in twice.stderr
+
+
+async def test_replicas_starting_together_migrate_a_new_database_once(database: str) -> None:
+    stores = await asyncio.gather(*(PostgresStore.open(database) for _ in range(3)))
+    versions = {await store.schema_version() for store in stores}
+    assert versions == {postgres_migrations()[-1][0]}
+    for store in stores:
+        await store.close()
