@@ -28,6 +28,7 @@ from storage.sqlite import SqliteStore
 
 NORMAL_PEOPLE = 50
 NORMAL_INTERVAL = 0.25
+FLOOD_TEXT = "when is the registration deadline for the conference"  # a real question: QA work
 
 
 async def normal_person(core: Core, user: str, until: float, latencies: list[float]) -> None:
@@ -40,7 +41,7 @@ async def normal_person(core: Core, user: str, until: float, latencies: list[flo
 
 async def flooder(core: Core, until: float, counter: list[int], rate: float) -> None:
     while time.monotonic() < until:
-        await core.handle(Incoming("telegram", "flood", "flood", "hello hello hello"))
+        await core.handle(Incoming("telegram", "flood", "flood", FLOOD_TEXT))
         counter[0] += 1
         await asyncio.sleep(1 / rate)
 
