@@ -166,3 +166,21 @@ async def test_event_passages_for_question_answering(store: SqliteStore) -> None
     slovenian = next(p for p in passages if p.lang == "sl")
     assert slovenian.heading == "Forum civilne tehnologije"
     assert "Mestna hiša" in slovenian.text and "2027-04-16T10:00+02:00" in slovenian.text
+
+
+def test_hostile_event_files_are_refused_with_one_line(tmp_path: Path) -> None:
+    from bot.events.loader import EventFileError, read_events_file
+
+    bomb = tmp_path / "laughs.yaml"
+    bomb.write_text('a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]\n'
+                    'b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]\n'
+                    'events: [*c]\n', encoding="utf-8")
+    tagged = tmp_path / "tagged.yaml"
+    tagged.write_text("events: !!python/object/apply:os.system ['echo pwned']\n",
+                      encoding="utf-8")
+    deep = tmp_path / "deep.yaml"
+    deep.write_text("events: " + "[" * 200 + "]" * 200 + "\n", encoding="utf-8")
+    for hostile in (bomb, tagged, deep):
+        with pytest.raises(EventFileError) as refused:
+            read_events_file(hostile)
+        assert len(str(refused.value).splitlines()) == 1

@@ -35,10 +35,12 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import phonenumbers
-import yaml
 from icalendar.prop import vDuration
 
 from bot.config import LOCALES
+from bot.content.faq import load_yaml_safely
+from bot.content.model import ContentError
+from bot.content.readers import DEFAULT_MAX_BYTES, decode_text, read_bounded
 from bot.events.model import (
     ANY_LANGUAGE,
     BUILTIN_FIELDS,
@@ -96,17 +98,16 @@ def is_events_document(data: object) -> bool:
 def read_events_file(path: Path) -> list[EventSpec]:
     """Parse and validate one YAML file; EventFileError names every problem."""
     name = path.name
+    if not path.exists():
+        raise EventFileError([f"{path}: no such file"])
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise EventFileError([f"{path}: no such file"]) from None
-    except (OSError, UnicodeDecodeError) as error:
+        # The content importer's reader: size-bounded, encoding detected, YAML loaded safely
+        # with aliases (billion laughs) and deep nesting refused.
+        data = load_yaml_safely(path, decode_text(path, read_bounded(path, DEFAULT_MAX_BYTES)))
+    except ContentError as error:
+        raise EventFileError([str(error)]) from None
+    except OSError as error:
         raise EventFileError([f"{path}: cannot read it ({error})"]) from None
-    except yaml.YAMLError as error:
-        where = getattr(error, "problem_mark", None)
-        line = f" at line {where.line + 1}" if where is not None else ""
-        problem = getattr(error, "problem", None) or "syntax error"
-        raise EventFileError([f"{name}: not valid YAML{line}: {problem}"]) from None
     if not isinstance(data, dict):
         raise EventFileError([f"{name}: expected a mapping with an 'events:' list at the top"])
     return parse_events_yaml(data, name)
