@@ -8,6 +8,7 @@ a failing handler is logged (without the message text) and the person gets a tra
 from __future__ import annotations
 
 import logging
+import re
 import unicodedata
 from collections.abc import Callable
 from datetime import datetime, timedelta
@@ -116,14 +117,9 @@ class Core:
             message.platform, message.user_id, chat_id, now
         )
         text = clean_text(message.text)
-        locale = await self._locale_for(person, message, text)
-        ctx = Context(
-            message,
-            person,
-            self.translator(locale),
-            self,
-            await self.store.get_conversation(person.id),
-        )
+        conversation = await self.store.get_conversation(person.id)
+        locale = await self._locale_for(person, message, text, in_form=conversation is not None)
+        ctx = Context(message, person, self.translator(locale), self, conversation)
         replies: list[Reply] = []
         if ctx.conversation and self._expired(ctx.conversation.updated_at, now):
             await ctx.end_form()
@@ -131,12 +127,14 @@ class Core:
         replies += as_list(await self._route(ctx, text))
         return replies
 
-    async def _locale_for(self, person: Person, message: Incoming, text: str) -> str:
+    async def _locale_for(
+        self, person: Person, message: Incoming, text: str, *, in_form: bool
+    ) -> str:
         # Commands and button presses say nothing about the script a person writes in.
         writing = "" if message.payload is not None or text.startswith("/") else text
         locale = choose_locale(
             explicit=person.locale,
-            remembered_hint=person.hint_locale,
+            remembered_hint=self._detected(writing, message, in_form) or person.hint_locale,
             platform_hint=message.language_hint,
             text=writing,
             default=self.config.default_locale,
@@ -145,6 +143,18 @@ class Core:
             await self.store.set_hint_locale(person.id, locale)
             person.hint_locale = locale
         return locale
+
+    @staticmethod
+    def _detected(writing: str, message: Incoming, in_form: bool) -> str | None:
+        """Without a platform hint (Matrix, the console), a sentence of the person's own words
+        tells their language. Not from form answers (a name, an organisation) nor from a word
+        or two, which say too little."""
+        if message.language_hint or in_form or len(re.findall(r"[^\W\d_]{2,}", writing)) < 3:
+            return None
+        from bot.textnorm import detect_language  # the lemmatiser's data: loaded on first use
+
+        detected = detect_language(writing, default="")
+        return normalize_locale(detected) if detected else None
 
     def _expired(self, updated_at: datetime | None, now: datetime) -> bool:
         limit = timedelta(minutes=self.config.form_timeout_minutes)

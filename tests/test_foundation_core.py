@@ -162,3 +162,13 @@ async def test_a_form_never_continues_in_a_group(core: Core) -> None:
     assert await core.store.find_person("console", "1") is not None
     # back in private, the form is still there
     assert "deleted your data" in text_of(await core.handle(msg(payload="f:forgetme:yes")))
+
+
+async def test_without_a_platform_hint_the_persons_writing_picks_the_language(core: Core) -> None:
+    await core.handle(msg("Kiedy odbędzie się konferencja o współpracy samorządów?"))
+    assert "Wybierz język" in text_of(await core.handle(msg("/help")))
+    await core.handle(msg("ok hvala"))  # two words say too little: Polish stays
+    assert "Wybierz język" in text_of(await core.handle(msg("/help")))
+    # a platform's hint wins over guessing
+    await core.handle(msg("Kdaj je rok za prijavo na delavnico?", user="2", hint="uk"))
+    assert "Оберіть мову" in text_of(await core.handle(msg("/help", user="2", hint="uk")))
