@@ -28,9 +28,9 @@ from pathlib import Path
 import asyncpg
 from aiohttp import ClientSession
 
-from tests.conftest import CIVICBOT, POSTGRES_URL, ROOT, cli_env
+from tests.conftest import CIVICBOT, POSTGRES_URL, ROOT, cli_env, free_port
 from tests.telegram_emulator.harness import TelegramEmulator
-from tests.test_replicas import LoadBalancer, free_port
+from tests.test_replicas import LoadBalancer
 
 SECRET = "bench-secret"
 PEOPLE = 1000
@@ -47,10 +47,19 @@ def ready(port: int) -> bool:
 def update(number: int) -> bytes:
     user = 500_000 + number % PEOPLE
     person = {"id": user, "first_name": "Bench"}
-    return json.dumps({"update_id": number, "message": {
-        "message_id": number, "date": int(time.time()), "from": {**person, "is_bot": False},
-        "chat": {**person, "type": "private"}, "text": "/help",
-        "entities": [{"type": "bot_command", "offset": 0, "length": 5}]}}).encode()
+    return json.dumps(
+        {
+            "update_id": number,
+            "message": {
+                "message_id": number,
+                "date": int(time.time()),
+                "from": {**person, "is_bot": False},
+                "chat": {**person, "type": "private"},
+                "text": "/help",
+                "entities": [{"type": "bot_command", "offset": 0, "length": 5}],
+            },
+        }
+    ).encode()
 
 
 async def fresh_database() -> str:
@@ -61,23 +70,29 @@ async def fresh_database() -> str:
     return POSTGRES_URL.rsplit("/", 1)[0] + f"/{name}"
 
 
-async def measure(replicas: int, database: str, seconds: float, rate: float,
-                  folder: Path) -> tuple[float, float, float]:
+async def measure(
+    replicas: int, database: str, seconds: float, rate: float, folder: Path
+) -> tuple[float, float, float]:
     async with TelegramEmulator() as emulator:
         hooks, ops = [free_port() for _ in range(replicas)], [free_port() for _ in range(replicas)]
         balancer = LoadBalancer(hooks)
         runner = await balancer.start()
         processes = []
         for hook, op in zip(hooks, ops, strict=True):
-            env = cli_env(folder / f"r{hook}", CIVICBOT_DATABASE_URL=database,
-                          CIVICBOT_TELEGRAM_TOKEN=emulator.token,
-                          CIVICBOT_TELEGRAM_API_URL=emulator.api_base_url,
-                          CIVICBOT_TELEGRAM_WEBHOOK_URL=f"http://127.0.0.1:{balancer.port}/hook",
-                          CIVICBOT_TELEGRAM_WEBHOOK_LISTEN=f"127.0.0.1:{hook}",
-                          CIVICBOT_TELEGRAM_WEBHOOK_SECRET=SECRET,
-                          CIVICBOT_OPS_LISTEN=f"127.0.0.1:{op}", CIVICBOT_LOG_LEVEL="WARNING")
-            processes.append(subprocess.Popen([*CIVICBOT, "run"], cwd=ROOT, env=env,
-                                              stdin=subprocess.DEVNULL))
+            env = cli_env(
+                folder / f"r{hook}",
+                CIVICBOT_DATABASE_URL=database,
+                CIVICBOT_TELEGRAM_TOKEN=emulator.token,
+                CIVICBOT_TELEGRAM_API_URL=emulator.api_base_url,
+                CIVICBOT_TELEGRAM_WEBHOOK_URL=f"http://127.0.0.1:{balancer.port}/hook",
+                CIVICBOT_TELEGRAM_WEBHOOK_LISTEN=f"127.0.0.1:{hook}",
+                CIVICBOT_TELEGRAM_WEBHOOK_SECRET=SECRET,
+                CIVICBOT_OPS_LISTEN=f"127.0.0.1:{op}",
+                CIVICBOT_LOG_LEVEL="WARNING",
+            )
+            processes.append(
+                subprocess.Popen([*CIVICBOT, "run"], cwd=ROOT, env=env, stdin=subprocess.DEVNULL)
+            )
         try:
             while not all(ready(op) for op in ops):
                 await asyncio.sleep(0.2)
@@ -95,11 +110,17 @@ async def measure(replicas: int, database: str, seconds: float, rate: float,
 async def load(port: int, seconds: float, rate: float) -> tuple[float, float, float]:
     latencies: list[float] = []
     async with ClientSession() as client:
+
         async def post(number: int) -> None:
             started = time.perf_counter()
-            async with client.post(f"http://127.0.0.1:{port}/hook", data=update(number),
-                                   headers={"Content-Type": "application/json",
-                                            "X-Telegram-Bot-Api-Secret-Token": SECRET}) as answer:
+            async with client.post(
+                f"http://127.0.0.1:{port}/hook",
+                data=update(number),
+                headers={
+                    "Content-Type": "application/json",
+                    "X-Telegram-Bot-Api-Secret-Token": SECRET,
+                },
+            ) as answer:
                 if answer.status == 200:
                     latencies.append(time.perf_counter() - started)
 
@@ -126,11 +147,14 @@ def main() -> None:
         runs = [("SQLite", 1, f"sqlite:///{folder / 'civicbot.db'}")]
         runs += [("PostgreSQL", n, asyncio.run(fresh_database())) for n in (1, 2, 3)]
         for backend, replicas, database in runs:
-            rate, p50, p99 = asyncio.run(measure(replicas, database, args.seconds, args.rate,
-                                                 folder))
-            print(f"{backend:10} {replicas} replica(s): {rate:6.1f} updates/s handled "
-                  f"(offered {args.rate * replicas:g}/s), round trip p50 {p50:6.1f} ms, "
-                  f"p99 {p99:6.1f} ms")
+            rate, p50, p99 = asyncio.run(
+                measure(replicas, database, args.seconds, args.rate, folder)
+            )
+            print(
+                f"{backend:10} {replicas} replica(s): {rate:6.1f} updates/s handled "
+                f"(offered {args.rate * replicas:g}/s), round trip p50 {p50:6.1f} ms, "
+                f"p99 {p99:6.1f} ms"
+            )
 
 
 if __name__ == "__main__":

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import sys
 import uuid
@@ -32,6 +33,12 @@ def clock() -> ManualClock:
 @pytest.fixture
 def config(tmp_path: Path) -> Config:
     return load_config({"CIVICBOT_DATA_DIR": str(tmp_path), "CIVICBOT_ADMINS": "console:99"})
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
 
 
 POSTGRES_URL = os.environ.get(

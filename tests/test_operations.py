@@ -5,22 +5,15 @@ from __future__ import annotations
 
 import json
 import logging
-import socket
 import subprocess
 import time
 import urllib.request
 from pathlib import Path
 
 from bot.logs import SecretMask
-from tests.conftest import CIVICBOT, ROOT, cli_env
+from tests.conftest import CIVICBOT, ROOT, cli_env, free_port
 
 TOKEN = "123456789:AAH-real-looking-secret-token-0123456"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def get(url: str) -> tuple[int, str]:

@@ -10,7 +10,6 @@ import asyncio
 import itertools
 import json
 import signal
-import socket
 import subprocess
 import time
 import urllib.request
@@ -22,7 +21,7 @@ import pytest
 from aiohttp import ClientError, ClientSession, web
 
 from storage.postgres import PostgresStore
-from tests.conftest import CIVICBOT, ROOT, cli_env, run_cli
+from tests.conftest import CIVICBOT, ROOT, cli_env, free_port, run_cli
 from tests.telegram_emulator.harness import TelegramEmulator
 
 PEOPLE = 24
@@ -43,12 +42,6 @@ EVENT = {
         }
     ]
 }
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 class LoadBalancer:

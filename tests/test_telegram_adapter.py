@@ -7,7 +7,6 @@ from __future__ import annotations
 import asyncio
 import itertools
 import logging
-import socket
 import sys
 import time
 from collections import Counter
@@ -25,7 +24,7 @@ from bot.app import App
 from bot.config import Config, load_config
 from bot.qa_import import import_paths
 from bot.types import Attachment, Reply, bold, fmt, join
-from tests.conftest import run_cli
+from tests.conftest import free_port, run_cli
 
 sys.path.insert(0, str(Path(__file__).resolve().parent / "telegram_emulator"))
 from harness import (
@@ -36,7 +35,8 @@ from harness import (
 )
 
 pytestmark = pytest.mark.filterwarnings(
-    "ignore:Deprecated since version v22.2:telegram.warnings.PTBDeprecationWarning")
+    "ignore:Deprecated since version v22.2:telegram.warnings.PTBDeprecationWarning"
+)
 
 ANA = 5101
 GROUP = -100_555
@@ -85,16 +85,18 @@ class Running:
     def core(self):
         return self.app.core
 
-    async def say(self, user: int, text: str, *, chat: int | None = None, count: int = 1,
-                  **kw: object) -> list[BotMessage]:
+    async def say(
+        self, user: int, text: str, *, chat: int | None = None, count: int = 1, **kw: object
+    ) -> list[BotMessage]:
         """The person writes; returns the bot's next `count` messages in that chat."""
         chat = user if chat is None else chat
         after = await self.emu.last_message_id()
         await self.emu.send_text(user, chat, text, **kw)  # type: ignore[arg-type]
         return await self.emu.wait_for_bot_messages(chat, count, timeout=10, after=after)
 
-    async def press(self, user: int, message: BotMessage | int, data: str, *,
-                    strict: bool = True) -> tuple[str, list[BotMessage]]:
+    async def press(
+        self, user: int, message: BotMessage | int, data: str, *, strict: bool = True
+    ) -> tuple[str, list[BotMessage]]:
         after = await self.emu.last_message_id()
         query = await self.emu.press_button(user, user, message, data, strict=strict)
         return query, await self.emu.wait_for_bot_messages(user, 1, timeout=10, after=after)
@@ -104,8 +106,9 @@ class Running:
 
 
 @asynccontextmanager
-async def running(config: Config, emu: TelegramEmulator, *,
-                  limits: Limits = QUICK) -> AsyncIterator[Running]:
+async def running(
+    config: Config, emu: TelegramEmulator, *, limits: Limits = QUICK
+) -> AsyncIterator[Running]:
     adapter = TelegramAdapter(config, poll_interval=0.02, limits=limits)
     app = await App.create(config, [adapter])
     task = asyncio.create_task(app.run())
@@ -163,7 +166,8 @@ async def test_start_menu_a_question_answered_and_language(bot: Running, tmp_pat
     assert changed.text == bot.t("sl").gettext("From now on I will write to you in English.")
     (help_text,) = await bot.say(ANA, "/help", language_code="en")
     assert help_text.text.startswith(
-        bot.t("sl").gettext("Ask me a question in your own words, or use a command:"))
+        bot.t("sl").gettext("Ask me a question in your own words, or use a command:")
+    )
 
 
 async def test_language_hint_and_button_menu(bot: Running):
@@ -211,14 +215,20 @@ async def settled(emu: TelegramEmulator, chat: int, after: int) -> list[BotMessa
         await asyncio.sleep(0.25)
 
 
-async def test_a_whole_registration_with_inline_buttons(bot: Running,
-                                                        caplog: pytest.LogCaptureFixture):
+async def test_a_whole_registration_with_inline_buttons(
+    bot: Running, caplog: pytest.LogCaptureFixture
+):
     from tests.test_events_support import event, load
 
     soon = datetime.now(UTC) + timedelta(days=30)
-    await load(bot.core, event(starts_at=soon.isoformat(),
-                               ends_at=(soon + timedelta(hours=6)).isoformat(),
-                               registration_deadline=(soon - timedelta(days=2)).isoformat()))
+    await load(
+        bot.core,
+        event(
+            starts_at=soon.isoformat(),
+            ends_at=(soon + timedelta(hours=6)).isoformat(),
+            registration_deadline=(soon - timedelta(days=2)).isoformat(),
+        ),
+    )
     emu = bot.emu
 
     async def write(text: str) -> list[BotMessage]:
@@ -226,12 +236,17 @@ async def test_a_whole_registration_with_inline_buttons(bot: Running,
         await emu.send_text(ANA, ANA, text, language_code="en")
         return await settled(emu, ANA, after)
 
-    async def tap(messages: list[BotMessage], label: str, *, data: str | None = None
-                  ) -> list[BotMessage]:
+    async def tap(
+        messages: list[BotMessage], label: str, *, data: str | None = None
+    ) -> list[BotMessage]:
         after = await emu.last_message_id()
-        query = await emu.press_button(ANA, ANA, messages[-1],
-                                       data or messages[-1].button(label)["callback_data"],
-                                       strict=data is None)
+        query = await emu.press_button(
+            ANA,
+            ANA,
+            messages[-1],
+            data or messages[-1].button(label)["callback_data"],
+            strict=data is None,
+        )
         replies = await settled(emu, ANA, after)
         assert await emu.callback_answer(query) is not None
         return replies
@@ -256,7 +271,8 @@ async def test_a_whole_registration_with_inline_buttons(bot: Running,
 
     (again,) = await tap(summary, "Confirm registration")  # the old button, pressed twice
     assert again.text == bot.t("en").gettext(
-        "That button belongs to a form that is no longer open.")
+        "That button belongs to a form that is no longer open."
+    )
     registrations = await bot.core.store.event_registrations("forum")
     assert [r.status for r in registrations] == ["confirmed"]
     assert "ana.novak@example.org" not in caplog.text
@@ -274,9 +290,12 @@ async def test_reminder_through_the_outbox_with_a_calendar_file(bot: Running):
     after = await bot.emu.last_message_id()
 
     def render(t) -> list[Reply]:
-        return [Reply.of(fmt("Reminder: {event} starts tomorrow.", event=bold("Forum <2027>"))),
-                Reply.of("Add it to your calendar:",
-                         attachment=Attachment("forum.ics", ICS, "text/calendar"))]
+        return [
+            Reply.of(fmt("Reminder: {event} starts tomorrow.", event=bold("Forum <2027>"))),
+            Reply.of(
+                "Add it to your calendar:", attachment=Attachment("forum.ics", ICS, "text/calendar")
+            ),
+        ]
 
     assert await bot.core.notify(person.id, render, kind="reminder", dedupe_key="r:1")
     text, document = await bot.emu.wait_for_bot_messages(ANA, 2, timeout=10, after=after)
@@ -300,8 +319,9 @@ async def test_long_message_is_split_on_paragraphs(bot: Running):
     long_text = join(*paragraphs, sep="\n\n")
     assert len(long_text) > 2 * 4096
     after = await bot.emu.last_message_id()
-    await bot.core.notify(person.id, lambda t: [Reply.of(long_text)], kind="reminder",
-                          dedupe_key="long:1")
+    await bot.core.notify(
+        person.id, lambda t: [Reply.of(long_text)], kind="reminder", dedupe_key="long:1"
+    )
     messages = await bot.emu.wait_for_bot_messages(ANA, 4, timeout=10, after=after)
     assert len(messages) == 4  # sections of ~1,400 characters: two fit in a message
     assert all(len(m.text) <= 4096 and m.text.startswith("Section") for m in messages)
@@ -309,7 +329,8 @@ async def test_long_message_is_split_on_paragraphs(bot: Running):
 
 
 async def test_broadcast_keeps_the_limits_survives_429_and_marks_a_blocked_person(
-        tmp_path: Path, emu: TelegramEmulator):
+    tmp_path: Path, emu: TelegramEmulator
+):
     people = [7000 + i for i in range(50)]
     flooded, blocked = people[10], people[20]
     await emu.set_rate_limit(per_chat_per_second=1, global_per_second=30)
@@ -326,8 +347,12 @@ async def test_broadcast_keeps_the_limits_survives_429_and_marks_a_blocked_perso
             queued = 0
             for user in people:
                 queued += await bot.core.notify(
-                    ids[user], lambda t: [Reply.of(f"News {batch}")], kind="broadcast",
-                    dedupe_key=f"{batch}:{ids[user]}", batch=batch)
+                    ids[user],
+                    lambda t: [Reply.of(f"News {batch}")],
+                    kind="broadcast",
+                    dedupe_key=f"{batch}:{ids[user]}",
+                    batch=batch,
+                )
             return queued
 
         assert await broadcast("one") == 50
@@ -360,8 +385,9 @@ async def test_blocking_the_bot_marks_the_person_until_they_write_again(bot: Run
         return (await bot.core.store.get_person(person.id)).unreachable
 
     await wait_for(unreachable)
-    assert not await bot.core.notify(person.id, lambda t: [Reply.of("x")], kind="broadcast",
-                                     dedupe_key="b:x")
+    assert not await bot.core.notify(
+        person.id, lambda t: [Reply.of("x")], kind="broadcast", dedupe_key="b:x"
+    )
     await bot.emu.block_bot(ANA, blocked=False, emit_update=False)
     await bot.say(ANA, "/help")
     assert not await unreachable()
@@ -415,12 +441,18 @@ async def test_commands_are_published_per_language(tmp_path: Path, emu: Telegram
 
         def expected(locale: str) -> list[dict]:
             t = bot.t(locale)
-            return [{"command": c.name, "description": t.gettext(c.description)}
-                    for c in listed]
+            return [{"command": c.name, "description": t.gettext(c.description)} for c in listed]
 
         assert await emu.commands("") == expected("sl")  # the default: the default locale
-        for code, locale in [("en", "en"), ("sl", "sl"), ("sr", "sr"), ("pl", "pl"),
-                             ("uk", "uk"), ("hr", "sr_Latn"), ("bs", "sr_Latn")]:
+        for code, locale in [
+            ("en", "en"),
+            ("sl", "sl"),
+            ("sr", "sr"),
+            ("pl", "pl"),
+            ("uk", "uk"),
+            ("hr", "sr_Latn"),
+            ("bs", "sr_Latn"),
+        ]:
             assert await emu.commands(code) == expected(locale), code
         assert await emu.commands("sr") != await emu.commands("hr")  # Cyrillic vs Latin
         admin_only = {c.name for c in bot.core.routes.commands.values() if c.admin}
@@ -431,18 +463,16 @@ async def test_commands_are_published_per_language(tmp_path: Path, emu: Telegram
 # -- webhook ---------------------------------------------------------------------------------
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 async def test_webhook_mode_checks_the_secret(tmp_path: Path, emu: TelegramEmulator):
     port = free_port()
     url = f"http://127.0.0.1:{port}/telegram/hook"
-    config = telegram_config(tmp_path, emu, telegram_webhook_url=url,
-                             telegram_webhook_listen=f"127.0.0.1:{port}",
-                             telegram_webhook_secret="civic-Secret_1")
+    config = telegram_config(
+        tmp_path,
+        emu,
+        telegram_webhook_url=url,
+        telegram_webhook_listen=f"127.0.0.1:{port}",
+        telegram_webhook_secret="civic-Secret_1",
+    )
     async with running(config, emu) as bot:
         info = await emu.webhook_info()
         assert info["url"] == url and info["secret_token_set"]
@@ -450,8 +480,9 @@ async def test_webhook_mode_checks_the_secret(tmp_path: Path, emu: TelegramEmula
         assert {"lang", "sub:ask", "help"} <= set(welcome.callback_data)
 
         async with httpx.AsyncClient(trust_env=False) as client:
-            refused = await client.post(url, json={"update_id": 1}, headers={
-                "X-Telegram-Bot-Api-Secret-Token": "guess"})
+            refused = await client.post(
+                url, json={"update_id": 1}, headers={"X-Telegram-Bot-Api-Secret-Token": "guess"}
+            )
             assert refused.status_code == 403
         # Telegram with a wrong secret is refused and keeps the update; with the right one
         # it is delivered: nothing is lost.
@@ -492,15 +523,17 @@ async def test_the_outbox_retries_a_server_error_later_and_sends_once(bot: Runni
     person = await bot.core.store.find_person("telegram", str(ANA))
     assert person is not None
     await bot.emu.inject_fault("sendMessage", 500, chat_id=ANA)
-    await bot.core.notify(person.id, lambda t: [Reply.of("Reminder")], kind="reminder",
-                          dedupe_key="retry:1")
+    await bot.core.notify(
+        person.id, lambda t: [Reply.of("Reminder")], kind="reminder", dedupe_key="retry:1"
+    )
     await wait_for(lambda: _counts(bot, None, {"sent": 1}), timeout=15)
     faults = [c["fault"] for c in await bot.emu.calls("sendMessage", ANA, brief=True)]
     assert faults == [None, "500", None]  # the welcome, the failure, the retry
 
 
-async def test_telegram_unreachable_at_start_is_waited_for(tmp_path: Path, emu: TelegramEmulator,
-                                                           caplog: pytest.LogCaptureFixture):
+async def test_telegram_unreachable_at_start_is_waited_for(
+    tmp_path: Path, emu: TelegramEmulator, caplog: pytest.LogCaptureFixture
+):
     await emu.inject_fault("getMe", 502)
     async with running(telegram_config(tmp_path, emu), emu) as bot:
         (welcome,) = await bot.say(ANA, "/start")
@@ -525,10 +558,14 @@ def test_bad_tokens_end_with_one_line(tmp_path: Path, emu: TelegramEmulator):
     assert "not-a-token" not in malformed.stderr
 
     rejected_token = "123456789:AAFakeFakeFakeFakeFakeFakeFakeFake1"
-    emu.run(emu.inject_fault("*", 401, times=-1, token=rejected_token,
-                             description="Unauthorized"))
-    rejected = run_cli(["run"], tmp_path, timeout=60, CIVICBOT_TELEGRAM_TOKEN=rejected_token,
-                       CIVICBOT_TELEGRAM_API_URL=emu.api_base_url)
+    emu.run(emu.inject_fault("*", 401, times=-1, token=rejected_token, description="Unauthorized"))
+    rejected = run_cli(
+        ["run"],
+        tmp_path,
+        timeout=60,
+        CIVICBOT_TELEGRAM_TOKEN=rejected_token,
+        CIVICBOT_TELEGRAM_API_URL=emu.api_base_url,
+    )
     assert rejected.returncode == 1, rejected.stderr
     lines = rejected.stderr.strip().splitlines()
     assert lines[-1].startswith("civicbot: Telegram refused CIVICBOT_TELEGRAM_TOKEN")
