@@ -779,7 +779,7 @@ if pytest is not None:
     def telegram_emulator_session() -> Iterable[TelegramEmulator]:
         """One emulator process for the whole test session."""
         if shutil.which("node") is None:
-            pytest.skip("node is not installed")
+            pytest.fail("node is not installed: the Telegram tests need it")
         with TelegramEmulator() as emu:
             yield emu
 
