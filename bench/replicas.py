@@ -18,30 +18,20 @@ import asyncio
 import json
 import signal
 import statistics
-import subprocess
 import tempfile
 import time
-import urllib.request
 import uuid
 from pathlib import Path
 
 import asyncpg
 from aiohttp import ClientSession
 
-from tests.conftest import CIVICBOT, POSTGRES_URL, ROOT, cli_env, free_port
+from tests.conftest import POSTGRES_URL, free_port
 from tests.telegram_emulator.harness import TelegramEmulator
-from tests.test_replicas import LoadBalancer
+from tests.test_replicas import LoadBalancer, ready, start_replica
 
 SECRET = "bench-secret"
 PEOPLE = 1000
-
-
-def ready(port: int) -> bool:
-    try:
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/readyz", timeout=2) as answer:
-            return answer.status == 200
-    except OSError:
-        return False
 
 
 def update(number: int) -> bytes:
@@ -77,22 +67,19 @@ async def measure(
         hooks, ops = [free_port() for _ in range(replicas)], [free_port() for _ in range(replicas)]
         balancer = LoadBalancer(hooks)
         runner = await balancer.start()
-        processes = []
-        for hook, op in zip(hooks, ops, strict=True):
-            env = cli_env(
-                folder / f"r{hook}",
-                CIVICBOT_DATABASE_URL=database,
-                CIVICBOT_TELEGRAM_TOKEN=emulator.token,
-                CIVICBOT_TELEGRAM_API_URL=emulator.api_base_url,
-                CIVICBOT_TELEGRAM_WEBHOOK_URL=f"http://127.0.0.1:{balancer.port}/hook",
-                CIVICBOT_TELEGRAM_WEBHOOK_LISTEN=f"127.0.0.1:{hook}",
+        processes = [
+            start_replica(
+                folder,
+                database,
+                emulator,
+                balancer.port,
+                hook,
+                op,
                 CIVICBOT_TELEGRAM_WEBHOOK_SECRET=SECRET,
-                CIVICBOT_OPS_LISTEN=f"127.0.0.1:{op}",
                 CIVICBOT_LOG_LEVEL="WARNING",
             )
-            processes.append(
-                subprocess.Popen([*CIVICBOT, "run"], cwd=ROOT, env=env, stdin=subprocess.DEVNULL)
-            )
+            for hook, op in zip(hooks, ops, strict=True)
+        ]
         try:
             while not all(ready(op) for op in ops):
                 await asyncio.sleep(0.2)

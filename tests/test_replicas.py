@@ -85,6 +85,32 @@ class LoadBalancer:
         return runner
 
 
+def start_replica(
+    folder: Path,
+    database: str,
+    emulator: TelegramEmulator,
+    balancer: int,
+    hook: int,
+    ops: int,
+    **settings: str,
+) -> subprocess.Popen[bytes]:
+    """`civicbot run` in Telegram webhook mode behind the load balancer, logging to a file."""
+    env = cli_env(
+        folder / f"replica-{hook}",
+        CIVICBOT_DATABASE_URL=database,
+        CIVICBOT_TELEGRAM_TOKEN=emulator.token,
+        CIVICBOT_TELEGRAM_API_URL=emulator.api_base_url,
+        CIVICBOT_TELEGRAM_WEBHOOK_URL=f"http://127.0.0.1:{balancer}/hook",
+        CIVICBOT_TELEGRAM_WEBHOOK_LISTEN=f"127.0.0.1:{hook}",
+        CIVICBOT_OPS_LISTEN=f"127.0.0.1:{ops}",
+        **settings,
+    )
+    log = (folder / f"replica-{hook}.log").open("wb")
+    return subprocess.Popen(
+        [*CIVICBOT, "run"], cwd=ROOT, env=env, stdin=subprocess.DEVNULL, stdout=log, stderr=log
+    )
+
+
 def ready(port: int) -> bool:
     try:
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/readyz", timeout=2) as answer:
@@ -113,31 +139,20 @@ async def test_three_replicas_one_killed_lose_and_double_nothing(
     hooks, ops = [free_port() for _ in range(3)], [free_port() for _ in range(3)]
     balancer = LoadBalancer(hooks)
     runner = await balancer.start()
-    replicas = []
-    for hook, op in zip(hooks, ops, strict=True):
-        env = cli_env(
-            tmp_path / f"replica-{hook}",
-            CIVICBOT_DATABASE_URL=database,
-            CIVICBOT_TELEGRAM_TOKEN=emulator.token,
-            CIVICBOT_TELEGRAM_API_URL=emulator.api_base_url,
-            CIVICBOT_TELEGRAM_WEBHOOK_URL=f"http://127.0.0.1:{balancer.port}/hook",
-            CIVICBOT_TELEGRAM_WEBHOOK_LISTEN=f"127.0.0.1:{hook}",
-            CIVICBOT_OPS_LISTEN=f"127.0.0.1:{op}",
+    replicas = [
+        start_replica(
+            tmp_path,
+            database,
+            emulator,
+            balancer.port,
+            hook,
+            op,
             CIVICBOT_DELIVERY_INTERVAL_SECONDS="0.2",
             CIVICBOT_OUTBOX_LEASE_SECONDS="4",
             CIVICBOT_FLOOD_BURST="1000",
         )
-        log = (tmp_path / f"replica-{hook}.log").open("wb")
-        replicas.append(
-            subprocess.Popen(
-                [*CIVICBOT, "run"],
-                cwd=ROOT,
-                env=env,
-                stdin=subprocess.DEVNULL,
-                stdout=log,
-                stderr=log,
-            )
-        )
+        for hook, op in zip(hooks, ops, strict=True)
+    ]
     try:
         deadline = time.monotonic() + 60
         while not all(ready(op) for op in ops):
