@@ -108,3 +108,22 @@ async def database() -> AsyncIterator[str]:
     finally:
         await admin.execute(f"DROP DATABASE {name} WITH (FORCE)")
         await admin.close()
+
+
+def forum_event(**extra: object) -> dict:
+    """An events file with one upcoming event, `forum`, for tests that need something to
+    register for."""
+    return {
+        "events": [
+            {
+                "id": "forum",
+                "title": "Civic forum",
+                "description": "Open forum.",
+                "starts_at": "2027-06-10T10:00:00+02:00",
+                "timezone": "Europe/Ljubljana",
+                "location": "Ljubljana",
+                "registration_deadline": "2027-06-08T16:00:00+02:00",
+                **extra,
+            }
+        ]
+    }

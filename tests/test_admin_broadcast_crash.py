@@ -16,6 +16,7 @@ from pathlib import Path
 from bot.broadcasting import plan_broadcast
 from bot.config import Config
 from bot.i18n import Catalogs
+from storage.base import BroadcastRecord
 from storage.sqlite import SqliteStore
 from tests.conftest import ROOT
 
@@ -48,16 +49,8 @@ def worker(database: Path, output: Path) -> subprocess.Popen[bytes]:
     )
 
 
-def lines(path: Path) -> list[str]:
-    return path.read_text().split() if path.exists() else []
-
-
-async def test_kill_nine_halfway_then_resume(tmp_path: Path, config: Config) -> None:
-    database, output = tmp_path / "civicbot.db", tmp_path / "deliveries.txt"
-    store = await SqliteStore.open(str(database))
-    await populate(store, RECIPIENTS)
-    started = time.perf_counter()
-    record = await plan_broadcast(
+async def announce(store: SqliteStore, config: Config) -> BroadcastRecord:
+    return await plan_broadcast(
         store,
         Catalogs(config.locales_dir),
         created_by="test",
@@ -67,6 +60,28 @@ async def test_kill_nine_halfway_then_resume(tmp_path: Path, config: Config) -> 
         default_locale="en",
         now=datetime.now(UTC),
     )
+
+
+async def assert_exactly_once(store: SqliteStore, broadcast_id: int, copies: Counter[str]) -> None:
+    counts = await store.outbox_counts(batch=f"broadcast:{broadcast_id}")
+    in_doubt = counts.get("unknown", 0)
+    assert max(copies.values()) == 1, "somebody got two copies"
+    assert in_doubt <= 1  # the one message leaving at the instant of the kill
+    # the one in doubt may or may not have gone out; everybody else got exactly one copy
+    assert counts["sent"] <= len(copies) <= counts["sent"] + in_doubt
+    assert counts["sent"] + in_doubt == RECIPIENTS, "somebody was skipped"
+
+
+def lines(path: Path) -> list[str]:
+    return path.read_text().split() if path.exists() else []
+
+
+async def test_kill_nine_halfway_then_resume(tmp_path: Path, config: Config) -> None:
+    database, output = tmp_path / "civicbot.db", tmp_path / "deliveries.txt"
+    store = await SqliteStore.open(str(database))
+    await populate(store, RECIPIENTS)
+    started = time.perf_counter()
+    record = await announce(store, config)
     planning = time.perf_counter() - started
     assert record.recipients == RECIPIENTS
     assert planning < 10, f"planning took {planning:.1f}s"
@@ -84,14 +99,8 @@ async def test_kill_nine_halfway_then_resume(tmp_path: Path, config: Config) -> 
     assert second.wait(timeout=120) == 0
 
     copies = Counter(lines(output))
-    counts = await store.outbox_counts(batch=f"broadcast:{record.id}")
+    await assert_exactly_once(store, record.id, copies)
     await store.close()
-    in_doubt = counts.get("unknown", 0)
-    assert max(copies.values()) == 1, "somebody got two copies"
-    assert in_doubt <= 1  # the one message leaving at the instant of the kill
-    # the one in doubt may or may not have gone out; everybody else got exactly one copy
-    assert counts["sent"] <= len(copies) <= counts["sent"] + in_doubt
-    assert counts["sent"] + in_doubt == RECIPIENTS, "somebody was skipped"
 
 
 async def test_telegram_path_kill_nine_halfway_then_resume(tmp_path: Path, config: Config) -> None:
@@ -101,16 +110,7 @@ async def test_telegram_path_kill_nine_halfway_then_resume(tmp_path: Path, confi
     database = tmp_path / "civicbot.db"
     store = await SqliteStore.open(str(database))
     await populate(store, RECIPIENTS, platform="telegram", first_chat=100_000)
-    record = await plan_broadcast(
-        store,
-        Catalogs(config.locales_dir),
-        created_by="test",
-        report_to=None,
-        audience="all",
-        texts={"*": "News"},
-        default_locale="en",
-        now=datetime.now(UTC),
-    )
+    record = await announce(store, config)
     assert record.recipients == RECIPIENTS
     async with TelegramEmulator() as emulator:
 
@@ -144,10 +144,5 @@ async def test_telegram_path_kill_nine_halfway_then_resume(tmp_path: Path, confi
             await asyncio.sleep(0.2)
         assert second.returncode == 0
         copies = Counter(str(c["chat_id"]) for c in await delivered())
-    counts = await store.outbox_counts(batch=f"broadcast:{record.id}")
+    await assert_exactly_once(store, record.id, copies)
     await store.close()
-    in_doubt = counts.get("unknown", 0)
-    assert max(copies.values()) == 1, "somebody got two copies"
-    assert in_doubt <= 1
-    assert counts["sent"] <= len(copies) <= counts["sent"] + in_doubt
-    assert counts["sent"] + in_doubt == RECIPIENTS, "somebody was skipped"

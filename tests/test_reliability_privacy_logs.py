@@ -6,25 +6,11 @@ from pathlib import Path
 
 from bot.core import Core
 from bot.events.loader import import_events, parse_events_yaml
-from tests.conftest import run_cli
+from tests.conftest import forum_event, run_cli
 from tests.test_foundation_core import msg, text_of
 
-EVENT = {
-    "events": [
-        {
-            "id": "forum",
-            "title": "Civic forum",
-            "description": "Open forum.",
-            "starts_at": "2027-06-10T10:00:00+02:00",
-            "timezone": "Europe/Ljubljana",
-            "location": "Ljubljana",
-            "registration_deadline": "2027-06-08T16:00:00+02:00",
-            "capacity": 1,
-            "fields": ["name", "email", "phone"],
-            "country": "SI",
-        }
-    ]
-}
+EVENT = forum_event(capacity=1, fields=["name", "email", "phone"], country="SI")
+
 SECRETS = [
     "Ana Novak",
     "ana.novak@example.org",

@@ -21,27 +21,13 @@ import pytest
 from aiohttp import ClientError, ClientSession, web
 
 from storage.postgres import PostgresStore
-from tests.conftest import CIVICBOT, ROOT, cli_env, free_port, run_cli
+from tests.conftest import CIVICBOT, ROOT, cli_env, forum_event, free_port, run_cli
 from tests.telegram_emulator.harness import TelegramEmulator
 
 PEOPLE = 24
 CAPACITY = 8
 NEWS = "The forum programme is online."
-EVENT = {
-    "events": [
-        {
-            "id": "forum",
-            "title": "Civic forum",
-            "description": "Open forum.",
-            "starts_at": "2027-06-10T10:00:00+02:00",
-            "timezone": "Europe/Ljubljana",
-            "location": "Ljubljana",
-            "registration_deadline": "2027-06-08T16:00:00+02:00",
-            "capacity": CAPACITY,
-            "fields": ["name", "email"],
-        }
-    ]
-}
+EVENT = forum_event(capacity=CAPACITY, fields=["name", "email"])
 
 
 class LoadBalancer:
