@@ -8,7 +8,6 @@ import itertools
 import subprocess
 import sys
 import textwrap
-import time
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -57,27 +56,28 @@ async def test_200_coroutines_for_50_seats(store: Store) -> None:
 
 
 WORKER = textwrap.dedent("""
-    import asyncio, sys, time
+    import asyncio, random, sys
     from datetime import UTC, datetime
     from storage.sqlite import SqliteStore
 
-    async def main(path, worker, count, start_at):
+    async def main(path, worker, count):
         store = await SqliteStore.open(path)
         now = datetime(2027, 3, 1, 9, 0, tzinfo=UTC)
         people = [await store.person_for_identity("console", f"{worker}-{i}", None, now)
                   for i in range(count)]
-        await asyncio.sleep(max(0.0, start_at - time.time()))  # all processes start together
+        print("ready", flush=True)
+        await asyncio.to_thread(sys.stdin.readline)  # all processes start together
 
-        async def sign_up(person):
+        outcomes = []
+        for person in people:  # one person at a time, as people arrive, so processes interleave
             outcome = await store.register("forum", person.id, {"name": person.id},
                                            locale="en", consented=True, now=now)
-            return outcome.result
-
-        outcomes = await asyncio.gather(*(sign_up(p) for p in people))
+            outcomes.append(outcome.result)
+            await asyncio.sleep(random.uniform(0.001, 0.01))
         await store.close()
         print(" ".join(outcomes))
 
-    asyncio.run(main(sys.argv[1], sys.argv[2], int(sys.argv[3]), float(sys.argv[4])))
+    asyncio.run(main(sys.argv[1], sys.argv[2], int(sys.argv[3])))
 """)
 
 
@@ -86,11 +86,16 @@ async def test_four_processes_share_one_sqlite_file(tmp_path: Path) -> None:
     store = await SqliteStore.open(path)
     try:
         await load(store, event(capacity=50), now=NOW)
-        start_at = str(time.time() + 3)  # once every process has started and made its people
-        workers = [subprocess.Popen([sys.executable, "-c", WORKER, path, str(w), "50", start_at],
-                                    cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                    text=True)
+        workers = [subprocess.Popen([sys.executable, "-c", WORKER, path, str(w), "50"],
+                                    cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                    stderr=subprocess.PIPE, text=True)
                    for w in range(4)]
+        for worker in workers:  # a barrier: every process has started and made its people
+            ready = await asyncio.to_thread(worker.stdout.readline)  # type: ignore[union-attr]
+            assert ready.strip() == "ready", worker.stderr.read()  # type: ignore[union-attr]
+        for worker in workers:
+            worker.stdin.write("go\n")  # type: ignore[union-attr]
+            worker.stdin.flush()  # type: ignore[union-attr]
         outputs = []
         for worker in workers:
             out, err = await asyncio.to_thread(worker.communicate, timeout=120)
