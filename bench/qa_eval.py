@@ -7,8 +7,8 @@ The corpus is imported with `civicbot content import`'s code into a temporary SQ
 (or, with --postgres, a temporary schema of that PostgreSQL database, dropped afterwards),
 and every question goes through the bot's own question answering (bot.qa), as the chat
 handler and `civicbot ask` do. Default question sets: tests/eval/qa_eval.yaml (the one we
-tune on), tests/eval/qa_heldout.yaml and tests/eval/qa_heldout2.yaml (each written before a
-round of tuning, never tuned on).
+tune on), then tests/eval/qa_heldout*.yaml, each written before a round of tuning and held
+out from that round (see docs/ARCHITECTURE.md, "Evaluation").
 
 A question is right when the answer comes from the expected document and contains the
 expected fact (both folded), and, for an off-topic question, when there is no answer.
@@ -42,8 +42,8 @@ from bot.qa_import import import_paths  # noqa: E402
 from bot.textnorm import fold  # noqa: E402
 
 EVAL_DIR = ROOT / "tests" / "eval"
-DEFAULT_QUESTIONS = (EVAL_DIR / "qa_eval.yaml", EVAL_DIR / "qa_heldout.yaml",
-                     EVAL_DIR / "qa_heldout2.yaml")
+DEFAULT_QUESTIONS = tuple(EVAL_DIR / name for name in (
+    "qa_eval.yaml", "qa_heldout.yaml", "qa_heldout2.yaml", "qa_heldout3.yaml", "qa_heldout4.yaml"))
 CORPUS_CANDIDATES = (ROOT.parent / "shared" / "corpus", ROOT / "shared" / "corpus")
 # The question sets name the asker's language as sl, sr-Cyrl, sr-Latn, pl, uk, en.
 LOCALE_OF = {"sr-Cyrl": "sr", "sr-Latn": "sr_Latn"}
@@ -113,6 +113,7 @@ def report(name: str, outcomes: list[Outcome], verbose: bool) -> str:
         f"on-topic not answered: {sum(o.answer is None for o in on_topic)}",
         f"on-topic wrong answers: {sum(o.answer is not None and not o.right for o in on_topic)}",
         f"off-topic false answers: {sum(not o.right for o in off_topic)}/{len(off_topic)}",
+        f"answer length: {_lengths([o.answer for o in on_topic if o.answer])}",
         "per language:",
     ]
     by_lang: dict[str, list[Outcome]] = defaultdict(list)
@@ -126,6 +127,14 @@ def report(name: str, outcomes: list[Outcome], verbose: bool) -> str:
         lines.append("wrong:")
         lines += [_describe(o, verbose) for o in failures]
     return "\n".join(lines)
+
+
+def _lengths(answers: list[Answer]) -> str:
+    """Median and longest answer, in characters: an answer is a few sentences, not a page."""
+    sizes = sorted(len(answer.text) for answer in answers)
+    if not sizes:
+        return "none"
+    return f"median {sizes[len(sizes) // 2]} characters, longest {sizes[-1]}"
 
 
 def _right(item: dict, answer: Answer | None) -> bool:
@@ -179,7 +188,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", type=Path, default=None)
     parser.add_argument("--questions", type=Path, action="append",
-                        help="a question set (repeatable; default: both sets)")
+                        help="a question set (repeatable; default: every set in tests/eval)")
     parser.add_argument("--postgres", metavar="URL",
                         help="evaluate on PostgreSQL (a temporary schema of this database)")
     parser.add_argument("--verbose", action="store_true", help="print the wrong answers' text")

@@ -59,7 +59,17 @@ _SENTENCE_CONCEPT_WEIGHT = 0.9
 _CUE_BONUS = 0.5
 _PHRASE_BONUS = 0.3
 _HEADING_SHARE = 0.5
-_SENTENCE_COST = 0.15  # tuned on qa_eval.yaml: 0.3 cut answers to one sentence too often
+# Each sentence past the first costs this much: a shorter window wins a near-tie, so that a
+# second place in the document that answers as well fits beside it (SECOND_PLACE_*).
+_SENTENCE_COST = 0.4
+# A sentence whose words are all in the title mostly repeats it: half its match is taken off.
+_TITLE_REPEAT_COST = 0.5
+# The answer shows a second, separate window of the document when it scores at least this
+# share of the best one and both fit in SECOND_PLACE_CHARS: a question whose words are
+# spread over the document (the project's name here, its funder there) is answered by both
+# rather than by a guess between them.
+SECOND_PLACE_SHARE = 0.8
+SECOND_PLACE_CHARS = 800
 # Question words already in the passage's title or heading weigh this much in picking
 # its sentences.
 _CONTEXT_WORD_WEIGHT = 0.3
@@ -291,14 +301,15 @@ def pick_sentences(
     wanted: frozenset[str] = frozenset(),
     context: str = "",
 ) -> str:
-    """The best window of one to `max_sentences` sentences among (heading, text) sections.
+    """The best window of one to `max_sentences` sentences among (heading, text) sections,
+    and a second separate window when it answers nearly as well (joined by " … ").
 
     Words that many sentences share, or that the `context` (the document's title) holds,
     say what the document is about rather than which sentence answers: they weigh less. A
     section's heading counts half for its sentences ("2020" heads a list of that year's
     events); question words standing side by side in a sentence count extra (names); a
     sentence holding what the question asks for (`wanted`: see question_cues) gains; a sentence that
-    only repeats the title answers nothing; a label line brings the line after it along.
+    repeats the title says little; a label line brings the line after it along.
     """
     units = [
         _Unit(sentence, section_lang, _real_heading(heading, text))
@@ -342,7 +353,7 @@ def pick_sentences(
             matched
             + _PHRASE_BONUS * phrases
             + _CUE_BONUS * answered
-            - repeats  # a sentence that only repeats the title answers nothing
+            - _TITLE_REPEAT_COST * repeats  # a sentence repeating the title says little
             - _SENTENCE_COST * (end - start - 1)  # a shorter answer wins a tie
         )
 
@@ -352,9 +363,27 @@ def pick_sentences(
         for end in range(start + 1, min(start + max_sentences, len(units)) + 1)
         if all(unit.heading == units[start].heading for unit in units[start:end])
     ]
-    start, end = max(windows, key=lambda window: window_score(*window))
-    end = _with_labels_followed(units, start, end, max_sentences)
-    return " ".join(unit.text for unit in units[start:end])
+    scores = {window: window_score(*window) for window in windows}
+    ranked = sorted(windows, key=scores.__getitem__, reverse=True)
+    shown = [_shown(units, ranked[0], max_sentences)]
+    for window in ranked[1:]:
+        if scores[window] < SECOND_PLACE_SHARE * scores[ranked[0]]:
+            break
+        second = _shown(units, window, max_sentences)
+        overlaps = second[0] < shown[0][1] and shown[0][0] < second[1]
+        length = sum(len(unit.text) for start, end in (*shown, second) for unit in units[start:end])
+        if not overlaps and length <= SECOND_PLACE_CHARS:
+            shown.append(second)
+            break
+    return " … ".join(
+        " ".join(unit.text for unit in units[start:end]) for start, end in sorted(shown)
+    )
+
+
+def _shown(units: Sequence[_Unit], window: tuple[int, int], most: int) -> tuple[int, int]:
+    """The window as shown: a label at its end brings what it announces."""
+    start, end = window
+    return start, _with_labels_followed(units, start, end, most)
 
 
 def _with_labels_followed(units: Sequence[_Unit], start: int, end: int, most: int) -> int:

@@ -10,10 +10,18 @@ lemma is listed gets the concept's term (`zz<concept>`) beside its own terms, in
 questions alike, and so matches any other language's word for it (as a cognate key does,
 with the same lower weight than the word itself).
 
-What belongs here: general words of the domain (programmes, projects, events, sign-ups,
-deadlines, funding, places of the region, months and weekdays), never words picked from a
-question set. A word that means two things across these languages (Polish `rok` = year,
-Serbian `rok` = deadline) is left out. Edit it like code: a change re-indexes (bot.qa.INDEXER).
+What belongs here: general words of the domain, about 300 concepts (government and
+administration, civil society, projects and funding, events, information and digital services,
+time and quantity, common question verbs, places of the region, months and weekdays), never
+words picked from a question set. The table is language-independent once folded: a form
+listed under Polish matches the same folded form in every language. So a word that means two
+things across these languages (Polish `rok` = year, Serbian `rok` = deadline; Slovenian `leto`
+= year, Serbian `leto` = summer; Polish `dane` is listed, Polish `data` is not) is left out, and
+a prefix has at least 5 letters and starts no unrelated word (`unapređenj*`, not `unapređ*`,
+which starts Serbian `unapred`, "in advance"). Where simplemma sends a base form one way and
+its inflections another (`wdrożenie` -> `wdrożyć`, `wdrożenia` -> `wdrożenie`), both are listed.
+A few forms stand in two concepts on purpose (Serbian `savet` is advice and council, Ukrainian
+`рішення` decision and solution). Edit it like code: a change re-indexes (bot.qa.INDEXER).
 """
 
 from __future__ import annotations
@@ -22,83 +30,296 @@ from functools import cache
 
 # fmt: off
 _CONCEPTS = """
-goal: goal aim purpose objective | cilj namen | cilj svrha namena | cel | мета ціль
+goal: goal aim purpose objective | cilj namen* | cilj svrha | cel | мета ціль
 task: task duty | naloga | zadatak | zadanie | завдання
-result: result outcome | rezultat izid | rezultat ishod | rezultat wynik | результат
-fund: fund funding finance financing sponsor grant funder | financ* sredstvo | finans* financ* sredstvo donacija | finans* fundusz środek | фінанс* кошти грант
-register: register registration signup enrol enroll apply application | prijava prijavi* | prijava prijavi* prijavlj* | zapis zapisa* zapisy zgłoszenie zgłos* rejestracja rejestr* | реєстрац* зареєстр* заявка записатися
-deadline: deadline | najkasneje | najkasnije | najpóźniej | найпізніше дедлайн
-place: venue place location | lokacija prizorišče | lokacija | miejsce lokalizacja | місце локація
-venue: hotel hall street | hotel dvorana ulica | hotel sala dvorana ulica | hotel sala ulica | готель зала вулиця
-happen: happen hold held | potekati odvijati | održati održava* | odbyć odbywać | відбутися відбуватися
-mail: email mail | pošta | pošta imejl | poczta | пошта
+result: result outcome output | rezultat izid | rezultat ishod | rezultat wynik | результат підсумок
+fund: fund funding finance financing funder sponsor grant money cofinancing subsidy donor donation donate | financ* sofinancir* sredstvo denar subvencija donator donacija donira* | finans* financ* sufinansir* sredstvo fond novac donacija | finans* dofinansow* współfinansow* fundusz środek środki pieniądz dotacja subwencja darczyńca darowizna | фінанс* співфінансув* кошти грант фонд гроші субсидія дотація донор пожертва
+register: register registration signup enrol enroll apply application applicant | prijava prijavi* prijavnica vpis | prijava prijavi* prijavlj* upis podnosilac | zapis zapisy zapisa* zgłos* rejestracja rejestr* wniosek wnioskodawca | реєстрац* зареєстр* заявка заявник записатися
+deadline: deadline | najkasn* | najkasn* | najpóźni* termin | найпізн* дедлайн термін строк
+place: venue place location | lokacij* prizorišče | mesto | miejsce lokalizacja | місце
+venue: hotel hall street square room building floor entrance | dvorana ulica trg soba stavba zgradba nadstropje vhod | hotel dvoran* ulica prostorija zgrada sprat ulaz | hotel sala ulica pomieszcze* budynek piętro wejście | готель зала вулиця кімната приміщення будівля поверх вхід
+happen: happen hold held occur | potekati odvijati | održati održava* | odbyć odbywać | відбутися відбуватися
+mail: email mail | pošta | pošta imejl mejl | poczta | пошта
 address: address | naslov | adresa | adres | адреса
-meeting: meeting gathering | srečanje sestanek | sastanak skup | spotkanie zebranie | зустріч засідання
-work: work working | delo delovni | rad radni | praca roboczy | робота робочий
-participate: participation participate attend attendance | udeležba udeleži* | učešće učestvova* prisustvova* | udział uczestnictwo uczestniczy* | участь
-cooperation: cooperation collaboration | sodelovanje | saradnja sarađiva* | współpraca współprac* | співпраця
-government: government administration | vlada uprava | vlada uprava | rząd administracja | уряд адміністрація влада
-open: open openness | odprt odprtost | otvoren otvorenost | otwarty otwartość | відкритий відкритість
-data: data | podatek | podatak podaci | dane | дані
+meeting: meeting meet gathering session | srečanje sestanek seja zasedanje srečati sestati | sastanak skup sednica zasedanje sastati sresti | spotkanie zebrani* posiedzenie obrady spotkać | зустріч засідання зустрітися
+work: work working | delo delovni deloven | rad radni | praca roboczy | робота робочий
+participate: participation participate attend attendance participant attendee presence | udeležba udeleži* udeleženec prisotnost | učešće učestvova* prisustvova* učesnik prisustvo | udział uczestnictwo uczestniczy* uczestnik obecność | участь учасник присутність
+cooperation: cooperation collaboration cooperate collaborate | sodelovanje sodelovati | saradnja sarađiva* | współpraca współprac* | співпраця співпрацювати
+government: government administration authority selfgovernment | vladati uprava samouprava | vlada uprava vlast samouprava | rząd administracja władza samorząd samorządowy | уряд адміністрація влада самоврядування
+open: open openness opening | odprt odprtost odpreti otvoritev odprtje | otvoren otvorenost* otvoriti otvaranje | otwarty otwartość otworzyć otwarcie | відкритий відкритість відкрити
+data: data | podatek | podatak podaci | dane danych* | дані
 library: library | knjižnica | biblioteka | biblioteka | бібліотека
-training: training workshop course | usposabljanje delavnica tečaj | obuka radionica | szkolenie warsztat kurs | навчання тренінг семінар
-city: city town municipality | občina | grad opština | miasto gmina | місто громада
-district: district oblast province | pokrajina | oblast okrug | obwód województwo | область район
-citizen: citizen resident | državljan občan prebivalec | građanin | obywatel mieszkaniec | громадянин мешканець
-civil: civil civic | civilen | civilni | obywatelski | громадянський
+training: training workshop course seminar webinar | usposabljanje delavnica tečaj | obuka radionica vebinar* | szkolenie warsztat kurs seminarium | навчання тренінг семінар
+city: city town municipality municipal village | občina občinski mesto mesten | grad opština općina opštinsk* gradski selo | miasto gmina miejski gminny wieś | місто громада міський село
+district: district oblast province region regional county | pokrajina regija regionalen | oblast okrug region regionalni regionalan | obwód województwo powiat region regionalny wojewódzki | область район регіон регіональний обласний
+citizen: citizen resident inhabitant population | državljan občan prebivalec prebivalstvo | građanin stanovnik stanovništvo | obywatel mieszkaniec ludność | громадянин мешканець житель населення
+civil: civil civic | civilen državljanski | civilni građanski | obywatelski | громадянський
 society: society | družba | društvo | społeczeństwo | суспільство
-nongovernmental: ngo nongovernmental | nevladen | nevladin | pozarządowy | неурядовий
-public: public | javen | javni | publiczny | публічний громадський
-service: service | storitev | usluga servis | usługa | послуга сервіс
-director: director head chief | direktor vodja | direktor rukovodilac | dyrektor kierownik szef | директор керівник
-chair: presidency chair chairmanship | predsedovanje predsedstvo | predsedavanje predsedništvo | prezydencja przewodnictwo | головування
-council: council board | | savet veće | rada | рада
-union: union | unija | unija | unia | союз
-network: network | mreža | mreža | sieć | мережа
-centre: centre center | center središče | centar | centrum ośrodek | центр
-law: law legislation legislative | zakon zakonodaja | zakon zakonodavstvo | ustawa prawo | закон законодавство
-success: success achievement | uspeh dosežek | uspeh | sukces osiągnięcie | успіх досягнення
+nongovernmental: ngo nongovernmental nonprofit cso | nevladen nvo neprofit* | nevladin ocd | pozarządowy | неурядовий неприбутков*
+public: public | javen javnost | javni javan javnost | publiczny | публічний громадський громадськість
+service: service | storitev služba | usluga servis | usługa | послуга сервіс служба
+director: director head chief lead leader leadership manager | direktor vodja voditi vodenje vodstvo | direktor rukovodilac voditi rukovodstvo lider | dyrektor kierownik szef prowadzić kierować lider kierownictwo | директор керівник керувати очолювати лідер керівництво
+chair: presidency chair chairmanship president chairman chairperson | predsedovanje predsedstvo predsednik | predsedava* predsedništvo | prezydencja przewodnictwo prezes przewodniczący prezydent | головувати президент голова
+council: council board committee commission | odbor komisija | savet veće odbor komisija | rada komitet komisja zarząd | рада комітет комісія правління
+union: union alliance federation | unija | unija savez | unia sojusz federacja | союз альянс федерація
+network: network networking | mreža omrežje mrežen* | mreža umrežava* | sieć | мережа
+centre: centre center hub | center središče stičišče | centar | centrum ośrodek | центр
+law: law legislation legislative legal | zakon zakonodaja praven zakonit | zakon zakonodavstvo pravni zakonski | ustawa prawo prawny | закон законодавство правовий юридичний
+success: success achievement achieve | uspeh dosežek doseči | uspeh postići ostvariti dostignuć* postignuć* | sukces osiągnięcie osiągnąć | успіх досягнення досягти
 skill: skill knowledge competence | veščina znanje kompetenca | veština znanje | umiejętność wiedza kompetencja | навичка знання компетенція
 youth: youth young | mladina mlad | omladina mlad | młodzież młody | молодь молодий
-employment: employment job | zaposlovanje zaposlitev | zapošljavanje | zatrudnienie | працевлаштування
+employment: employment job | zaposlovanje zaposlitev | zapošljavanje zaposliti | zatrudnienie zatrudnić | працевлаштування
 education: education | izobraževanje | obrazovanje edukacija | edukacja kształcenie | освіта
-debate: debate discussion | razprava | rasprava debata | debata dyskusja | дебати обговорення
+debate: debate discussion discuss | razprava razpravljati obravnavati pogovor | rasprava debata raspravljati razgovor diskusija | debata dyskusja dyskutować omawiać omówić rozmowa | дебати обговорення обговорювати обговорити дискусія
 week: week | teden | sedmica | tydzień | тиждень
 day: day | dan | dan | dzień | день
 name: name title called | ime naziv | ime naziv | nazwa | назва
-website: website site web internet | splet spletišče | sajt internet | strona witryna | сайт
-form: form | obrazec | obrazac formular | formularz | форма анкета
-target: target beneficiary | ciljen | ciljni | docelowy | цільовий
+website: website site web internet webpage homepage page link | splet spletišče spleten | sajt internet veb stranica | strona witryna | сайт вебсайт* сторінка посилання
+form: form questionnaire | obrazec | obrazac formular* | ankieta | форма анкета
+target: target beneficiary | ciljen upravičenec | ciljn* | docelowy beneficjent | цільовий бенефіціар
 invite: invite invitation | vabilo vabiti povabiti | poziv pozvati pozivati | zaproszenie zaprasza* zaprosić | запрошення запрошувати
-present: present presentation | predstaviti predstavitev | predstaviti predstavljanje | przedstawić przedstawia* prezentować zaprezentować | представити презентувати
-prepare: prepare | pripraviti | pripremiti | przygotować | підготувати
-develop: develop development | razvoj razviti | razvoj razviti | rozwój rozwijać | розвиток розвивати
-support: support help assistance | podpora pomoč | podrška pomoć | wsparcie pomoc | підтримка допомога
-duration: duration last period | trajanje trajati obdobje | trajanje trajati period | trwanie trwać okres | тривалість тривати період
-start: start begin beginning | začetek začeti | početak početi | początek rozpocząć | початок почати
-end: end finish | konec končati | završetak završiti | koniec zakończenie zakończyć | кінець завершення закінчити
-cost: cost price fee | cena strošek | cena trošak | cena koszt opłata | ціна вартість
+present: present presentation | predstaviti predstavitev | predstaviti predstavljanj* | przedstawić przedstawia* prezentować zaprezentować | представити презентув* презентація
+prepare: prepare preparation | pripraviti priprava | pripremiti pripremati | przygotować przygotowanie | підготувати підготовка
+develop: develop* | razvoj razvijati | razvoj razviti razvijati | rozwój rozwijać | розвиток розвивати
+support: support help assistance assist | podpora pomoč pomagati podpreti podpirati | podrška pomoć pomagati podržati podržavati | wsparcie pomoc pomagać pomóc wspierać wesprzeć | підтримка допомога допомагати допомогти підтримувати підтримати
+duration: duration last period | trajanje trajati obdobje | trajati period | trwanie trwać okres | тривалість тривати період
+start: start begin beginning launch | začetek začeti | početak početi započeti | początek rozpocząć rozpoczęcie zacząć | початок почати розпочати
+end: end finish conclude conclusion | konec končati zaključiti zaključek | završetak završiti zaključiti zaključak zatvarati zatvoriti | koniec zakończenie zakończyć zamknięcie zamknąć | кінець завершення закінчити завершити закриття
+cost: cost price fee pay payment | cena strošek plačati plačilo kotizacija | cena trošak platiti plaćati uplat* kotizacija naknada | cena koszt opłata płacić zapłacić płatność płatny | ціна вартість платити сплатити оплата платний
 free: free | brezplačen | besplatan | bezpłatny darmowy | безкоштовний
-member: member | član | član | członek | член
-deputy: deputy vice | namestnik | zamenik | wice* zastępca | заступник
+member: member membership | član članstvo | član članstvo | członek członkostwo | член членство
+deputy: deputy vice | namestnik | zamenik | zastępca wiceprzewodnicz* wiceprezes wicedyrektor wiceprezydent wiceburmistrz wiceminister | заступник
 minister: minister ministry | minister ministrstvo | ministar ministarstvo | minister ministerstwo wiceminister | міністр міністерство
 europe: europe european | evropa evropski | evropa evropski | europa europejski | європа європейський
 serbia: serbia serbian | srbija srbski | srbija srpski | serbia serbski | сербія сербський
 slovenia: slovenia slovenian | slovenija slovenski | slovenija slovenački | słowenia słoweński | словенія
-poland: poland polish | poljska poljski | poljska poljski | polska polski | польща польський
+poland: poland polish | poljska poljski | poljski | polska polski | польща польський
 ukraine: ukraine ukrainian | ukrajina ukrajinski | ukrajina ukrajinski | ukraina ukraiński | україна український
-croatia: croatia croatian | hrvaška | hrvatska | chorwacja | хорватія
+croatia: croatia croatian | hrvaška hrvaški | hrvatska hrvatski | chorwacja | хорватія
 belgrade: belgrade | beograd | beograd | belgrad | белград
 warsaw: warsaw | varšava | varšava | warszawa | варшава
-kyiv: kyiv kiev | kijev | kijev | kijów | київ
+kyiv: kyiv kiev | kijev | kijev | kijow* | київ*
 lviv: lviv lvov lwow | lvov | lavov | lwów lwowski | львів львівський
+state: state country | država državen | država državni | państwo państwowy | держава державний
+national: national | nacionalen naroden | nacionalni nacionalan narodni | narodowy krajowy ogólnokrajowy | національний загальнонаціональний
+international: international | mednaroden | međunarodni | międzynarodowy | міжнародний
+office: office bureau | urad pisarna | kancelarija biro | urząd biuro | офіс бюро відомство
+institution: institution institute | ustanova institucija zavod inštitut | ustanova institucija zavod institut | instytucja placówka zakład instytut | установа інституція заклад інститут
+decision: decision decide resolution | odločitev odločiti odločati odločba | odluka odlučiti odlučivati | decyzja decydować zdecydować decydent uchwała postanowić | рішення вирішити вирішувати ухвала ухвалити
+solution: solution solve | rešitev rešiti | rešenje rešiti | rozwiązanie rozwiązać | рішення вирішити
+officer: officer official servant | uradnik uslužbenec funkcionar | službenik zvaničnik funkcioner* činovnik | urzędnik funkcjonariusz | посадовець службовець чиновник
+formal: official formal | uraden formalen | zvaničan služben formalan | oficjalny urzędowy formalny | офіційний формальний
+regulation: regulation rule decree ordinance bylaw | pravilo predpis uredb* odlok pravilnik | propis pravilnik | przepis reguła regulamin rozporządzenie | правило регламент постанова розпорядження
+principle: principle | načelo | načelo princip | zasada | принцип засада
+agreement: agreement contract memorandum agree | sporazum dogovor pogodba strinjati dogovoriti soglasje | sporazum dogovor ugovor saglasnost* složiti dogovoriti | porozumienie umowa zgodzić uzgodnić porozumieć | угода договір домовленість погодитися домовитися
+sign: sign signature signatory | podpisati podpis podpisnik | potpisati potpis potpisnik | podpisać podpis sygnatariusz | підписати підпис
+rights: right | pravica | | prawo | право
+procedure: procedure process | postopek proces | postupak procedura proces | postępowanie procedura proces | процедура процес
+digital: digital digitalisation digitisation digitization informatisation electronic online | digitalen digitaliz* informatiz* elektronski spleten | digitalni elektronski onlajn | cyfrowy cyfryzacja informatyz* elektroniczny online | цифровий цифровізація діджиталіз* електронний онлайн
+remote: remote distance | daljav* | daljinski | zdalny zdalnie | дистанційний віддалений
+mayor: mayor | župan | gradonačelnik | burmistrz wójt | мер
+assembly: assembly parliament | skupščina parlament zbor | skupština parlament | zgromadzenie parlament sejm sejmik | збори парламент асамблея
+manage: manage management governance administer | upravljanje upravljati | upravljanje upravljati | zarządzanie zarządzać | управління управляти врядуван*
+department: department division | oddelek sektor | odeljenje odsek sektor | wydział departament oddział | відділ департамент підрозділ відділення
+employee: employee staff worker personnel | zaposlen delavec | radnik | pracownik personel | працівник співробітник
+secretary: secretary secretariat | tajnik sekretar sekretariat | sekretar sekretarijat | sekretarz sekretariat | секретар секретаріат
+tax: tax taxation | davek davčen | porez poresk* | podatkowy | податок податковий
+court: court judiciary | sodišče sodstvo | sud sudstvo | sądownictwo | суд судовий
+permit: permit licence license approval authorisation | dovoljenje | dozvola odobrenje | zezwolenie pozwolenie | дозвіл ліцензія
+condition: condition requirement criterion eligibility eligible | pogoj zahtevati merilo kriterij* upravičen | uslov zahtev | warunek wymóg wymaganie wymagać kryterium uprawnić | умова вимога критерій
+association: association | združenje društvo | udruženje udruga | stowarzyszenie towarzystwo | асоціація обʼєднання спілка товариство
+foundation: foundation | fundacija | fondacija zadužbina | fundacja | фундація
+establish: establish establishment founder | ustanoviti ustanavljati ustanovitelj | osnovati osnivati osnivač uspostaviti | założyć założyciel ustanowić powołać | заснувати засновник заснування
+create: create creation | ustvariti ustvarjanje oblikovati | stvoriti kreirati stvaranje | stworzyć tworzenie tworzyć utworzyć | створити створювати створення
+initiative: initiative | pobuda iniciativa | inicijativa | inicjatywa | ініціатива
+volunteer: volunteer volunteering voluntary | prostovolj* | volonter* volontir* | wolontariusz wolontariat | волонтерство
+advocacy: advocacy advocate | zagovorni* | zagovaranj* | rzecznictwo | адвокаці* адвокатув*
+community: community | skupnost | zajednica | społeczność wspólnota | спільнота громада
+transparency: transparency transparent* | preglednost pregleden | | przejrzystość przejrzysty | прозорість прозорий
+accountability: accountability accountable responsibility responsible | odgovornost odgovoren | odgovornost odgovoran | odpowiedzialność odpowiedzialny rozliczalność | відповідальність відповідальний підзвітність
+inclusion: inclusion inclusive | vključevanje vključenost* vključujoč* inkluzij* | uključivanj* uključenost* inkluziv* | włącze* inkluzja | інклюзі* залучення
+exclusion: exclusion exclude excluded marginalise marginalize | izključenost* izključevanj* | isključenost* isključivati | wykluczeni* wykluczyć wykluczony | виключення маргіналізувати
+vulnerable: vulnerable disadvantaged disadvantage | ranljiv | ranjiv osetljiv | wrażliwy defaworyz* | вразливий
+equality: equality | enakost enakopravnost | jednakost ravnopravnost | równość równouprawnienie równouprawnić | рівність рівноправний
+gender: gender | spol | | płeć | гендер гендерний
+woman: woman female | ženska ženski žena | žena | kobieta | жінка
+disability: disability disabled disable handicap | invalidnost oviranost* | invaliditet | niepełnospraw* | інвалідність
+minority: minority | manjšina | manjina | mniejszość | меншина
+refugee: refugee displaced displace | begunec | izbeglica raseliti | uchodźca przesiedlić | біженець переселенець
+person: person people individual human | oseba človek | osoba čovek ljudi | osoba człowiek | особа людина
+child: child | otrok | dete | dziecko | дитина
+family: family | družina | porodica | rodzina | сімʼя родина
+elderly: elderly senior pensioner | starostnik upokojenec | penzioner | senior emeryt | пенсіонер
+unemployed: unemployed unemployment | brezposeln brezposelnost | nezaposlen nezaposlenost | bezrobotny bezrobocie | безробітний безробіття
+health: health healthcare | zdravje zdravstvo | zdravlje zdravstvo | zdrowie | здоровʼя
+environment: environment environmental | okolje okoljski | okolina | środowisko | довкілля середовище
+economy: economy economic | gospodarstvo gospodarski ekonomija | ekonomija privreda privredni ekonomski | gospodarka gospodarczy ekonomia | економіка господарство економічний
+company: company business enterprise firm | podjetje firma | preduzeće firma kompanija biznis* | przedsiębiorstwo firma spółka | підприємство компанія фірма бізнес
+entrepreneur: entrepreneur entrepreneurship | podjetnik podjetništvo | preduzetni* | przedsiębiorca przedsiębiorczy | підприємець підприємництво
+private: private privacy | zaseben zasebnost | privatni privatan privatnost* | prywatny prywatność | приватний приватність
+social: social societal | socialen družben | socijalni socijalan društveni društven | społeczny socjalny | соціальний суспільний
+security: security safety safe | varnost varen | bezbed* sigurnost | bezpieczeństwo bezpieczny | безпека безпечний
+protection: protection protect | zaščita varstvo zaščititi | zaštita zaštititi | ochrona chronić | захист захищати захистити
+personal: personal | oseben | lični ličan | osobowy osobisty | особистий персональний
+trust: trust confidence | zaupanje | poverenje | zaufanie | довіра
+freedom: freedom liberty | svoboda | sloboda | wolność swoboda | свобода
+poverty: poverty poor | revščina reven | siromaštvo siromašan | ubóstwo bieda ubogi | бідність бідний
+recovery: recovery reconstruction renewal | obnova prenova | obnova | odbudowa odnowa | відновлення відбудова
+charity: charity charitable humanitarian | dobrodel* humanitaren | dobrotvoran humanitarni humanitaran | charytatywny dobroczynny humanitarny | благодійний благодійність гуманітарний
+mission: mission | poslanstvo | misija | misja | місія
+value: value | vrednota vrednost | vrednost | wartość | цінність
+petition: petition | petici* | | petycja |
+ombudsman: ombudsman | varuh | zaštitnik | rzecznik | омбудсмен уповноважений
+stakeholder: stakeholder | deležnik | | interesariusz* | стейкхолдер*
+activity: activity action measure | dejavnost aktivnost delovanje ukrep | aktivnost delatnost delovanje mera | działalność aktywność działani* | діяльність активність дія захід
+implement: implement implementation realise realize realisation realization | izvaja* izvedba uresničevati uresničiti uresničevanje | sprovesti sprovoditi sprovođenj* realizov* realizacija implementacija | realizować zrealizować realizacja wdrażać wdrożenie wdrożyć | реалізувати реалізація впроваджувати впровадити впровадження виконувати виконання
+budget: budget | proračun | budžet | budżet | бюджет
+competition: competition contest tender procurement | razpis natečaj | konkurs* natečaj tender nabavka | przetarg | тендер закупівля
+proposal: proposal suggestion | predlog | predlog | propozycja | пропозиція
+group: group | skupina | grupa | grupa | група
+impact: impact effect influence | učinek vpliv | uticaj efekat | wpływ efekt oddziaływanie oddziaływać | вплив ефект
+indicator: indicator | kazalnik indikator* | pokazatelj | wskaźnik | показник
+phase: phase stage | faza etapa | faza etapa | faza etap | фаза етап
+plan: plan planning | načrt načrtovati načrtovanje | plan planiranje planirati | planowanie planować | план планування
+priority: priority | prednost prioriteta | prioritet | priorytet | пріоритет
+area: area field domain sphere | področje | područje oblast | dziedzina obszar zakres sfera | сфера галузь
+benefit: benefit advantage | korist | korist | korzyść | користь вигода
+need: need | potreba | potreba | potrzeba | потреба
+challenge: challenge | izziv | izazov | wyzwanie wyzwać | виклик
+quality: quality | kakovost | kvalitet* | jakość | якість
+improve: improve improvement enhance | izboljšati izboljšanje izboljšava | unaprediti unapređenj* poboljšati poboljšanje | poprawić poprawa ulepszyć | покращити покращення поліпшення удосконалення
+strengthen: strengthen strengthening empower empowerment | krepiti krepitev okrepiti opolnomoč* | jačati jačanje ojačati osnaž* | wzmocnienie wzmocnić wzmacniać | зміцнити зміцнення посилити посилення
+promote: promote promotion encourage foster | promovirati promocija spodbujati spodbujanje | promovis* promocija podstica* | promować promocja propagować popularyzować | популяризувати просувати сприяти
+inform: inform notify announcement notice news | obvestiti obvestilo obveščati novica | obavest* obavijest* saopštenje | informować poinformować powiadomić ogłoszenie ogłosić komunikat | інформувати повідомити повідомлення оголошення новина
+publish: publish publication | objaviti objava publikacija | objaviti objava publikacija | opublikować publikować publikacja | опублікувати оприлюднити публікація
+contribute: contribute contribution | prispevati prispevek doprinos | doprineti doprinos | przyczynić wkład | внесок
+amount: amount sum | znesek vsota | iznos suma | kwota suma | сума обсяг
+percent: percent percentage | odstotek | procenat | procent* | відсоток
+evaluation: evaluation assessment monitoring monitor | vrednotenje ocena spremljanje evalvacija | evaluaci* ocena praćenj* | ewaluacja ocena monitoring | оцінка оцінювання моніторинг
+sustainability: sustainability sustainable | trajnost* | održiv* | trwałość zrównoważony | сталий
+experience: experience | izkušnja | iskustvo | doświadczenie | досвід
+example: example | primer | primer | przykład | приклад
+recommendation: recommendation | priporočilo | preporuka | rekomendacja zalecenie | рекомендація
+opportunity: opportunity possibility | priložnost možnost | prilika mogućnost | możliwość szansa okazja | можливість нагода
+level: level | raven | nivo | poziom | рівень
+research: research study survey science | raziskava raziskovanje znanost | istraživanje nauka | badani* nauka | дослідження наука опитування
+expert: expert specialist professional | strokovnjak strokoven | stručnjak stručan ekspert | ekspert specjalista fachowy | експерт фахівець фаховий
+report: report | poročilo | izveštaj | raport sprawozdanie | звіт
+offer: offer | ponudba ponuditi | ponuda ponuditi | oferta oferować zaoferować | пропонувати запропонувати
+provide: provide ensure | zagotoviti zagotavljati | obezbed* osigurati pružiti | zapewnić zapewniać | забезпечити забезпечувати надати надавати
+use: use usage user | uporaba uporabiti uporabnik | upotreba koristiti korisnik | używać wykorzystać korzystać użytkownik | використовувати використання користувач
+change: change | sprememba spremeniti | promena promeniti izmena | zmiana zmienić | зміна змінити
+continue: continue continuation | nadaljevati nadaljevanje | nastavak | kontynuować kontynuacja | продовжити продовжувати продовження
+build: build construction | graditi gradnja | graditi izgradnja | budować budowa | будувати будівництво
+connect: connect connection | povezati povezava povezovanje | povezati povezivanj* | połączyć łączyć połączenie | поєднати зʼєднати
+check: check verify | preveriti | proveriti | sprawdzić zweryfikować | перевірити
+describe: describe description | opisati opis | opisati opis | opisać opis | описати опис
+enable: enable allow | omogočiti omogočati | omogućiti omogućavati | umożliwić umożliwiać | уможливити
+increase: increase growth | povečati povečanje rast | povećati povećanje rast | zwiększenie zwiększyć wzrost | збільшити збільшення зростання
+reduce: reduce decrease reduction | zmanjšati zmanjšanje | smanjiti smanjenje | zmniejszenie zmniejszyć | зменшити зменшення скоротити
+receive: receive obtain | prejeti dobiti | primiti | otrzymać uzyskać | отримати одержати
+submit: submit send deliver | oddati poslati | podneti poslati dostaviti predati | złożyć przesłać wysłać | подати надіслати
+choose: choose select selection elect election vote | izbrati izbirati izbor volitev glasovati | izabrati birati izbor izbori glasati glasanje | wybrać wybierać wybór wybory głosować głosowanie | обрати вибрати вибори вибір голосувати голосування
+consist: consist comprise | sestavljati | sastojati | | складатися
+join: join | pridružiti včlaniti | pridružiti priključiti učlaniti | dołączyć przyłączyć przystąpić | приєднатися долуч*
+represent: represent representative representation | predstavljati predstavnik zastopati zastopnik | predstavljati predstavnik zastupati | reprezentować przedstawiciel reprezentant | представляти представник представництво
+moderator: moderate moderator facilitator presenter | moderator moderir* voditelj | | moderator moderować | модератор модерув* ведучий
+learn: learn learning | učiti učenje | učiti učenje | uczyć nauczyć uczenie | вчитися навчатися
+question: question | vprašanje | pitanje | pytanie | питання
+answer: answer reply response | odgovor | odgovor | odpowiedź | відповідь
+conference: conference symposium congress forum | konferenca posvet simpozij* kongres | konferencija kongres | konferencja sympozjum kongres | конференція симпозіум конгрес форум
+event: event | dogodek prireditev | događaj manifestacija | wydarzenie impreza | подія захід
+lecture: lecture | predavanje | predavanje | wykład prelekcja | лекція доповідь
+speaker: speaker lecturer panelist* panellist keynote | govornik predavatelj | govornik predavač | prelegent mówca | доповідач* спікер
+roundtable: round roundtable | okrogel | okrugao okrugli | okrągły | круглий
+guest: guest visitor visit | gost obiskovalec obisk obiskati | gost gostiti poset* | gość odwiedzać wizyta odwiedzić | гість гостя відвідувач візит відвідати
+agenda: agenda schedule timetable | urnik razpored | agenda raspored satnica | agenda harmonogram rozkład | розклад графік
+confirm: confirm confirmation | potrditi potrditev | potvrditi potvrda | potwierdzić potwierdzenie | підтвердити підтвердження
+cancel: cancel* | odpovedati odpoved preklicati | otkazati otkazivati | odwołać anulować | скасувати скасування
+organise: organise organize organiser organizer host | organizirati organizator prirediti prireditelj gostitelj | organizov* organizator | organizować zorganizować organizator gospodarz | організувати організатор господар
+exhibition: exhibition expo | razstava sejem | izložba sajam | wystawa targi | виставка ярмарок
+award: award prize | nagrada priznanje | nagrada priznanje | nagroda wyróżnienie | нагорода премія
+lunch: lunch meal refreshment | kosilo | ručak | obiad | обід
+break: break pause | odmor premor | pauza odmor | przerwa | перерва
+accommodation: accommodation lodging | nastanitev namestitev prenočišče | smeštaj* | zakwaterowanie zakwaterować nocleg | проживання розміщення
+travel: travel trip journey | potovanje prevoz | putovanje prevoz | podróż przejazd dojazd | подорож проїзд
+ticket: ticket | vstopnica | ulaznica | bilet wejściówka | квиток
+limit: limit limited restriction | omejen omejitev | ograničiti ograničenje | ograniczony ograniczenie | обмежений обмеження
+broadcast: broadcast livestream stream streaming | prenos | prenos | transmisja | трансляція
+material: material | gradivo | materijal | materiał | матеріал
+handbook: handbook manual guide guidebook toolkit | priročnik vodnik | priručnik vodič | podręcznik przewodnik poradnik | посібник довідник путівник
+certificate: certificate diploma | certifikat | sertifikat* | certyfikat zaświadczenie | сертифікат посвідчення свідоцтво
+translation: translation translate interpreter interpretation | prevod prevesti tolmač tolmačenje | prevod prevesti prevodilac | tłumaczenie tłumaczyć tłumacz | переклад перекласти перекладач
+language: language | jezik | jezik | język | мова
+english: english | angleški | engleski | angielski | англійський
+advice: advice advise consultation counsel counseling consult adviser | svetovanje nasvet svetovati posvetovanje svetovalec | savet savetovanje konsultac* savetnik | porada doradztwo doradca | порада консультац* консультув* консультант
+information: information info | informacija | informacija | informacja | інформація відомість
+access: access accessible accessibility available | dostop dostopen dostopnost | pristup dostupan dostupnost | dostęp dostępny dostępność | доступ доступний доступність
+database: database | baza | baza | baza | база
+point: point spot | točka | tačka punkt | punkt | пункт точка
+phone: phone telephone | telefon | telefon | telefon zadzwonić dzwonić | телефон зателефонувати
+number: number | število številka | broj | liczba numer | кількість номер число
+app: app | aplikacija | aplikacija | aplikacja | застосунок додаток
+computer: computer | računalnik | računar kompjuter | komputer | компʼютер
+tool: tool instrument | orodje | alat | narzędzie | інструмент
+file: file attachment | datoteka priponka | datoteka fajl | plik załącznik | файл
+download: download | prenesti | | | завантажити
+media: journalist press | medij novinar tisk | mediji novinar | dziennikarz prasa | медіа журналіст преса
+awareness: awareness | ozaveščanje ozaveščenost | svest svesnost | świadomość | обізнаний поінформован*
+year: year annual yearly | | godišnji | roczny coroczny | рік річний щорічний
+month: month | mesec | mesec | miesiąc | місяць
+time: time | čas | | czas | час
+hour: hour | ura | sat | godzina |
+today: today | danes | danas | dzisiaj dziś | сьогодні
+tomorrow: tomorrow | jutri | sutra | | завтра
+morning: morning | dopoldne zjutraj | prepodne | przedpołudnie poranek | ранок
+afternoon: afternoon | popoldne | popodne | popołudnie |
+evening: evening | večer | | wieczór | вечір
+weekend: weekend | vikend | vikend | weekend | вихідний
+first: first | prvi | prvi | pierwszy | перший
+last: last final | zadnji končen | poslednji završni konačan | ostatni końcowy | останній заключний фінальний
+next: next following | naslednji prihodnji | sledeći naredni | następny kolejny przyszły | наступний
+date: date | datum | datum | |
+future: future | prihodnost | budućnost | przyszłość | майбутнє
+million: million | milijon | milion | milion | мільйон
+thousand: thousand | tisoč | hiljada | tysiąc | тисяча
+local: local | lokalen krajeven | lokalni lokalan | lokalny miejscowy | місцевий локальний
+border: border crossborder | meja čezmejen | granica prekogranič* | granica transgraniczny | кордон транскордонний
+constitution: constitution constitutional | ustava ustaven | ustav ustavni ustavan | konstytucja konstytucyjny | конституція конституційний
+cohesion: cohesion | kohezij* | | spójność | згуртованість
+school: school | šola | škola | szkoła | школа
+student: student pupil | študent dijak učenec | student učenik | student uczeń | студент учень
+teacher: teacher | učitelj | učitelj nastavnik | nauczyciel | вчитель учитель
+agriculture: agriculture agricultural farm farmer | kmetijstvo kmetijski kmet | poljoprivred* | rolnictwo rolniczy rolnik | аграрний фермер
+rural: rural countryside | podeželje podeželski | ruralni ruralan seoski | wiejski | сільський
+housing: housing dwelling | stanovanje | | mieszkalnictwo mieszkanie | житло житловий
+salary: salary wage | | plata zarada | płaca wynagrodzenie pensja | зарплата
+complaint: complaint | pritožba | pritužba | skarga | скарга
+violence: violence | nasilje | nasilje | przemoc | насильство
+anniversary: anniversary jubilee | obletnica jubilej | godišnjica jubilej | rocznica jubileusz | річниця ювілей
+ceremony: ceremony celebration | slovesnost proslava | svečanost proslava ceremonija | uroczystość ceremonia | урочистість церемонія
+welcome: welcome greeting | pozdrav dobrodošlica | pozdrav dobrodošlica | powitanie powitać | привітання вітання
+waste: waste | odpadek | otpad | odpad |
+market: market | | tržište | rynek | ринок
+ljubljana: ljubljana | ljubljana | ljubljana | lublana | любляна
+krakow: krakow cracow | krakov* | krakov* | kraków | краків
+kharkiv: kharkiv kharkov | harkov* | | charków | харків
+brussels: brussels | bruselj | brisel | bruksela | брюссель
+vienna: vienna | | beč | wiedeń |
+germany: germany german | nemčija nemški | nemački | niemiec niemiecki | німеччина німецький
+hungary: hungary hungarian | madžarski | mađarski | węgier węgierski | угорщина угорський
+austria: austria austrian | avstrija avstrijski | austrija austrijski | austria austriacki | австрія австрійський
+lithuania: lithuania lithuanian | litva litovski | litvanija litvanski | litwa litewski | литовський
+belarus: belarus belarusian | belorusija beloruski | belorusija beloruski | białoruś białoruski | білорусь білоруський
+russia: russia russian | rusija ruski | rusija ruski | rosja rosyjski | росія російський
+romania: romania romanian | romunija romunski | rumunija rumunski | rumunia rumuński | румунія румунський
 january: january | januar | januar | styczeń | січень
 february: february | februar | februar | luty | лютий
 march: march | marec | mart | marzec | березень
 april: april | april | april | kwiecień | квітень
 may: may | maj | maj | maj | травень
 june: june | junij | jun | czerwiec | червень
-july: july | julij | jul | lipiec | липень
+july: july | julij | jul juli | lipiec | липень
 august: august | avgust | avgust | sierpień | серпень
 september: september | september | septembar | wrzesień | вересень
 october: october | oktober | oktobar | październik | жовтень
@@ -144,3 +365,9 @@ def concepts(folded_forms: tuple[str, ...]) -> tuple[str, ...]:
                 break
             found.update(dict.fromkeys(prefixes.get(form[:length], ())))
     return tuple(found)
+
+
+def glossary_words() -> frozenset[str]:
+    """Every folded word the glossary lists (prefixes aside): words of the domain, which no
+    language's stopword list may drop (stopwords-iso lists `website`, `year`, `marec`)."""
+    return frozenset(_tables()[0])

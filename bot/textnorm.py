@@ -29,7 +29,7 @@ import stop_words
 import stopwordsiso
 from anyascii import anyascii
 
-from bot.qa_glossary import concepts
+from bot.qa_glossary import concepts, glossary_words
 from bot.script import dominant_script, serbian_to_latin
 
 LANGUAGES = ("sl", "sr", "pl", "uk", "en")
@@ -338,4 +338,5 @@ def _stopwords(lang: str) -> frozenset[str]:
         listed |= set(stop_words.get_stop_words(_MORE_STOPWORDS[lang]))
     if lang == "en":
         listed -= _CONTENT_WORDS_KEPT
-    return frozenset(token for word in listed for token in _TOKEN.findall(fold(word)))
+    folded = {token for word in listed for token in _TOKEN.findall(fold(word))}
+    return frozenset(folded - glossary_words())

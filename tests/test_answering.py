@@ -57,6 +57,22 @@ def test_answer_is_the_sentence_that_answers_not_the_page() -> None:
     assert "Evropska unija" not in answer.text and "15. marta" not in answer.text
 
 
+def test_two_places_that_answer_alike_are_both_shown() -> None:
+    report = (
+        "Projekt Odprti podatki Maribor vodi društvo Odprta mesta.\n"
+        "Društvo ima deset članov in pisarno v centru mesta.\n"
+        "Letno poročilo izide vsak marec.\n"
+        "Glasilo društva izhaja dvakrat na leto.\n"
+        "Projekt Odprti podatki Maribor financira Evropska unija."
+    )
+    answer = answer_question("Kdo vodi in kdo financira projekt Odprti podatki Maribor?",
+                             search_over(("porocilo", "sl", report)), lang_hint="sl")
+    assert answer is not None
+    assert "Odprta mesta" in answer.text and "Evropska unija" in answer.text
+    assert "Glasilo" not in answer.text  # the places between are left out
+    assert " … " in answer.text
+
+
 def test_serbian_latin_asker_gets_latin_from_a_cyrillic_document() -> None:
     answer = answer_question("u kom hotelu je konferencija", SEARCH, lang_hint="sr")
     assert answer is not None

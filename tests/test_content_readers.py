@@ -69,6 +69,17 @@ def test_plain_text_title_is_its_first_line_and_markup_is_dropped(tmp_path: Path
     assert document.lang == "pl"
 
 
+def test_a_line_said_twice_is_kept_once(tmp_path: Path) -> None:
+    # scraped pages repeat banners: "Funded by the EU Funded by the EU"
+    path = tmp_path / "cetra.txt"
+    path.write_text("Овај пројекат финансира Европска унија Овај пројекат финансира Европска унија\n\n"
+                    "Трајање пројекта: 01/08/2021 – 31/07/2022\n\nНе не\n", encoding="utf-8")
+    document = read_document(path)
+    assert document.title == "Овај пројекат финансира Европска унија"
+    assert document.passages[0].text.splitlines()[0] == document.title
+    assert "Не не" in document.passages[0].text  # a short line is left as written
+
+
 def test_utf8_with_bom(tmp_path: Path) -> None:
     document = read_document(write(tmp_path, "bom.txt", b"\xef\xbb\xbf" + POLISH.encode()))
     assert document.passages[0].text == POLISH

@@ -30,10 +30,10 @@ async def corpus_store(tmp_path: Path):
     await store.close()
 
 
-@pytest.mark.parametrize(
-    ("questions", "floor"),
-    [(DEFAULT_QUESTIONS[0], 0.87), (DEFAULT_QUESTIONS[1], 0.81), (DEFAULT_QUESTIONS[2], 0.76)],
-)
+FLOORS = (0.9, 0.88, 0.79, 0.75, 0.83)  # the figures of docs/ARCHITECTURE.md, rounded down
+
+
+@pytest.mark.parametrize(("questions", "floor"), list(zip(DEFAULT_QUESTIONS, FLOORS, strict=True)))
 async def test_question_sets_over_the_shared_corpus(
     corpus_store, questions: Path, floor: float
 ) -> None:
@@ -42,5 +42,5 @@ async def test_question_sets_over_the_shared_corpus(
     assert len(items) - off_topic_count >= 30 and off_topic_count >= 6
     outcomes = await evaluate(QuestionAnswering(corpus_store), items)
     off_topic = [o for o in outcomes if not o.expected]
-    assert sum(not o.right for o in off_topic) <= 1
+    assert sum(not o.right for o in off_topic) <= len(off_topic) / 4  # the acceptance bar
     assert sum(o.right for o in outcomes) / len(outcomes) >= floor

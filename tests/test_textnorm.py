@@ -118,6 +118,13 @@ def test_a_stopword_of_one_language_stays_a_word_in_another() -> None:
     assert "cel" in query_terms("Jaki jest cel projektu?", "pl")
 
 
+def test_words_of_the_domain_are_never_stopwords() -> None:
+    # stopwords-iso lists "website" and "year" for English and the months for Slovenian
+    assert {"website", "year"} <= set(query_terms("Which website and which year?", "en"))
+    assert "marec" in query_terms("Kaj bo marca?", "sl") or "marca" in query_terms(
+        "Kaj bo marca?", "sl")
+
+
 def test_terms_are_plain_ascii_words() -> None:
     text = "Позив: «Партнерство» – 15. марта 2019, e-mail danilo.rodic@gov.rs; Współpraca, Київ"
     for terms in (index_terms(text, "sr"), " ".join(query_terms(text, "sr"))):

@@ -32,9 +32,18 @@ class Block:
 
 
 def clean_text(text: str) -> str:
-    """Runs of spaces collapsed, line ends kept, blank edges trimmed."""
-    lines = (_SPACES.sub(" ", line).strip() for line in text.splitlines())
+    """Runs of spaces collapsed, line ends kept, blank edges trimmed, a line that says the
+    same thing twice (a scraped banner: "Funded by the EU Funded by the EU") said once."""
+    lines = (_said_once(_SPACES.sub(" ", line).strip()) for line in text.splitlines())
     return "\n".join(line for line in lines if line)
+
+
+def _said_once(line: str) -> str:
+    words = line.split(" ")
+    half = len(words) // 2
+    if len(words) >= 4 and len(words) % 2 == 0 and words[:half] == words[half:]:
+        return " ".join(words[:half])
+    return line
 
 
 def build_passages(
