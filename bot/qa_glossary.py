@@ -38,7 +38,7 @@ register: register registration signup enrol enroll apply application applicant 
 deadline: deadline | najkasn* | najkasn* | najpóźni* termin | найпізн* дедлайн термін строк
 place: venue place location | lokacij* prizorišče | mesto | miejsce lokalizacja | місце
 venue: hotel hall street square room building floor entrance | dvorana ulica trg soba stavba zgradba nadstropje vhod | hotel dvoran* ulica prostorija zgrada sprat ulaz | hotel sala ulica pomieszcze* budynek piętro wejście | готель зала вулиця кімната приміщення будівля поверх вхід
-happen: happen hold held occur | potekati odvijati | održati održava* | odbyć odbywać | відбутися відбуватися
+happen: happen hold held occur | potekati odvijati | održati održava* | odbyć odbywać | відбутися відбуватися проходити
 mail: email mail | pošta | pošta imejl mejl | poczta | пошта
 address: address | naslov | adresa | adres | адреса
 meeting: meeting meet gathering session | srečanje sestanek seja zasedanje srečati sestati | sastanak skup sednica zasedanje sastati sresti | spotkanie zebrani* posiedzenie obrady spotkać | зустріч засідання зустрітися
@@ -61,7 +61,7 @@ service: service | storitev služba | usluga servis | usługa | послуга �
 director: director head chief lead leader leadership manager | direktor vodja voditi vodenje vodstvo | direktor rukovodilac voditi rukovodstvo lider | dyrektor kierownik szef prowadzić kierować lider kierownictwo | директор керівник керувати очолювати лідер керівництво
 chair: presidency chair chairmanship president chairman chairperson | predsedovanje predsedstvo predsednik | predsedava* predsedništvo | prezydencja przewodnictwo prezes przewodniczący prezydent | головувати президент голова
 council: council board committee commission | odbor komisija | savet veće odbor komisija | rada komitet komisja zarząd | рада комітет комісія правління
-union: union alliance federation | unija | unija savez | unia sojusz federacja | союз альянс федерація
+union: union alliance federation eu | unija | unija savez | unia sojusz federacja ue | союз альянс федерація єс
 network: network networking | mreža omrežje mrežen* | mreža umrežava* | sieć | мережа
 centre: centre center hub | center središče stičišče | centar | centrum ośrodek | центр
 law: law legislation legislative legal | zakon zakonodaja praven zakonit | zakon zakonodavstvo pravni zakonski | ustawa prawo prawny | закон законодавство правовий юридичний
@@ -72,7 +72,7 @@ employment: employment job | zaposlovanje zaposlitev | zapošljavanje zaposliti 
 education: education | izobraževanje | obrazovanje edukacija | edukacja kształcenie | освіта
 debate: debate discussion discuss | razprava razpravljati obravnavati pogovor | rasprava debata raspravljati razgovor diskusija | debata dyskusja dyskutować omawiać omówić rozmowa | дебати обговорення обговорювати обговорити дискусія
 week: week | teden | sedmica | tydzień | тиждень
-day: day | dan | dan | dzień | день
+day: day days | dan | dan | dzień dni | день дні
 name: name title called | ime naziv | ime naziv | nazwa | назва
 website: website site web internet webpage homepage page link | splet spletišče spleten | sajt internet veb stranica | strona witryna | сайт вебсайт* сторінка посилання
 form: form questionnaire | obrazec | obrazac formular* | ankieta | форма анкета
@@ -99,7 +99,7 @@ croatia: croatia croatian | hrvaška hrvaški | hrvatska hrvatski | chorwacja | 
 belgrade: belgrade | beograd | beograd | belgrad | белград
 warsaw: warsaw | varšava | varšava | warszawa | варшава
 kyiv: kyiv kiev | kijev | kijev | kijow* | київ*
-lviv: lviv lvov lwow | lvov | lavov | lwów lwowski | львів львівський
+lviv: lviv* lvov* lwow* | lvov* | lavov* lvov* | lwów lwow* | львів* львов*
 state: state country | država državen | država državni | państwo państwowy | держава державний
 national: national | nacionalen naroden | nacionalni nacionalan narodni | narodowy krajowy ogólnokrajowy | національний загальнонаціональний
 international: international | mednaroden | međunarodni | międzynarodowy | міжнародний
@@ -171,7 +171,7 @@ value: value | vrednota vrednost | vrednost | wartość | цінність
 petition: petition | petici* | | petycja |
 ombudsman: ombudsman | varuh | zaštitnik | rzecznik | омбудсмен уповноважений
 stakeholder: stakeholder | deležnik | | interesariusz* | стейкхолдер*
-activity: activity action measure | dejavnost aktivnost delovanje ukrep | aktivnost delatnost delovanje mera | działalność aktywność działani* | діяльність активність дія захід
+activity: activity action measure | dejavnost aktivnost delovanje ukrep ukvarjati | aktivnost delatnost delovanje mera baviti | działalność aktywność działani* zajmować | діяльність активність дія захід займатися
 implement: implement implementation realise realize realisation realization | izvaja* izvedba uresničevati uresničiti uresničevanje | sprovesti sprovoditi sprovođenj* realizov* realizacija implementacija | realizować zrealizować realizacja wdrażać wdrożenie wdrożyć | реалізувати реалізація впроваджувати впровадити впровадження виконувати виконання
 budget: budget | proračun | budžet | budżet | бюджет
 competition: competition contest tender procurement | razpis natečaj | konkurs* natečaj tender nabavka | przetarg | тендер закупівля
