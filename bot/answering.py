@@ -59,6 +59,8 @@ _SENTENCE_CONCEPT_WEIGHT = 0.9
 _CUE_BONUS = 0.5
 _PHRASE_BONUS = 0.3
 _HEADING_SHARE = 0.5
+# A window that names years, none of them the year the question asks about, loses this much.
+_OTHER_YEAR_COST = 1.0
 # Each sentence past the first costs this much: a shorter window wins a near-tie, so that a
 # second place in the document that answers as well fits beside it (SECOND_PLACE_*).
 _SENTENCE_COST = 0.4
@@ -80,19 +82,25 @@ _ASKS_FOR_NUMBER = frozenset([
 ])  # fmt: skip
 _ASKS_FOR_DATE = frozenset([
     "kdaj", "dokler", "kada", "kiedy", "dokad", "koli", "when", "until", "deadline", "rok",
-    "termin", "datum", "date",
+    "termin", "datum", "date", "dates", "period", "okres", "obdobje", "trajanje", "duration",
 ])  # fmt: skip
 _ASKS_WHO = frozenset(["kdo", "koga", "ko", "kome", "kto", "kim", "kogo", "who", "whom", "hto",
                        "kogo", "komu"])  # fmt: skip
 _ASKS_WHERE = frozenset(["kje", "kam", "gde", "gdje", "gdzie", "where", "de", "kudi"])
+# "Why", "what for": answered by a sentence that states a goal or purpose (bot.qa_glossary).
+_ASKS_WHY = frozenset(["zakaj", "cemu", "zasto", "cemu", "dlaczego", "czemu", "navisco", "comu",
+                       "why", "purpose"])  # fmt: skip
+_ASKS_WHY_PAIRS = frozenset([("po", "co"), ("what", "for"), ("za", "sto")])
 # Glossary concepts (bot.qa_glossary) whose answer is an address: e-mail, web, street.
 _ADDRESS_CONCEPTS = frozenset(["zzmail", "zzaddress", "zzwebsite", "zzform"])
-_PLACE_CONCEPTS = frozenset(["zzvenue", "zzcity", "zzplace"])
+_PLACE_CONCEPTS = frozenset(["zzvenue", "zzcity", "zzplace", "zzlibrary"])
+_GOAL_CONCEPTS = frozenset(["zzgoal"])
 _DATE_CONCEPTS = frozenset([f"zz{month}" for month in (
     "january", "february", "march", "april", "may", "june", "july", "august", "september",
     "october", "november", "december", "monday", "tuesday", "wednesday", "thursday", "friday",
     "saturday", "sunday")])  # fmt: skip
 _DIGIT = re.compile(r"\d")
+_YEAR = re.compile(r"(?:19|20)\d\d")
 # A year, a day and month (15. 3., 15.03, 01/08/2021, 2027-03-19) or a day before a month name.
 _DATE = re.compile(
     r"\b(?:1[89]|20)\d\d\b|\b\d{1,2}\s?[./-]\s?\d{1,2}\b|\b\d{1,2}\.?\s+[^\W\d_]{3,}"
@@ -315,15 +323,16 @@ def pick_sentences(
         _Unit(sentence, section_lang, _real_heading(heading, text))
         for heading, text, section_lang in sections
         for line in text.splitlines()
-        for sentence in sentences(line, section_lang)
+        for sentence in answer_sentences(line, section_lang)
     ]
     if not units or not words:
         return ""
-    title_terms = set(index_terms(context, lang).split())
+    title_terms = _recurring(set(index_terms(context, lang).split()), units)
     weights = [
         weight * (_CONTEXT_WORD_WEIGHT if _word_match(word, title_terms) else 1.0)
         for word, weight in zip(words, _word_weights(words, [u.terms for u in units]), strict=True)
     ]
+    asked_years = {term for word in words for term in word.exact if _YEAR.fullmatch(term)}
     pairs = list(itertools.pairwise(words))
     unit_pairs = [unit.pairs_found(words) for unit in units]  # once, not once per window
 
@@ -344,6 +353,8 @@ def pick_sentences(
         # A label's line comes along (below), so what it holds counts for the label.
         shown = units[start:_with_labels_followed(units, start, end, max_sentences)]
         answered = sum(any(kind in unit.holds for unit in shown) for kind in wanted)
+        years = set().union(*(unit.years for unit in shown)) | window[0].heading_years
+        other_year = bool(asked_years and years and not years & asked_years)
         repeats = sum(
             _window_score(words, weights, [unit.terms], _SENTENCE_KEY_WEIGHT)
             for unit in window
@@ -355,6 +366,7 @@ def pick_sentences(
             + _CUE_BONUS * answered
             - _TITLE_REPEAT_COST * repeats  # a sentence repeating the title says little
             - _SENTENCE_COST * (end - start - 1)  # a shorter answer wins a tie
+            - _OTHER_YEAR_COST * other_year  # "in 2021?" is not answered by 2020's plans
         )
 
     windows = [
@@ -386,6 +398,40 @@ def _shown(units: Sequence[_Unit], window: tuple[int, int], most: int) -> tuple[
     return start, _with_labels_followed(units, start, end, most)
 
 
+def _recurring(title_terms: set[str], units: Sequence[_Unit]) -> set[str]:
+    """The title's terms that recur in the text: those say what the document is about. A
+    plain-text file's title is its first line, which may be a sentence like any other
+    ("This project is funded by the EU"): its words, found once, answer questions."""
+    return {term for term in title_terms if sum(term in unit.terms for unit in units) > 1}
+
+
+# Titles and abbreviations that end in a full stop mid-sentence ("mag. Simon Delakorda",
+# "ul. Nemanjina 11"), which the sentence splitter takes for a sentence's end; folded.
+_ABBREVIATIONS = frozenset([
+    "mag", "dr", "prof", "doc", "ing", "mr", "mgr", "dipl", "univ", "inz", "ul", "br", "tel",
+    "npr", "itd", "tj", "st", "sv", "gosp", "ga", "gdin",
+])  # fmt: skip
+
+
+def answer_sentences(line: str, lang: str) -> list[str]:
+    """The sentences of a line, a piece that ends in a title or an abbreviation joined to
+    what follows it."""
+    joined: list[str] = []
+    for sentence in sentences(line, lang):
+        if joined and _ends_in_abbreviation(joined[-1]):
+            joined[-1] = f"{joined[-1]} {sentence}"
+        else:
+            joined.append(sentence)
+    return joined
+
+
+def _ends_in_abbreviation(sentence: str) -> bool:
+    if not sentence.endswith("."):
+        return False
+    last = sentence[:-1].rsplit(None, 1)[-1] if sentence[:-1].strip() else ""
+    return fold(last) in _ABBREVIATIONS
+
+
 def _with_labels_followed(units: Sequence[_Unit], start: int, end: int, most: int) -> int:
     """The window's end once a label ("Pripravil", "... grupy robocze:") at its end brings
     along what it announces."""
@@ -410,6 +456,8 @@ class _Unit:
         self.terms: set[str] = set().union(*self.words) if self.words else set()
         self.heading_terms = set(index_terms(heading, lang).split())
         self.holds = _holds(text, self.terms)
+        self.years = {term for term in self.terms if _YEAR.fullmatch(term)}
+        self.heading_years = {term for term in self.heading_terms if _YEAR.fullmatch(term)}
 
     def pairs_found(self, words: Words) -> set[int]:
         """Indexes i of the question's neighbouring words (i, i + 1) standing side by side
@@ -443,7 +491,7 @@ def asks_for_number(question: str) -> bool:
 
 def question_cues(question: str, words: Words = ()) -> frozenset[str]:
     """What kind of fact a question asks for: a number or date ("when", "how many"), a name
-    ("who"), a place ("where"), an address ("which e-mail", "what website")."""
+    ("who"), a place ("where"), an address ("which e-mail", "what website"), a goal ("why")."""
     tokens = set(_TOKEN.findall(fold(question)))
     cues = set()
     if tokens & _ASKS_FOR_DATE:
@@ -454,6 +502,9 @@ def question_cues(question: str, words: Words = ()) -> frozenset[str]:
         cues.add("who")
     if tokens & _ASKS_WHERE:
         cues.add("where")
+    folded = _TOKEN.findall(fold(question))
+    if tokens & _ASKS_WHY or set(itertools.pairwise(folded)) & _ASKS_WHY_PAIRS:
+        cues.add("why")
     if any(set(word.concepts) & _ADDRESS_CONCEPTS for word in words):
         cues.add("link")
     return frozenset(cues)
@@ -474,6 +525,8 @@ def _holds(text: str, terms: set[str]) -> frozenset[str]:
         kinds.add("where")
     if _LINK.search(text):
         kinds.add("link")
+    if terms & _GOAL_CONCEPTS:
+        kinds.add("why")
     return frozenset(kinds)
 
 

@@ -33,7 +33,7 @@ _CONCEPTS = """
 goal: goal aim purpose objective | cilj namen* | cilj svrha | cel | мета ціль
 task: task duty | naloga | zadatak | zadanie | завдання
 result: result outcome output | rezultat izid | rezultat ishod | rezultat wynik | результат підсумок
-fund: fund funding finance financing funder sponsor grant money cofinancing subsidy donor donation donate | financ* sofinancir* sredstvo denar subvencija donator donacija donira* | finans* financ* sufinansir* sredstvo fond novac donacija | finans* dofinansow* współfinansow* fundusz środek środki pieniądz dotacja subwencja darczyńca darowizna | фінанс* співфінансув* кошти грант фонд гроші субсидія дотація донор пожертва
+fund: fund funding finance financing funder sponsor grant money cofinancing subsidy donor donation donate pay paying | financ* sofinancir* sredstvo denar subvencija donator donacija donira* plačati | finans* financ* sufinansir* sredstvo fond novac donacija platiti plaćati | finans* dofinansow* współfinansow* fundusz środek środki pieniądz dotacja subwencja darczyńca darowizna płacić zapłacić | фінанс* співфінансув* кошти грант фонд гроші субсидія дотація донор пожертва платити
 register: register registration signup enrol enroll apply application applicant | prijava prijavi* prijavnica vpis | prijava prijavi* prijavlj* upis podnosilac | zapis zapisy zapisa* zgłos* rejestracja rejestr* wniosek wnioskodawca | реєстрац* зареєстр* заявка заявник записатися
 deadline: deadline | najkasn* | najkasn* | najpóźni* termin | найпізн* дедлайн термін строк
 place: venue place location | lokacij* prizorišče | mesto | miejsce lokalizacja | місце
@@ -61,6 +61,7 @@ service: service | storitev služba | usluga servis | usługa | послуга �
 director: director head chief lead leader leadership manager | direktor vodja voditi vodenje vodstvo | direktor rukovodilac voditi rukovodstvo lider | dyrektor kierownik szef prowadzić kierować lider kierownictwo | директор керівник керувати очолювати лідер керівництво
 chair: presidency chair chairmanship president chairman chairperson | predsedovanje predsedstvo predsednik | predsedava* predsedništvo | prezydencja przewodnictwo prezes przewodniczący prezydent | головувати президент голова
 council: council board committee commission | odbor komisija | savet veće odbor komisija | rada komitet komisja zarząd | рада комітет комісія правління
+coalition: coalition | koalicija | koalicija | koalicja | коаліція
 union: union alliance federation eu | unija | unija savez | unia sojusz federacja ue | союз альянс федерація єс
 network: network networking | mreža omrežje mrežen* | mreža umrežava* | sieć | мережа
 centre: centre center hub | center središče stičišče | centar | centrum ośrodek | центр
@@ -73,7 +74,7 @@ education: education | izobraževanje | obrazovanje edukacija | edukacja kształ
 debate: debate discussion discuss | razprava razpravljati obravnavati pogovor | rasprava debata raspravljati razgovor diskusija | debata dyskusja dyskutować omawiać omówić rozmowa | дебати обговорення обговорювати обговорити дискусія
 week: week | teden | sedmica | tydzień | тиждень
 day: day days | dan | dan | dzień dni | день дні
-name: name title called | ime naziv | ime naziv | nazwa | назва
+name: name title called | ime naziv imenovati | ime naziv zvati | nazwa nazywać | назва називатися
 website: website site web internet webpage homepage page link | splet spletišče spleten | sajt internet veb stranica | strona witryna | сайт вебсайт* сторінка посилання
 form: form questionnaire | obrazec | obrazac formular* | ankieta | форма анкета
 target: target beneficiary | ciljen upravičenec | ciljn* | docelowy beneficjent | цільовий бенефіціар

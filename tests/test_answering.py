@@ -96,6 +96,34 @@ def test_label_line_brings_the_answer_after_it() -> None:
     assert answer is not None and "Simon Delakorda" in answer.text
 
 
+def test_a_title_before_a_name_does_not_end_the_sentence() -> None:
+    text = "Program je pripravil mag. Simon Delakorda, direktor inštituta.\nNaslednje leto."
+    answer = best_sentences(query_words("Kdo je pripravil program?", "sl"), text, "sl")
+    assert "Simon Delakorda" in answer
+
+
+def test_the_year_asked_wins_over_another_years_plans() -> None:
+    plans = (
+        "V letu 2020 bo inštitut organiziral 6. Dan informacijske družbe.\n"
+        "V letu 2021 bo inštitut organiziral 7. Dan informacijske družbe."
+    )
+    for year, day in (("2020", "6. Dan"), ("2021", "7. Dan")):
+        question = f"Kateri Dan informacijske družbe bo inštitut organiziral v letu {year}?"
+        answer = best_sentences(query_words(question, "sl"), plans, "sl", max_sentences=1)
+        assert day in answer and len(answer) < 80
+
+
+def test_why_is_answered_by_the_sentence_that_states_the_purpose() -> None:
+    text = (
+        "Konferencija će se održati u Beogradu.\n"
+        "Na konferenciji će govoriti predstavnici ministarstva.\n"
+        "Svrha konferencije je uključivanje lokalnih samouprava u inicijativu."
+    )
+    hit = Hit("konf", "Konferencija", "", text, "sr", 1.0)
+    answer = answer_from_hits("Po co jest konferencja ministerstwa?", [hit], lang_hint="pl")
+    assert answer is not None and "lokalnih samouprava" in answer.text
+
+
 def test_off_topic_question_gets_no_answer() -> None:
     for question, hint in [
         ("Kje lahko podaljšam osebno izkaznico?", "sl"),

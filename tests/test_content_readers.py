@@ -72,8 +72,9 @@ def test_plain_text_title_is_its_first_line_and_markup_is_dropped(tmp_path: Path
 def test_a_line_said_twice_is_kept_once(tmp_path: Path) -> None:
     # scraped pages repeat banners: "Funded by the EU Funded by the EU"
     path = tmp_path / "cetra.txt"
-    path.write_text("Овај пројекат финансира Европска унија Овај пројекат финансира Европска унија\n\n"
-                    "Трајање пројекта: 01/08/2021 – 31/07/2022\n\nНе не\n", encoding="utf-8")
+    banner = "Овај пројекат финансира Европска унија"
+    path.write_text(f"{banner} {banner}\n\nТрајање пројекта: 01/08/2021 – 31/07/2022\n\nНе не\n",
+                    encoding="utf-8")
     document = read_document(path)
     assert document.title == "Овај пројекат финансира Европска унија"
     assert document.passages[0].text.splitlines()[0] == document.title
