@@ -72,6 +72,9 @@ _TITLE_REPEAT_COST = 0.5
 # rather than by a guess between them.
 SECOND_PLACE_SHARE = 0.8
 SECOND_PLACE_CHARS = 800
+# ... or when it holds question words the best window lacks, worth this much (a word found in
+# few sentences weighs about 1.5-2.5: see _word_weights).
+SECOND_PLACE_ADDS = 1.0
 # Question words already in the passage's title or heading weigh this much in picking
 # its sentences.
 _CONTEXT_WORD_WEIGHT = 0.3
@@ -310,7 +313,8 @@ def pick_sentences(
     context: str = "",
 ) -> str:
     """The best window of one to `max_sentences` sentences among (heading, text) sections,
-    and a second separate window when it answers nearly as well (joined by " … ").
+    and a second separate window (joined by " … ") that holds what the best one lacks or
+    answers nearly as well.
 
     Words that many sentences share, or that the `context` (the document's title) holds,
     say what the document is about rather than which sentence answers: they weigh less. A
@@ -336,19 +340,23 @@ def pick_sentences(
     pairs = list(itertools.pairwise(words))
     unit_pairs = [unit.pairs_found(words) for unit in units]  # once, not once per window
 
-    def window_score(start: int, end: int) -> float:
+    def word_matches(start: int, end: int) -> list[float]:
+        """How well the window holds each question word (its heading counting half)."""
         window = units[start:end]
         terms = set().union(*(unit.terms for unit in window))
         heading_terms = window[0].heading_terms
-        matched = sum(
-            weight
-            * max(
+        return [
+            max(
                 _word_match(word, terms, _SENTENCE_KEY_WEIGHT, _SENTENCE_CONCEPT_WEIGHT),
                 _HEADING_SHARE
                 * _word_match(word, heading_terms, _SENTENCE_KEY_WEIGHT, _SENTENCE_CONCEPT_WEIGHT),
             )
-            for word, weight in zip(words, weights, strict=True)
-        )
+            for word in words
+        ]
+
+    def window_score(start: int, end: int) -> float:
+        window = units[start:end]
+        matched = sum(w * m for w, m in zip(weights, word_matches(start, end), strict=True))
         phrases = len(set().union(*unit_pairs[start:end])) if pairs else 0
         # A label's line comes along (below), so what it holds counts for the label.
         shown = units[start:_with_labels_followed(units, start, end, max_sentences)]
@@ -378,15 +386,37 @@ def pick_sentences(
     scores = {window: window_score(*window) for window in windows}
     ranked = sorted(windows, key=scores.__getitem__, reverse=True)
     shown = [_shown(units, ranked[0], max_sentences)]
-    for window in ranked[1:]:
-        if scores[window] < SECOND_PLACE_SHARE * scores[ranked[0]]:
-            break
-        second = _shown(units, window, max_sentences)
-        overlaps = second[0] < shown[0][1] and shown[0][0] < second[1]
-        length = sum(len(unit.text) for start, end in (*shown, second) for unit in units[start:end])
-        if not overlaps and length <= SECOND_PLACE_CHARS:
-            shown.append(second)
-            break
+
+    def fits(window: tuple[int, int]) -> bool:
+        start, end = _shown(units, window, max_sentences)
+        overlaps = start < shown[0][1] and shown[0][0] < end
+        length = sum(len(unit.text) for s, e in (shown[0], (start, end)) for unit in units[s:e])
+        return not overlaps and length <= SECOND_PLACE_CHARS
+
+    # What the best window leaves out (a word it lacks: "who finances" beside the project's
+    # name) may be what another place of the document holds.
+    missing = [
+        weight * (1 - match) if match < 0.5 else 0.0
+        for weight, match in zip(weights, word_matches(*ranked[0]), strict=True)
+    ]
+
+    def adds(window: tuple[int, int]) -> float:
+        return sum(gap * match for gap, match in zip(missing, word_matches(*window), strict=True))
+
+    complement = max(
+        (window for window in ranked[1:] if fits(window)),
+        key=lambda window: (round(adds(window), 6), window[0] - window[1], scores[window]),
+        default=None,
+    )
+    if complement is not None and adds(complement) >= SECOND_PLACE_ADDS:
+        shown.append(_shown(units, complement, max_sentences))
+    else:
+        for window in ranked[1:]:
+            if scores[window] < SECOND_PLACE_SHARE * scores[ranked[0]]:
+                break
+            if fits(window):
+                shown.append(_shown(units, window, max_sentences))
+                break
     return " … ".join(
         " ".join(unit.text for unit in units[start:end]) for start, end in sorted(shown)
     )

@@ -73,6 +73,19 @@ def test_two_places_that_answer_alike_are_both_shown() -> None:
     assert " … " in answer.text
 
 
+def test_what_the_best_place_lacks_is_brought_from_another() -> None:
+    page = (
+        "Strategija odprtih podatkov mesta Maribor: javni podatki za vse meščane.\n"
+        "Strategijo pripravljajo mestna uprava in nevladne organizacije.\n"
+        "Glasilo izhaja dvakrat na leto.\n"
+        "Ta projekt financira Evropska unija."
+    )
+    answer = answer_question("Kdo financira strategijo odprtih podatkov Maribor?",
+                             search_over(("maribor", "sl", page)), lang_hint="sl")
+    assert answer is not None and "Evropska unija" in answer.text
+    assert "Maribor" in answer.text and "Glasilo" not in answer.text
+
+
 def test_serbian_latin_asker_gets_latin_from_a_cyrillic_document() -> None:
     answer = answer_question("u kom hotelu je konferencija", SEARCH, lang_hint="sr")
     assert answer is not None
