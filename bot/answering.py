@@ -103,7 +103,7 @@ _DATE_CONCEPTS = frozenset([f"zz{month}" for month in (
     "october", "november", "december", "monday", "tuesday", "wednesday", "thursday", "friday",
     "saturday", "sunday")])  # fmt: skip
 _DIGIT = re.compile(r"\d")
-_YEAR = re.compile(r"(?:19|20)\d\d")
+_YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
 # A year, a day and month (15. 3., 15.03, 01/08/2021, 2027-03-19) or a day before a month name.
 _DATE = re.compile(
     r"\b(?:1[89]|20)\d\d\b|\b\d{1,2}\s?[./-]\s?\d{1,2}\b|\b\d{1,2}\.?\s+[^\W\d_]{3,}"
@@ -209,6 +209,8 @@ def answer_from_hits(
     judgement = judge(words, hits)
     if judgement is None or not judgement.found:
         return None
+    if _absent_years(question, judgement.hit, hits):
+        return None
     hit = judgement.hit
     text = pick_sentences(
         words,
@@ -223,6 +225,21 @@ def answer_from_hits(
         hit.document,
         judgement.confidence,
     )
+
+
+def _absent_years(question: str, chosen: Hit, hits: Sequence[Hit]) -> list[str]:
+    """The years the question asks about that the chosen document never mentions: a question
+    about 2024 is not answered from a page about 2019, however many other words they share
+    ("When is the OGP summit in 2024?")."""
+    asked = _YEAR.findall(question)
+    if not asked:
+        return []
+    mentioned = set().union(*(
+        set(_YEAR.findall(f"{hit.title}\n{hit.heading}\n{hit.text}"))
+        for hit in hits
+        if hit.document == chosen.document
+    ))
+    return [year for year in asked if year not in mentioned]
 
 
 def document_sections(chosen: Hit, hits: Sequence[Hit]) -> list[tuple[str, str, str]]:

@@ -147,6 +147,11 @@ def test_off_topic_question_gets_no_answer() -> None:
         assert answer_question(question, SEARCH, lang_hint=hint) is None, question
 
 
+def test_a_year_the_document_never_mentions_gets_no_answer() -> None:
+    assert answer_question("Kada je rok za prijave za učešće 2019?", SEARCH, lang_hint="sr")
+    assert answer_question("Kada je rok za prijave za učešće 2024?", SEARCH, lang_hint="sr") is None
+
+
 def test_question_of_stopwords_only_gets_no_answer() -> None:
     assert answer_question("Kdaj in kje?", SEARCH, lang_hint="sl") is None
 
