@@ -338,7 +338,8 @@ def pick_sentences(
     section's heading counts half for its sentences ("2020" heads a list of that year's
     events); question words standing side by side in a sentence count extra (names); a
     sentence holding what the question asks for (`wanted`: see question_cues) gains; a sentence that
-    repeats the title says little; a label line brings the line after it along.
+    repeats the title says little; a label line brings the line after it along. A title that
+    is not a line of the text is a sentence of its own ("Programme for 2020-2021").
     """
     units = [
         _Unit(sentence, section_lang, _real_heading(heading, text))
@@ -348,6 +349,8 @@ def pick_sentences(
     ]
     if not units or not words:
         return ""
+    if context and not any(context in text for _, text, _ in sections):
+        units.insert(0, _Unit(context, lang, ""))  # a title may answer ("... for 2020-2021")
     title_terms = _recurring(set(index_terms(context, lang).split()), units)
     weights = [
         weight * (_CONTEXT_WORD_WEIGHT if _word_match(word, title_terms) else 1.0)

@@ -42,7 +42,7 @@ happen: happen hold held occur | potekati odvijati | održati održava* | odbyć
 mail: email mail | pošta | pošta imejl mejl | poczta | пошта
 address: address | naslov | adresa | adres | адреса
 meeting: meeting meet gathering session | srečanje sestanek seja zasedanje srečati sestati | sastanak skup sednica zasedanje sastati sresti | spotkanie zebrani* posiedzenie obrady spotkać | зустріч засідання зустрітися
-work: work working | delo delovni deloven | rad radni | praca roboczy | робота робочий
+work: work working operate | delo delovni deloven delovati | rad radni raditi delovati | praca roboczy działać | робота робочий працювати діяти
 participate: participation participate attend attendance participant attendee presence | udeležba udeleži* udeleženec prisotnost | učešće učestvova* prisustvova* učesnik prisustvo | udział uczestnictwo uczestniczy* uczestnik obecność | участь учасник присутність
 cooperation: cooperation collaboration cooperate collaborate | sodelovanje sodelovati | saradnja sarađiva* | współpraca współprac* | співпраця співпрацювати
 government: government administration authority selfgovernment | vladati uprava samouprava | vlada uprava vlast samouprava | rząd administracja władza samorząd samorządowy | уряд адміністрація влада самоврядування
@@ -72,7 +72,7 @@ youth: youth young | mladina mlad | omladina mlad | młodzież młody | моло
 employment: employment job | zaposlovanje zaposlitev | zapošljavanje zaposliti | zatrudnienie zatrudnić | працевлаштування
 education: education | izobraževanje | obrazovanje edukacija | edukacja kształcenie | освіта
 debate: debate discussion discuss | razprava razpravljati obravnavati pogovor | rasprava debata raspravljati razgovor diskusija | debata dyskusja dyskutować omawiać omówić rozmowa | дебати обговорення обговорювати обговорити дискусія
-week: week | teden | sedmica | tydzień | тиждень
+week: week | teden | sedmica nedelja | tydzień | тиждень
 day: day days | dan | dan | dzień dni | день дні
 name: name title called | ime naziv imenovati | ime naziv zvati | nazwa nazywać | назва називатися
 website: website site web internet webpage homepage page link | splet spletišče spleten | sajt internet veb stranica | strona witryna | сайт вебсайт* сторінка посилання
@@ -111,7 +111,7 @@ solution: solution solve | rešitev rešiti | rešenje rešiti | rozwiązanie ro
 officer: officer official servant | uradnik uslužbenec funkcionar | službenik zvaničnik funkcioner* činovnik | urzędnik funkcjonariusz | посадовець службовець чиновник
 formal: official formal | uraden formalen | zvaničan služben formalan | oficjalny urzędowy formalny | офіційний формальний
 regulation: regulation rule decree ordinance bylaw | pravilo predpis uredb* odlok pravilnik | propis pravilnik | przepis reguła regulamin rozporządzenie | правило регламент постанова розпорядження
-principle: principle | načelo | načelo princip | zasada | принцип засада
+principle: principle rule | načelo pravilo | načelo princip pravilo | zasada reguła | принцип засада правило
 agreement: agreement contract memorandum agree | sporazum dogovor pogodba strinjati dogovoriti soglasje | sporazum dogovor ugovor saglasnost* složiti dogovoriti | porozumienie umowa zgodzić uzgodnić porozumieć | угода договір домовленість погодитися домовитися
 sign: sign signature signatory | podpisati podpis podpisnik | potpisati potpis potpisnik | podpisać podpis sygnatariusz | підписати підпис
 rights: right | pravica | | prawo | право

@@ -45,9 +45,14 @@ _MORE_STOPWORDS = {"pl": "polish", "uk": "ukrainian"}
 # words and the Slovenian relative pronoun. Left in, they count as unanswered words.
 _MISSING_STOPWORDS = {
     "sr": "ko koga kome kog kom šta gde zašto koliko kakav kakva kakvo čemu kojoj kojem treba "
-    "mogu može",
-    "sl": "kateri katera katero katere katerih katerim kakšen kakšna kakšno",
+    "mogu može znači značiti skraćenica",
+    "sl": "kateri katera katero katere katerih katerim kakšen kakšna kakšno pomeni pomeniti "
+    "kratica okrajšava",
+    "pl": "oznacza oznaczać znaczy znaczyć skrót skrótowiec",
+    "uk": "означає означати абревіатура скорочення розшифровується",
+    "en": "mean means stand stands abbreviation acronym",
 }
+# (The words that ask what an acronym stands for frame the question: only the acronym counts.)
 # stopwords-iso's English list is a union of many lists and holds words people ask about.
 # fmt: off
 _CONTENT_WORDS_KEPT = frozenset([

@@ -137,6 +137,25 @@ def test_why_is_answered_by_the_sentence_that_states_the_purpose() -> None:
     assert answer is not None and "lokalnih samouprava" in answer.text
 
 
+def test_what_an_acronym_stands_for() -> None:
+    text = ("Centar za edukaciju i transparentnost – CETRA je organizacija civilnog društva.\n"
+            "Organizacija radi u Pančevu.")
+    hit = Hit("cetra", "Partneri", "", text, "sr", 1.0)
+    asked = (("Kaj pomeni kratica CETRA?", "sl"), ("What does CETRA stand for?", "en"))
+    for question, lang in asked:
+        answer = answer_from_hits(question, [hit], lang_hint=lang)
+        assert answer is not None and "edukaciju i transparentnost" in answer.text
+
+
+def test_a_title_that_answers_is_part_of_the_answer() -> None:
+    hit = Hit("program", "Program dela inštituta za obdobje 2020-2021", "",
+              "Inštitut bo organiziral Dan informacijske družbe.\nInštitut bo pisal članke.",
+              "sl", 1.0)
+    answer = answer_from_hits("Za katero obdobje velja program dela inštituta?", [hit],
+                              lang_hint="sl")
+    assert answer is not None and "2020-2021" in answer.text
+
+
 def test_off_topic_question_gets_no_answer() -> None:
     for question, hint in [
         ("Kje lahko podaljšam osebno izkaznico?", "sl"),
