@@ -240,6 +240,8 @@ def _word_variants(word: str, langs: tuple[str, ...], stop_langs: tuple[str, ...
     if surface is None or not _is_content(surface, stop_langs):
         return QueryWord((), ())
     exact = [surface]
+    if word.isupper() and len(surface) >= 4 and surface[-1] in "aeiouy":
+        exact.append(surface[:-1])  # an acronym's case ending: ЦЕТРА, ЦЕТРЕ, CETRI -> cetr
     for lang in langs:
         lemma = _single_token(fold(_lemma(word, lang)))
         if lemma and is_stopword(lemma, stop_langs):

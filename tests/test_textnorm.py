@@ -125,6 +125,12 @@ def test_words_of_the_domain_are_never_stopwords() -> None:
         "Kaj bo marca?", "sl")
 
 
+def test_an_acronym_meets_its_inflected_forms() -> None:
+    # Serbian inflects acronyms: ЦЕТРА, ЦЕТРЕ (of CETRA), ЦЕТРИ (to CETRA)
+    indexed = set(index_terms("Стратешку оријентацију ЦЕТРЕ представља њен капацитет.", "sr").split())
+    assert set(query_terms("V kateri regiji deluje CETRA?", "sl")) & indexed
+
+
 def test_terms_are_plain_ascii_words() -> None:
     text = "Позив: «Партнерство» – 15. марта 2019, e-mail danilo.rodic@gov.rs; Współpraca, Київ"
     for terms in (index_terms(text, "sr"), " ".join(query_terms(text, "sr"))):
