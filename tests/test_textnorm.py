@@ -127,7 +127,8 @@ def test_words_of_the_domain_are_never_stopwords() -> None:
 
 def test_an_acronym_meets_its_inflected_forms() -> None:
     # Serbian inflects acronyms: ЦЕТРА, ЦЕТРЕ (of CETRA), ЦЕТРИ (to CETRA)
-    indexed = set(index_terms("Стратешку оријентацију ЦЕТРЕ представља њен капацитет.", "sr").split())
+    text = "Стратешку оријентацију ЦЕТРЕ представља њен капацитет."
+    indexed = set(index_terms(text, "sr").split())
     assert set(query_terms("V kateri regiji deluje CETRA?", "sl")) & indexed
 
 
