@@ -72,6 +72,7 @@ _TITLE_REPEAT_COST = 0.5
 # rather than by a guess between them.
 SECOND_PLACE_SHARE = 0.8
 SECOND_PLACE_CHARS = 800
+SECOND_PLACE_SHORT = 200  # a short second place always fits ("Funded by the EU.")
 # ... or when it holds question words the best window lacks, worth this much (a word found in
 # few sentences weighs about 1.5-2.5: see _word_weights).
 SECOND_PLACE_ADDS = 1.0
@@ -410,8 +411,9 @@ def pick_sentences(
     def fits(window: tuple[int, int]) -> bool:
         start, end = _shown(units, window, max_sentences)
         overlaps = start < shown[0][1] and shown[0][0] < end
-        length = sum(len(unit.text) for s, e in (shown[0], (start, end)) for unit in units[s:e])
-        return not overlaps and length <= SECOND_PLACE_CHARS
+        own = sum(len(unit.text) for unit in units[start:end])
+        length = own + sum(len(unit.text) for unit in units[slice(*shown[0])])
+        return not overlaps and (length <= SECOND_PLACE_CHARS or own <= SECOND_PLACE_SHORT)
 
     # What the best window leaves out (a word it lacks: "who finances" beside the project's
     # name) may be what another place of the document holds.

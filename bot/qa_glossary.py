@@ -55,7 +55,9 @@ district: district oblast province region regional county | pokrajina regija reg
 citizen: citizen resident inhabitant population | državljan občan prebivalec prebivalstvo | građanin stanovnik stanovništvo | obywatel mieszkaniec ludność | громадянин мешканець житель населення
 civil: civil civic | civilen državljanski | civilni građanski | obywatelski | громадянський
 society: society | družba | društvo | społeczeństwo | суспільство
-nongovernmental: ngo nongovernmental nonprofit cso | nevladen nvo neprofit* | nevladin ocd | pozarządowy | неурядовий неприбутков*
+nongovernmental: ngo nongovernmental nonprofit cso | nevladen nvo neprofit* | nevladin nvo ocd | pozarządowy ngo | неурядовий неприбутков*
+central: central | osrednji centralen | centralni središnji | centralny środkowy środkowa | центральний
+mode: mode regime | režim | režim | tryb | режим
 public: public | javen javnost | javni javan javnost | publiczny | публічний громадський громадськість
 service: service | storitev služba | usluga servis | usługa | послуга сервіс служба
 director: director head chief lead leader leadership manager | direktor vodja voditi vodenje vodstvo | direktor rukovodilac voditi rukovodstvo lider | dyrektor kierownik szef prowadzić kierować lider kierownictwo | директор керівник керувати очолювати лідер керівництво
@@ -356,7 +358,9 @@ def _tables() -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]], t
 
 
 def concepts(folded_forms: tuple[str, ...]) -> tuple[str, ...]:
-    """The concept terms of a word given its folded surface form and lemmas."""
+    """The concept terms of a word given its folded surface form and lemmas; for a long word
+    the lemmatiser did not know (samoupravami, slowenii), the one concept its first letters
+    lead to."""
     words, prefixes, lengths = _tables()
     found: dict[str, None] = {}
     for form in folded_forms:
@@ -365,7 +369,27 @@ def concepts(folded_forms: tuple[str, ...]) -> tuple[str, ...]:
             if length > len(form):
                 break
             found.update(dict.fromkeys(prefixes.get(form[:length], ())))
+    if not found:
+        stems = _unambiguous_stems()
+        for form in folded_forms:
+            if len(form) > _STEM and (concept := stems.get(form[:_STEM])):
+                found[concept] = None
     return tuple(found)
+
+
+_STEM = 6  # 5 reaches more words and more wrong concepts; 7 misses short stems
+
+
+@cache
+def _unambiguous_stems() -> dict[str, str]:
+    """First _STEM letters of the listed words -> their concept, where only one concept's
+    words begin so (`inform` begins information and informatisation: left out)."""
+    words, _, _ = _tables()
+    seen: dict[str, set[str]] = {}
+    for word, names in words.items():
+        if len(word) >= _STEM:
+            seen.setdefault(word[:_STEM], set()).update(names)
+    return {stem: next(iter(names)) for stem, names in seen.items() if len(names) == 1}
 
 
 def glossary_words() -> frozenset[str]:

@@ -50,7 +50,7 @@ _MISSING_STOPWORDS = {
     "kratica okrajšava",
     "pl": "oznacza oznaczać znaczy znaczyć skrót skrótowiec",
     "uk": "означає означати абревіатура скорочення розшифровується",
-    "en": "mean means stand stands abbreviation acronym",
+    "en": "mean means stand stands abbreviation abbreviated acronym",
 }
 # (The words that ask what an acronym stands for frame the question: only the acronym counts.)
 # stopwords-iso's English list is a union of many lists and holds words people ask about.

@@ -30,7 +30,8 @@ async def corpus_store(tmp_path: Path):
     await store.close()
 
 
-FLOORS = (0.93, 0.9, 0.84, 0.86, 0.9, 0.87)  # the figures of docs/ARCHITECTURE.md, rounded down
+# The figures of docs/ARCHITECTURE.md, rounded down.
+FLOORS = (0.93, 0.9, 0.89, 0.84, 0.9, 0.89, 0.85)
 
 
 @pytest.mark.parametrize(("questions", "floor"), list(zip(DEFAULT_QUESTIONS, FLOORS, strict=True)))

@@ -125,6 +125,12 @@ def test_words_of_the_domain_are_never_stopwords() -> None:
         "Kaj bo marca?", "sl")
 
 
+def test_a_form_the_lemmatiser_misses_still_reaches_its_concept() -> None:
+    # simplemma knows neither "samoupravami" (sl, instrumental) nor "Słowenii" (pl, genitive)
+    assert "zzgovernment" in query_words("samoupravami", "sl")[0].concepts
+    assert "zzslovenia" in query_words("Słowenii", "pl")[0].concepts
+
+
 def test_an_acronym_meets_its_inflected_forms() -> None:
     # Serbian inflects acronyms: ЦЕТРА, ЦЕТРЕ (of CETRA), ЦЕТРИ (to CETRA)
     text = "Стратешку оријентацију ЦЕТРЕ представља њен капацитет."
