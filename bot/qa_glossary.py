@@ -269,7 +269,7 @@ file: file attachment | datoteka priponka | datoteka fajl | plik załącznik | �
 download: download | prenesti | | | завантажити
 media: journalist press | medij novinar tisk | mediji novinar | dziennikarz prasa | медіа журналіст преса
 awareness: awareness | ozaveščanje ozaveščenost | svest svesnost | świadomość | обізнаний поінформован*
-year: year annual yearly | | godišnji | roczny coroczny | рік річний щорічний
+year: year annual yearly | leto | godina godišnji | roczny coroczny | рік річний щорічний роки
 month: month | mesec | mesec | miesiąc | місяць
 time: time | čas | | czas | час
 hour: hour | ura | sat | godzina |

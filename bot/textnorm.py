@@ -45,11 +45,13 @@ _MORE_STOPWORDS = {"pl": "polish", "uk": "ukrainian"}
 # words and the Slovenian relative pronoun. Left in, they count as unanswered words.
 _MISSING_STOPWORDS = {
     "sr": "ko koga kome kog kom šta gde zašto koliko kakav kakva kakvo čemu kojoj kojem treba "
-    "mogu može znači značiti skraćenica",
+    "mogu može znači značiti skraćenica kakvom kakvoj kakvim kakve kakvog kakvu kojim kojih "
+    "kojeg čime čiji čija",
     "sl": "kateri katera katero katere katerih katerim kakšen kakšna kakšno pomeni pomeniti "
-    "kratica okrajšava",
-    "pl": "oznacza oznaczać znaczy znaczyć skrót skrótowiec",
-    "uk": "означає означати абревіатура скорочення розшифровується",
+    "kratica okrajšava kakšnem kakšnega kakšni kakšne kakšnih kateremu katerem katerega koliko "
+    "česa čem",
+    "pl": "oznacza oznaczać znaczy znaczyć skrót skrótowiec jakim jakiej jakiego jaka jaką czym",
+    "uk": "означає означати абревіатура скорочення розшифровується якому яку",
     "en": "mean means stand stands abbreviation abbreviated acronym",
 }
 # (The words that ask what an acronym stands for frame the question: only the acronym counts.)
