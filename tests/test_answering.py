@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from bot.answering import (
     CANDIDATES,
     KEY_MATCH_WEIGHT,
@@ -57,33 +59,36 @@ def test_answer_is_the_sentence_that_answers_not_the_page() -> None:
     assert "Evropska unija" not in answer.text and "15. marta" not in answer.text
 
 
-def test_two_places_that_answer_alike_are_both_shown() -> None:
-    report = (
-        "Projekt Odprti podatki Maribor vodi društvo Odprta mesta.\n"
-        "Društvo ima deset članov in pisarno v centru mesta.\n"
-        "Letno poročilo izide vsak marec.\n"
-        "Glasilo društva izhaja dvakrat na leto.\n"
-        "Projekt Odprti podatki Maribor financira Evropska unija."
-    )
-    answer = answer_question("Kdo vodi in kdo financira projekt Odprti podatki Maribor?",
-                             search_over(("porocilo", "sl", report)), lang_hint="sl")
-    assert answer is not None
-    assert "Odprta mesta" in answer.text and "Evropska unija" in answer.text
+@pytest.mark.parametrize(
+    ("lines", "question", "shown"),
+    [
+        (  # two places that answer alike
+            ["Projekt Odprti podatki Maribor vodi društvo Odprta mesta.",
+             "Društvo ima deset članov in pisarno v centru mesta.",
+             "Letno poročilo izide vsak marec.",
+             "Glasilo društva izhaja dvakrat na leto.",
+             "Projekt Odprti podatki Maribor financira Evropska unija."],
+            "Kdo vodi in kdo financira projekt Odprti podatki Maribor?",
+            ["Odprta mesta", "Evropska unija"],
+        ),
+        (  # what the best place lacks ("who funds") comes from another
+            ["Strategija odprtih podatkov mesta Maribor: javni podatki za vse meščane.",
+             "Strategijo pripravljajo mestna uprava in nevladne organizacije.",
+             "Glasilo izhaja dvakrat na leto.",
+             "Ta projekt financira Evropska unija."],
+            "Kdo financira strategijo odprtih podatkov Maribor?",
+            ["Maribor", "Evropska unija"],
+        ),
+    ],
+)
+def test_a_second_place_of_the_document_is_shown_beside_the_best(
+    lines: list[str], question: str, shown: list[str]
+) -> None:
+    search = search_over(("maribor", "sl", "\n".join(lines)))
+    answer = answer_question(question, search, lang_hint="sl")
+    assert answer is not None and " … " in answer.text
+    assert all(fact in answer.text for fact in shown)
     assert "Glasilo" not in answer.text  # the places between are left out
-    assert " … " in answer.text
-
-
-def test_what_the_best_place_lacks_is_brought_from_another() -> None:
-    page = (
-        "Strategija odprtih podatkov mesta Maribor: javni podatki za vse meščane.\n"
-        "Strategijo pripravljajo mestna uprava in nevladne organizacije.\n"
-        "Glasilo izhaja dvakrat na leto.\n"
-        "Ta projekt financira Evropska unija."
-    )
-    answer = answer_question("Kdo financira strategijo odprtih podatkov Maribor?",
-                             search_over(("maribor", "sl", page)), lang_hint="sl")
-    assert answer is not None and "Evropska unija" in answer.text
-    assert "Maribor" in answer.text and "Glasilo" not in answer.text
 
 
 def test_serbian_latin_asker_gets_latin_from_a_cyrillic_document() -> None:
