@@ -92,8 +92,8 @@ _ASKS_WHO = frozenset(["kdo", "koga", "ko", "kome", "kto", "kim", "kogo", "who",
                        "kogo", "komu"])  # fmt: skip
 _ASKS_WHERE = frozenset(["kje", "kam", "gde", "gdje", "gdzie", "where", "de", "kudi"])
 # "Why", "what for": answered by a sentence that states a goal or purpose (bot.qa_glossary).
-_ASKS_WHY = frozenset(["zakaj", "cemu", "zasto", "cemu", "dlaczego", "czemu", "navisco", "comu",
-                       "why", "purpose"])  # fmt: skip
+_ASKS_WHY = frozenset(["zakaj", "cemu", "zasto", "dlaczego", "czemu", "navisco", "comu", "why",
+                       "purpose"])  # fmt: skip
 _ASKS_WHY_PAIRS = frozenset([("po", "co"), ("what", "for"), ("za", "sto")])
 # Glossary concepts (bot.qa_glossary) whose answer is an address: e-mail, web, street.
 _ADDRESS_CONCEPTS = frozenset(["zzmail", "zzaddress", "zzwebsite", "zzform"])
@@ -544,7 +544,8 @@ def asks_for_number(question: str) -> bool:
 def question_cues(question: str, words: Words = ()) -> frozenset[str]:
     """What kind of fact a question asks for: a number or date ("when", "how many"), a name
     ("who"), a place ("where"), an address ("which e-mail", "what website"), a goal ("why")."""
-    tokens = set(_TOKEN.findall(fold(question)))
+    folded = _TOKEN.findall(fold(question))
+    tokens = set(folded)
     cues = set()
     if tokens & _ASKS_FOR_DATE:
         cues.add("date")
@@ -554,7 +555,6 @@ def question_cues(question: str, words: Words = ()) -> frozenset[str]:
         cues.add("who")
     if tokens & _ASKS_WHERE:
         cues.add("where")
-    folded = _TOKEN.findall(fold(question))
     if tokens & _ASKS_WHY or set(itertools.pairwise(folded)) & _ASKS_WHY_PAIRS:
         cues.add("why")
     if any(set(word.concepts) & _ADDRESS_CONCEPTS for word in words):

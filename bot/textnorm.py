@@ -42,7 +42,8 @@ _SIMPLEMMA_CODE = {"sl": "sl", "sr": "hbs", "pl": "pl", "uk": "uk", "en": "en"}
 _STOPWORD_CODE = {"sl": "sl", "sr": "hr", "pl": "pl", "uk": "uk", "en": "en"}
 _MORE_STOPWORDS = {"pl": "polish", "uk": "ukrainian"}
 # Question words neither package lists: Serbian (ekavian) spellings of the Croatian list's
-# words and the Slovenian relative pronoun. Left in, they count as unanswered words.
+# words, inflected forms of "which" and "what kind", and the words that ask what an acronym
+# stands for (only the acronym counts). Left in, they count as unanswered words.
 _MISSING_STOPWORDS = {
     "sr": "ko koga kome kog kom šta gde zašto koliko kakav kakva kakvo čemu kojoj kojem treba "
     "mogu može znači značiti skraćenica kakvom kakvoj kakvim kakve kakvog kakvu kojim kojih "
@@ -54,7 +55,6 @@ _MISSING_STOPWORDS = {
     "uk": "означає означати абревіатура скорочення розшифровується якому яку",
     "en": "mean means stand stands abbreviation abbreviated acronym",
 }
-# (The words that ask what an acronym stands for frame the question: only the acronym counts.)
 # stopwords-iso's English list is a union of many lists and holds words people ask about.
 # fmt: off
 _CONTENT_WORDS_KEPT = frozenset([
