@@ -128,6 +128,13 @@ async def test_encrypted_dm_opened_like_element_answers_start(
     # Element sends the first message of a new chat right away, before the bot has joined.
     await citizen.say(room, "/start")
     welcome = await citizen.next_message(room)
+    if welcome.body.startswith("I could not decrypt"):
+        # The room key can lose the race with the invite (seen once in CI: the bot had no Olm
+        # session with the citizen's device yet). The bot says so, and the citizen does what
+        # it asks: sends again, now that the bot is in the room.
+        assert welcome.decrypted
+        await citizen.say(room, "/start")
+        welcome = await citizen.next_message(room)
     assert welcome.decrypted, "the answer in an encrypted room must be encrypted"
     assert "Hello! I am" in welcome.body
     assert "<strong>civicbot</strong>" in welcome.formatted_body
