@@ -15,13 +15,17 @@ administration, civil society, projects and funding, events, information and dig
 time and quantity, common question verbs, places of the region, months and weekdays), never
 words picked from a question set. The table is language-independent once folded: a form
 listed under Polish matches the same folded form in every language. So a word that means two
-things across these languages (Polish `rok` = year, Serbian `rok` = deadline; Slovenian `leto`
-= year, Serbian `leto` = summer; Polish `dane` is listed, Polish `data` is not) is left out, and
+things across these languages (Polish `rok` = year, Serbian `rok` = deadline; Polish `dane` is
+listed, Polish `data` is not) is left out, unless one meaning is what civic questions ask far
+more often (Slovenian `leto` and Serbian `godina` are listed as years, though Serbian `leto` is
+summer and Ukrainian `година` an hour), and
 a prefix has at least 5 letters and starts no unrelated word (`unapređenj*`, not `unapređ*`,
 which starts Serbian `unapred`, "in advance"). Where simplemma sends a base form one way and
 its inflections another (`wdrożenie` -> `wdrożyć`, `wdrożenia` -> `wdrożenie`), both are listed.
 A few forms stand in two concepts on purpose (Serbian `savet` is advice and council, Ukrainian
-`рішення` decision and solution). Edit it like code: a change re-indexes (bot.qa.INDEXER).
+`рішення` decision and solution). A long word the lemmatiser does not know reaches the
+concept its first six letters lead to, where only one concept's words begin so. Edit it like
+code: a change re-indexes (bot.qa.INDEXER).
 """
 
 from __future__ import annotations
