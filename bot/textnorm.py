@@ -284,7 +284,27 @@ def _lemma(word: str, lang: str) -> str:
     code = _SIMPLEMMA_CODE.get(lang, _SIMPLEMMA_CODE[DEFAULT_LANGUAGE])
     if not _script_fits(word, code):
         return word
-    return _lemma_cached(word.lower(), code)
+    lemma = _lemma_cached(word.lower(), code)
+    if lemma == word.lower() and code in _UNACCENTED_CODES and word.isascii():
+        return _unaccented(code).get(lemma, lemma)  # typed without diacritics: "ucesce"
+    return lemma
+
+
+# Dictionaries small enough to read once more without diacritics (Slovenian 157k forms,
+# Serbo-Croatian 610k: ~3 s and ~80 MB, on the first such question). Polish's 3.7M forms
+# would take 15 s and 900 MB: left out.
+_UNACCENTED_CODES = frozenset(["sl", "hbs"])
+
+
+@cache
+def _unaccented(code: str) -> dict[str, str]:
+    """simplemma's word forms of `code` folded (no diacritics) -> their lemma."""
+    from simplemma.strategies.dictionaries.dictionary_factory import DefaultDictionaryFactory
+
+    table: dict[str, str] = {}
+    for form, lemma in DefaultDictionaryFactory().get_dictionary(code).items():
+        table.setdefault(fold(form), lemma)
+    return table
 
 
 def _script_fits(word: str, code: str) -> bool:

@@ -125,6 +125,11 @@ def test_words_of_the_domain_are_never_stopwords() -> None:
         "Kaj bo marca?", "sl")
 
 
+def test_slovenian_and_serbian_typed_without_diacritics_are_lemmatised() -> None:
+    assert "rezim" in query_words("v kaksnem rezimu", "sl")[0].exact  # režimu -> režim
+    assert "nacelo" in query_words("nacela", "sl")[0].exact  # načela -> načelo
+
+
 def test_a_form_the_lemmatiser_misses_still_reaches_its_concept() -> None:
     # simplemma knows neither "samoupravami" (sl, instrumental) nor "Słowenii" (pl, genitive)
     assert "zzgovernment" in query_words("samoupravami", "sl")[0].concepts
