@@ -44,7 +44,7 @@ from bot.textnorm import fold  # noqa: E402
 EVAL_DIR = ROOT / "tests" / "eval"
 DEFAULT_QUESTIONS = tuple(EVAL_DIR / name for name in (
     "qa_eval.yaml", "qa_heldout.yaml", "qa_heldout2.yaml", "qa_heldout3.yaml", "qa_heldout4.yaml",
-    "qa_heldout5.yaml", "qa_heldout6.yaml", "qa_heldout7.yaml"))
+    "qa_heldout5.yaml", "qa_heldout6.yaml", "qa_heldout7.yaml", "qa_heldout8.yaml"))
 CORPUS_CANDIDATES = (ROOT.parent / "shared" / "corpus", ROOT / "shared" / "corpus")
 # The question sets name the asker's language as sl, sr-Cyrl, sr-Latn, pl, uk, en.
 LOCALE_OF = {"sr-Cyrl": "sr", "sr-Latn": "sr_Latn"}
