@@ -15,7 +15,6 @@ import math
 from typing import TYPE_CHECKING, Any
 
 from storage.base import PassageHit
-from storage.sqlite_content import selective_terms
 
 # FTS5's bm25() over the chosen terms: the GIN index finds the passages holding any of them,
 # the term counts and totals come from passage_vocabulary and passage_totals (the corpus-wide
@@ -62,11 +61,7 @@ class PostgresContentMixin:
     async def search_passages(self, terms: list[str], limit: int) -> list[PassageHit]:
         """The `limit` passages that rank best for any of `terms` (BM25), best first; the
         same terms chosen and the same scores as on SQLite (storage/sqlite_content.py)."""
-        unique = list(dict.fromkeys(terms))
-        if not unique or limit <= 0:
-            return []
-        counts = await self.term_counts(unique)
-        chosen = selective_terms(unique, counts)
+        chosen, counts = await self._chosen_terms(terms, limit)  # type: ignore[attr-defined]
         if not chosen:
             return []
         [(total, length)] = await self._all("SELECT passages, terms FROM passage_totals")

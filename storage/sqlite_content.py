@@ -100,17 +100,24 @@ class SqliteContentMixin:
             for row in rows
         ]
 
+    async def _chosen_terms(
+        self, terms: list[str], limit: int
+    ) -> tuple[list[str], dict[str, int]]:
+        """The distinct terms worth searching for (selective_terms) and every term's passage
+        count; no terms when nothing is worth it. Both backends choose alike."""
+        unique = list(dict.fromkeys(terms))
+        if not unique or limit <= 0:
+            return [], {}
+        counts = await self.term_counts(unique)
+        return selective_terms(unique, counts), counts
+
     async def search_passages(self, terms: list[str], limit: int) -> list[PassageHit]:
         """The `limit` passages that rank best for any of `terms` (BM25), best first.
 
         The OR query holds only the most selective terms (selective_terms): BM25 over them
         is exact, and the work stays bounded however large the corpus grows.
         """
-        unique = list(dict.fromkeys(terms))
-        if not unique or limit <= 0:
-            return []
-        counts = await self.term_counts(unique)
-        chosen = selective_terms(unique, counts)
+        chosen, _ = await self._chosen_terms(terms, limit)
         if not chosen:
             return []
         rows = await self._all(
