@@ -99,10 +99,16 @@ _ASKS_WHY_PAIRS = frozenset([("po", "co"), ("what", "for"), ("za", "sto")])
 _ADDRESS_CONCEPTS = frozenset(["zzmail", "zzaddress", "zzwebsite", "zzform"])
 _PLACE_CONCEPTS = frozenset(["zzvenue", "zzcity", "zzplace", "zzlibrary"])
 _GOAL_CONCEPTS = frozenset(["zzgoal"])
+# The kinds of fact (see _holds) an answer must show when asked for.
+_FACT_KINDS = frozenset(["date", "number", "who", "where", "link"])
 _DATE_CONCEPTS = frozenset([f"zz{month}" for month in (
     "january", "february", "march", "april", "may", "june", "july", "august", "september",
     "october", "november", "december", "monday", "tuesday", "wednesday", "thursday", "friday",
     "saturday", "sunday")])  # fmt: skip
+# "Which day", "until what date", "in which year": asked for by a word of these concepts.
+_DATE_QUESTION_CONCEPTS = frozenset(["zzday", "zzdate", "zzdeadline", "zzmonth", "zzyear"])
+# Ukrainian and Serbian "дата" folds to "data", which in English is not a date.
+_ASKS_DATE_RAW = re.compile(r"\bдат[аиуі]\w*", re.IGNORECASE)
 _DIGIT = re.compile(r"\d")
 _YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
 # A year, a day and month (15. 3., 15.03, 01/08/2021, 2027-03-19) or a day before a month name.
@@ -425,6 +431,9 @@ def pick_sentences(
     def adds(window: tuple[int, int]) -> float:
         return sum(gap * match for gap, match in zip(missing, word_matches(*window), strict=True))
 
+    if cue_place := _cue_place(units, ranked, scores, wanted, word_matches, fits, max_sentences):
+        shown.append(cue_place)
+        return _joined(units, shown)
     complement = max(
         (window for window in ranked[1:] if fits(window)),
         key=lambda window: (round(adds(window), 6), window[0] - window[1], scores[window]),
@@ -439,9 +448,41 @@ def pick_sentences(
             if fits(window):
                 shown.append(_shown(units, window, max_sentences))
                 break
+    return _joined(units, shown)
+
+
+def _joined(units: Sequence[_Unit], shown: list[tuple[int, int]]) -> str:
     return " … ".join(
         " ".join(unit.text for unit in units[start:end]) for start, end in sorted(shown)
     )
+
+
+def _cue_place(
+    units: Sequence[_Unit],
+    ranked: list[tuple[int, int]],
+    scores: dict[tuple[int, int], float],
+    wanted: frozenset[str],
+    word_matches: Callable[[int, int], list[float]],
+    fits: Callable[[tuple[int, int]], bool],
+    most: int,
+) -> tuple[int, int] | None:
+    """A second place that holds the kind of fact asked for (a date for "when", a number for
+    "how many") when the best window, chosen on the question's words, holds none: the answer
+    to "until when can I sign up?" is the sentence with the date, not the one on signing up."""
+    start, end = _shown(units, ranked[0], most)
+    held = set().union(*(unit.holds for unit in units[start:end]))
+    lacking = wanted & _FACT_KINDS - held
+    if not lacking:
+        return None
+    for window in ranked[1:]:
+        if scores[window] <= 0 or not fits(window):
+            continue
+        place = _shown(units, window, most)
+        if lacking & set().union(*(unit.holds for unit in units[slice(*place)])) and any(
+            match >= 0.5 for match in word_matches(*window)
+        ):
+            return place
+    return None
 
 
 def _shown(units: Sequence[_Unit], window: tuple[int, int], most: int) -> tuple[int, int]:
@@ -547,7 +588,12 @@ def question_cues(question: str, words: Words = ()) -> frozenset[str]:
     folded = _TOKEN.findall(fold(question))
     tokens = set(folded)
     cues = set()
-    if tokens & _ASKS_FOR_DATE:
+    concepts = {concept for word in words for concept in word.concepts}
+    if (
+        tokens & _ASKS_FOR_DATE
+        or concepts & _DATE_QUESTION_CONCEPTS
+        or _ASKS_DATE_RAW.search(question)
+    ):
         cues.add("date")
     elif tokens & _ASKS_FOR_NUMBER:
         cues.add("number")
@@ -557,7 +603,7 @@ def question_cues(question: str, words: Words = ()) -> frozenset[str]:
         cues.add("where")
     if tokens & _ASKS_WHY or set(itertools.pairwise(folded)) & _ASKS_WHY_PAIRS:
         cues.add("why")
-    if any(set(word.concepts) & _ADDRESS_CONCEPTS for word in words):
+    if concepts & _ADDRESS_CONCEPTS:
         cues.add("link")
     return frozenset(cues)
 
