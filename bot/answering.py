@@ -18,6 +18,7 @@ from dataclasses import dataclass
 import cyrtranslit
 
 from bot.content.model import FaqEntry
+from bot.places import places_named
 from bot.script import dominant_script, serbian_to_latin
 from bot.textnorm import (
     QueryWord,
@@ -110,6 +111,19 @@ _DATE_QUESTION_CONCEPTS = frozenset(["zzday", "zzdate", "zzdeadline", "zzmonth",
 # Ukrainian and Serbian "дата" folds to "data", which in English is not a date.
 _ASKS_DATE_RAW = re.compile(r"\bдат[аиуі]\w*", re.IGNORECASE)
 _DIGIT = re.compile(r"\d")
+_NUMBER = re.compile(r"(?<!\d)\d{1,4}(?!\d)")
+# An amount of money, in folded text: digits beside a currency or its word.
+_MONEY = re.compile(
+    r"\d\s*(?:€|\$|eur|evr|usd|dolar|din|rsd|zl|pln|grn|hrn|griv|uah|chf|kun|tisoc|hiljad|"
+    r"tisuc|tysi|tis\.|mio|mln|milij|milion|million)|(?:€|\$|eur|usd|pln|rsd|uah)\s*\d"
+)
+# Words that ask for an amount of money (folded lemmas and forms), beside the glossary's.
+_MONEY_CONCEPTS = frozenset(["zzbudget", "zzamount"])
+_MONEY_WORDS = frozenset([
+    "money", "denar", "denarja", "novac", "novca", "pare", "pieniadz", "pieniadze", "pieniedzy",
+    "grosi", "kosti", "price", "cena", "cijena", "cina", "vartist", "cost", "costs", "strosek",
+    "stroski", "trosak", "troskovi", "koszt", "koszty", "kostati", "kosztowac", "kosztuje",
+])  # fmt: skip
 _YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
 # A year, a day and month (15. 3., 15.03, 01/08/2021, 2027-03-19) or a day before a month name.
 _DATE = re.compile(
@@ -216,7 +230,7 @@ def answer_from_hits(
     judgement = judge(words, hits)
     if judgement is None or not judgement.found:
         return None
-    if _absent_years(question, judgement.hit, hits):
+    if _not_in_document(question, words, judgement.hit, hits):
         return None
     hit = judgement.hit
     text = pick_sentences(
@@ -234,19 +248,27 @@ def answer_from_hits(
     )
 
 
-def _absent_years(question: str, chosen: Hit, hits: Sequence[Hit]) -> list[str]:
-    """The years the question asks about that the chosen document never mentions: a question
-    about 2024 is not answered from a page about 2019, however many other words they share
-    ("When is the OGP summit in 2024?")."""
-    asked = _YEAR.findall(question)
-    if not asked:
-        return []
-    mentioned = set().union(*(
-        set(_YEAR.findall(f"{hit.title}\n{hit.heading}\n{hit.text}"))
-        for hit in hits
-        if hit.document == chosen.document
-    ))
-    return [year for year in asked if year not in mentioned]
+def _not_in_document(question: str, words: Words, chosen: Hit, hits: Sequence[Hit]) -> bool:
+    """Whether the question names what the chosen document never does, so that the document,
+    however many other words they share, is not about it: a number or year ("the 8th Day",
+    "the OGP summit in 2024" beside a page on the 7th and 2019), a city ("open data in Novi
+    Sad" beside the page on Pančevo), or an amount of money where the document names none
+    ("the project's budget in dinars")."""
+    document = "\n".join(
+        f"{hit.title}\n{hit.heading}\n{hit.text}" for hit in hits if hit.document == chosen.document
+    )
+    if set(_NUMBER.findall(question)) - set(_NUMBER.findall(document)):
+        return True
+    if places_named(question) - places_named(document):
+        return True
+    return asks_for_money(words) and not _MONEY.search(fold(document))
+
+
+def asks_for_money(words: Words) -> bool:
+    """Whether the question asks for an amount: a budget, a price, a sum of money."""
+    return any(
+        set(word.concepts) & _MONEY_CONCEPTS or set(word.exact) & _MONEY_WORDS for word in words
+    )
 
 
 def document_sections(chosen: Hit, hits: Sequence[Hit]) -> list[tuple[str, str, str]]:
