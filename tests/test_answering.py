@@ -17,6 +17,7 @@ from bot.answering import (
     to_script,
 )
 from bot.content import FaqEntry
+from bot.places import places_named
 from bot.textnorm import index_terms, query_words
 
 INVITATION = (
@@ -174,6 +175,41 @@ def test_off_topic_question_gets_no_answer() -> None:
 def test_a_year_the_document_never_mentions_gets_no_answer() -> None:
     assert answer_question("Kada je rok za prijave za učešće 2019?", SEARCH, lang_hint="sr")
     assert answer_question("Kada je rok za prijave za učešće 2024?", SEARCH, lang_hint="sr") is None
+
+
+def test_a_number_city_or_amount_the_document_never_names_gets_no_answer() -> None:
+    assert answer_question("Kdaj bo 7. Dan vključujoče informacijske družbe?", SEARCH,
+                           lang_hint="sl")
+    assert answer_question("Kdaj bo 8. Dan vključujoče informacijske družbe?", SEARCH,
+                           lang_hint="sl") is None
+    assert answer_question("Gde je konferencija u Beogradu?", SEARCH, lang_hint="sr")
+    for city in ("u Zagrebu", "u Novom Sadu", "у Новом Саду"):
+        question = f"Gde je konferencija {city}?"
+        assert answer_question(question, SEARCH, lang_hint="sr") is None, question
+    assert answer_question("Koliki je budžet konferencije u hotelu Hajat?", SEARCH,
+                           lang_hint="sr") is None
+    priced = search_over(("poziv", "sr", INVITATION + "\nKotizacija iznosi 2.000 dinara."))
+    answer = answer_question("Koliko iznosi kotizacija za konferenciju?", priced, lang_hint="sr")
+    assert answer is not None and "2.000 dinara" in answer.text
+
+
+def test_places_are_named_in_every_language_and_script() -> None:
+    assert places_named("w Panczewie") == places_named("града Панчева") == {"pancevo"}
+    assert places_named("коли в Тернополі") == places_named("obwód tarnopolski") == {"ternopil"}
+    assert places_named("in Novi Sad, Lviv and Kyiv") == {"novi sad", "lviv", "kyiv"}
+    assert places_named("oni nisu sad tu, ništa") == set()  # common words, not Niš or Novi Sad
+
+
+def test_a_date_question_is_answered_with_the_date() -> None:
+    text = (
+        "Aby włączyć się w prace grup roboczych należy zapisać się przez formularz na stronie.\n"
+        "Grupy te składać się będą z przedstawicieli rządu i samorządów.\n"
+        "Z powodów organizacyjnych zapisy trwają do 18 lutego."
+    )
+    search = search_over(("mac", "pl", text))
+    answer = answer_question("Do którego dnia można się zapisać do grup roboczych?", search,
+                             lang_hint="pl")
+    assert answer is not None and "18 lutego" in answer.text
 
 
 def test_question_of_stopwords_only_gets_no_answer() -> None:
