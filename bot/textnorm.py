@@ -43,15 +43,17 @@ _STOPWORD_CODE = {"sl": "sl", "sr": "hr", "pl": "pl", "uk": "uk", "en": "en"}
 _MORE_STOPWORDS = {"pl": "polish", "uk": "ukrainian"}
 # Question words neither package lists: Serbian (ekavian) spellings of the Croatian list's
 # words, inflected forms of "which" and "what kind", and the words that ask what an acronym
-# stands for (only the acronym counts). Left in, they count as unanswered words.
+# stands for (only the acronym counts), and the modal verbs (can, must): left in, they count
+# as unanswered words, or as the word that picks the sentence ("mogę" ~ "można").
 _MISSING_STOPWORDS = {
     "sr": "ko koga kome kog kom šta gde zašto koliko kakav kakva kakvo čemu kojoj kojem treba "
     "mogu može znači značiti skraćenica kakvom kakvoj kakvim kakve kakvog kakvu kojim kojih "
-    "kojeg čime čiji čija",
+    "kojeg čime čiji čija moći morati trebati",
     "sl": "kateri katera katero katere katerih katerim kakšen kakšna kakšno pomeni pomeniti "
     "kratica okrajšava kakšnem kakšnega kakšni kakšne kakšnih kateremu katerem katerega koliko "
-    "česa čem",
-    "pl": "oznacza oznaczać znaczy znaczyć skrót skrótowiec jakim jakiej jakiego jaka jaką czym",
+    "česa čem morati",
+    "pl": "oznacza oznaczać znaczy znaczyć skrót skrótowiec jakim jakiej jakiego jaka jaką czym "
+    "móc musieć należy",
     "uk": "означає означати абревіатура скорочення розшифровується якому яку",
     "en": "mean means stand stands abbreviation abbreviated acronym",
 }
