@@ -34,6 +34,8 @@ from bot.script import dominant_script, serbian_to_latin
 
 LANGUAGES = ("sl", "sr", "pl", "uk", "en")
 DEFAULT_LANGUAGE = "en"
+YEAR_CONCEPT = "zzyear"  # the glossary's concept of the word "year" (bot.qa_glossary)
+_YEAR_NUMBER = re.compile(r"(?:19|20)\d\d")
 
 # simplemma files Serbian, Croatian and Bosnian (both scripts) under one code.
 _SIMPLEMMA_CODE = {"sl": "sl", "sr": "hbs", "pl": "pl", "uk": "uk", "en": "en"}
@@ -173,7 +175,15 @@ def _index_words(text: str, lang: str) -> tuple[tuple[str, ...], ...]:
     """Answering reads the same popular passages again and again: their words are cached."""
     langs = (lang,)
     words = (_word_variants(word, langs, langs).terms for word in _words(text))
-    return tuple(terms for terms in words if terms)
+    return tuple(_with_year_concept(terms) for terms in words if terms)
+
+
+def _with_year_concept(terms: tuple[str, ...]) -> tuple[str, ...]:
+    """A year in a passage ("w 2012 r.") answers the word "year" of a question in any language
+    ("v katerem letu", "koje godine"); a year in a question stays that year only."""
+    if len(terms) == 1 and _YEAR_NUMBER.fullmatch(terms[0]):
+        return (*terms, YEAR_CONCEPT)
+    return terms
 
 
 def query_words(text: str, lang_hint: str | None = None) -> list[QueryWord]:
