@@ -111,6 +111,8 @@ _DATE_QUESTION_CONCEPTS = frozenset(["zzday", "zzdate", "zzdeadline", "zzmonth",
 # Ukrainian and Serbian "дата" folds to "data", which in English is not a date.
 _ASKS_DATE_RAW = re.compile(r"\bдат[аиуі]\w*", re.IGNORECASE)
 _DIGIT = re.compile(r"\d")
+# A number that counts something, not the marker of a list item ("1) ...", "2) ...").
+_COUNT = re.compile(r"\d(?!\d*\))")
 _NUMBER = re.compile(r"(?<!\d)\d{1,4}(?!\d)")
 # An amount of money, in folded text: digits beside a currency or its word.
 _MONEY = re.compile(
@@ -635,7 +637,7 @@ def _holds(text: str, terms: set[str]) -> frozenset[str]:
     if text.startswith("/"):
         return frozenset()  # a command to type ("/register forum-2030") answers nothing
     kinds = set()
-    if _DIGIT.search(text):
+    if _COUNT.search(text):
         kinds.add("number")
     if _DATE.search(text) or terms & _DATE_CONCEPTS:
         kinds.add("date")

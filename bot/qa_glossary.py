@@ -60,6 +60,7 @@ citizen: citizen resident inhabitant population | državljan občan prebivalec p
 civil: civil civic | civilen državljanski | civilni građanski | obywatelski | громадянський
 society: society | družba | društvo | społeczeństwo | суспільство
 nongovernmental: ngo nongovernmental nonprofit cso | nevladen nvo neprofit* | nevladin nvo ocd | pozarządowy ngo | неурядовий неприбутков*
+organisation: organisation organization ngo cso | organizacija nvo | organizacija udruženje udruga nvo ocd | organizacja stowarzyszenie ngo | організація
 central: central | osrednji centralen | centralni središnji | centralny środkowy środkowa | центральний
 mode: mode regime | režim | režim | tryb | режим
 public: public | javen javnost | javni javan javnost | publiczny | публічний громадський громадськість
