@@ -77,6 +77,7 @@ SECOND_PLACE_SHORT = 200  # a short second place always fits ("Funded by the EU.
 # ... or when it holds question words the best window lacks, worth this much (a word found in
 # few sentences weighs about 1.5-2.5: see _word_weights).
 SECOND_PLACE_ADDS = 1.0
+MORE_PLACES = 2
 # Question words already in the passage's title or heading weigh this much in picking
 # its sentences.
 _CONTEXT_WORD_WEIGHT = 0.3
@@ -440,32 +441,36 @@ def pick_sentences(
 
     def fits(window: tuple[int, int]) -> bool:
         start, end = _shown(units, window, max_sentences)
-        overlaps = start < shown[0][1] and shown[0][0] < end
+        overlaps = any(start < other_end and other_start < end for other_start, other_end in shown)
         own = sum(len(unit.text) for unit in units[start:end])
-        length = own + sum(len(unit.text) for unit in units[slice(*shown[0])])
+        length = own + sum(len(unit.text) for place in shown for unit in units[slice(*place)])
         return not overlaps and (length <= SECOND_PLACE_CHARS or own <= SECOND_PLACE_SHORT)
-
-    # What the best window leaves out (a word it lacks: "who finances" beside the project's
-    # name) may be what another place of the document holds.
-    missing = [
-        weight * (1 - match) if match < 0.5 else 0.0
-        for weight, match in zip(weights, word_matches(*ranked[0]), strict=True)
-    ]
-
-    def adds(window: tuple[int, int]) -> float:
-        return sum(gap * match for gap, match in zip(missing, word_matches(*window), strict=True))
 
     if cue_place := _cue_place(units, ranked, scores, wanted, word_matches, fits, max_sentences):
         shown.append(cue_place)
         return _joined(units, shown)
-    complement = max(
-        (window for window in ranked[1:] if fits(window)),
-        key=lambda window: (round(adds(window), 6), window[0] - window[1], scores[window]),
-        default=None,
-    )
-    if complement is not None and adds(complement) >= SECOND_PLACE_ADDS:
+    # What the places shown leave out (a word they lack: "who finances" beside the project's
+    # name) may be what another place of the document holds: up to MORE_PLACES of them.
+    for _ in range(MORE_PLACES):
+        held = [max(matches) for matches in zip(*(word_matches(*p) for p in shown), strict=True)]
+        missing = [
+            weight * (1 - match) if match < 0.5 else 0.0
+            for weight, match in zip(weights, held, strict=True)
+        ]
+
+        def adds(window: tuple[int, int], missing: list[float] = missing) -> float:
+            matches = word_matches(*window)
+            return sum(gap * match for gap, match in zip(missing, matches, strict=True))
+
+        complement = max(
+            (window for window in ranked[1:] if fits(window)),
+            key=lambda window: (round(adds(window), 6), window[0] - window[1], scores[window]),
+            default=None,
+        )
+        if complement is None or adds(complement) < SECOND_PLACE_ADDS:
+            break
         shown.append(_shown(units, complement, max_sentences))
-    else:
+    if len(shown) == 1:
         for window in ranked[1:]:
             if scores[window] < SECOND_PLACE_SHARE * scores[ranked[0]]:
                 break

@@ -46,7 +46,7 @@ happen: happen hold held occur | potekati odvijati | održati održava* | odbyć
 mail: email mail | pošta | pošta imejl mejl | poczta | пошта
 address: address | naslov | adresa | adres | адреса
 meeting: meeting meet gathering session | srečanje sestanek seja zasedanje srečati sestati | sastanak skup sednica zasedanje sastati sresti | spotkanie zebrani* posiedzenie obrady spotkać | зустріч засідання зустрітися
-work: work working operate | delo delovni deloven delovati | rad radni raditi delovati | praca roboczy działać | робота робочий працювати діяти
+work: work working operate | delo delovni deloven delovati delovanje | rad radni raditi delovati | praca roboczy działać | робота робочий працювати діяти
 participate: participation participate attend attendance participant attendee presence | udeležba udeleži* udeleženec prisotnost | učešće učestvova* prisustvova* učesnik prisustvo | udział uczestnictwo uczestniczy* uczestnik obecność | участь учасник присутність
 cooperation: cooperation collaboration cooperate collaborate | sodelovanje sodelovati | saradnja sarađiva* | współpraca współprac* | співпраця співпрацювати
 government: government administration authority selfgovernment | vladati uprava samouprava | vlada uprava vlast samouprava | rząd administracja władza samorząd samorządowy | уряд адміністрація влада самоврядування
