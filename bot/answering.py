@@ -264,7 +264,8 @@ def _not_in_document(question: str, words: Words, chosen: Hit, hits: Sequence[Hi
         return True
     if places_named(question) - places_named(document):
         return True
-    return asks_for_money(words) and not _MONEY.search(fold(document))
+    asked_other = question_cues(question, words) - {"number"}  # "when is the budget forum?"
+    return asks_for_money(words) and not asked_other and not _MONEY.search(fold(document))
 
 
 def asks_for_money(words: Words) -> bool:

@@ -188,6 +188,8 @@ def test_a_number_city_or_amount_the_document_never_names_gets_no_answer() -> No
         assert answer_question(question, SEARCH, lang_hint="sr") is None, question
     assert answer_question("Koliki je budžet konferencije u hotelu Hajat?", SEARCH,
                            lang_hint="sr") is None
+    assert answer_question("Kdaj je konferenca o proračunu v hotelu Hajat?", SEARCH,
+                           lang_hint="sl")  # the budget is its topic, not what is asked
     priced = search_over(("poziv", "sr", INVITATION + "\nKotizacija iznosi 2.000 dinara."))
     answer = answer_question("Koliko iznosi kotizacija za konferenciju?", priced, lang_hint="sr")
     assert answer is not None and "2.000 dinara" in answer.text
