@@ -107,11 +107,20 @@ _DATE_CONCEPTS = frozenset([f"zz{month}" for month in (
     "january", "february", "march", "april", "may", "june", "july", "august", "september",
     "october", "november", "december", "monday", "tuesday", "wednesday", "thursday", "friday",
     "saturday", "sunday")])  # fmt: skip
-# "Which day", "until what date", "in which year": asked for by a word of these concepts.
-_DATE_QUESTION_CONCEPTS = frozenset(["zzday", "zzdate", "zzdeadline", "zzmonth", "zzyear"])
+# "Which day", "until what date", "in which year", "how long does it last": asked for by a
+# word of these concepts.
+_DATE_QUESTION_CONCEPTS = frozenset([
+    "zzday", "zzdate", "zzdeadline", "zzmonth", "zzyear", "zzduration",
+])  # fmt: skip
 # Ukrainian and Serbian "дата" folds to "data", which in English is not a date.
 _ASKS_DATE_RAW = re.compile(r"\bдат[аиуі]\w*", re.IGNORECASE)
 _DIGIT = re.compile(r"\d")
+# A year, a numeric date or a day before a month's name (folded, in the five languages).
+_CALENDAR = re.compile(
+    r"\b(?:1[89]|20)\d\d\b|\b\d{1,2}\s?[./-]\s?\d{1,2}\b|\b\d{1,2}\.?\s+(?:jan|feb|mar|apr|maj|may|"
+    r"jun|jul|avg|aug|sep|okt|oct|nov|dec|dic|sty|lut|kwi|czer|lip|sier|wrz|pazd|listop|gru|sic|"
+    r"ljut|berez|kvit|trav|cerv|serp|veres|zovt)"
+)
 # A number that counts something, not the marker of a list item ("1) ...", "2) ...").
 _COUNT = re.compile(r"\d(?!\d*\))")
 _NUMBER = re.compile(r"(?<!\d)\d{1,4}(?!\d)")
@@ -643,8 +652,8 @@ def _holds(text: str, terms: set[str]) -> frozenset[str]:
     if text.startswith("/"):
         return frozenset()  # a command to type ("/register forum-2030") answers nothing
     kinds = set()
-    if _COUNT.search(text):
-        kinds.add("number")
+    if _COUNT.search(_CALENDAR.sub(" ", fold(text))):
+        kinds.add("number")  # "how many" is not answered by a date
     if _DATE.search(text) or terms & _DATE_CONCEPTS:
         kinds.add("date")
     if _has_name(text):
