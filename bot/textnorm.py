@@ -251,7 +251,9 @@ def is_stopword(folded: str, langs: tuple[str, ...] = LANGUAGES) -> bool:
 def _word_variants(word: str, langs: tuple[str, ...], stop_langs: tuple[str, ...]) -> QueryWord:
     """Folded surface and lemmas of one word, then their cognate keys; empty for a stopword."""
     surface = _single_token(fold(word))
-    if surface is None or not _is_content(surface, stop_langs):
+    if surface is None:
+        return QueryWord((), ())
+    if not _is_content(surface, stop_langs) and not _inflects_a_domain_word(word, langs):
         return QueryWord((), ())
     exact = [surface]
     if word.isupper() and len(surface) >= 4 and surface[-1] in "aeiouy":
@@ -265,6 +267,13 @@ def _word_variants(word: str, langs: tuple[str, ...], stop_langs: tuple[str, ...
     keys = dict.fromkeys(key for term in exact if (key := cognate_key(term)) not in exact)
     stems = dict.fromkeys(stem for term in exact if (stem := cognate_stem(term)))
     return QueryWord(tuple(exact), tuple(keys), concepts(tuple(exact)), tuple(stems))
+
+
+def _inflects_a_domain_word(word: str, langs: tuple[str, ...]) -> bool:
+    """Whether a word a stopword list drops is the form of a glossary word ("groups", "years",
+    "members": stopwords-iso lists the plural where the glossary keeps the singular)."""
+    domain = glossary_words()
+    return any(_single_token(fold(_lemma(word, lang))) in domain for lang in langs)
 
 
 def _words(text: str) -> list[str]:
