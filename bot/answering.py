@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import cyrtranslit
 
 from bot.content.model import FaqEntry
-from bot.places import places_named
+from bot.places import COUNTRIES_OF_LANGUAGE, countries_of, places_named
 from bot.script import dominant_script, serbian_to_latin
 from bot.textnorm import (
     QueryWord,
@@ -126,8 +126,9 @@ _COUNT = re.compile(r"\d(?!\d*\))")
 _NUMBER = re.compile(r"(?<!\d)\d{1,4}(?!\d)")
 # An amount of money, in folded text: digits beside a currency or its word.
 _MONEY = re.compile(
-    r"\d\s*(?:€|\$|eur|evr|usd|dolar|din|rsd|zl|pln|grn|hrn|griv|uah|chf|kun|tisoc|hiljad|"
-    r"tisuc|tysi|tis\.|mio|mln|milij|milion|million)|(?:€|\$|eur|usd|pln|rsd|uah)\s*\d"
+    r"\d\s*(?:€|\$|(?:eur|evr)(?:o|a|ov|ow|ih)?|usd|dolar\w*|din(?:ar\w*)?|rsd|zl|zlot\w*|pln|"
+    r"grn|hrn|hryv\w*|griv\w*|uah|chf|kun\w*|tis\w*|hiljad\w*|tisuc\w*|tysi\w*|mio|mln|"
+    r"milij\w*|milion\w*|million\w*)(?!\w)|(?:€|\$|eur|usd|pln|rsd|uah)\s*\d"
 )
 # Words that ask for an amount of money (folded lemmas and forms), beside the glossary's.
 _MONEY_CONCEPTS = frozenset(["zzbudget", "zzamount"])
@@ -271,10 +272,24 @@ def _not_in_document(question: str, words: Words, chosen: Hit, hits: Sequence[Hi
     )
     if set(_NUMBER.findall(question)) - set(_NUMBER.findall(document)):
         return True
-    if places_named(question) - places_named(document):
+    if _another_place(places_named(question), places_named(document), chosen.lang):
         return True
-    asked_other = question_cues(question, words) - {"number"}  # "when is the budget forum?"
-    return asks_for_money(words) and not asked_other and not _MONEY.search(fold(document))
+    # "When is the budget forum?" asks for a date; "how much money ... in 2020?" for money.
+    asks_when = bool(set(_TOKEN.findall(fold(question))) & _ASKS_FOR_DATE)
+    asks_other = asks_when or question_cues(question, words) & {"who", "where", "link", "why"}
+    return asks_for_money(words) and not asks_other and not _MONEY.search(fold(document))
+
+
+def _another_place(asked: frozenset[str], named: frozenset[str], lang: str) -> bool:
+    """Whether the cities a question names are not the document's: a page about Pančevo does
+    not answer for Novi Sad, and a Slovenian page that names no city may be about Ljubljana,
+    not about Kharkiv."""
+    if not asked or asked & named:
+        return False
+    if named:
+        return True
+    home = COUNTRIES_OF_LANGUAGE.get(lang)
+    return home is not None and not countries_of(asked) & home
 
 
 def asks_for_money(words: Words) -> bool:

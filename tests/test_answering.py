@@ -186,6 +186,11 @@ def test_a_number_city_or_amount_the_document_never_names_gets_no_answer() -> No
     for city in ("u Zagrebu", "u Novom Sadu", "у Новом Саду"):
         question = f"Gde je konferencija {city}?"
         assert answer_question(question, SEARCH, lang_hint="sr") is None, question
+    # A page that names no city may be about one of its own country, not of another.
+    assert answer_question("Kdaj bo 7. Dan vključujoče informacijske družbe v Ljubljani?", SEARCH,
+                           lang_hint="sl")
+    assert answer_question("Kdaj bo 7. Dan vključujoče informacijske družbe v Harkovu?", SEARCH,
+                           lang_hint="sl") is None
     assert answer_question("Koliki je budžet konferencije u hotelu Hajat?", SEARCH,
                            lang_hint="sr") is None
     assert answer_question("Kdaj je konferenca o proračunu v hotelu Hajat?", SEARCH,
