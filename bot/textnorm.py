@@ -46,16 +46,17 @@ _MORE_STOPWORDS = {"pl": "polish", "uk": "ukrainian"}
 # Question words neither package lists: Serbian (ekavian) spellings of the Croatian list's
 # words, inflected forms of "which" and "what kind", and the words that ask what an acronym
 # stands for (only the acronym counts), and the modal verbs (can, must): left in, they count
-# as unanswered words, or as the word that picks the sentence ("mogę" ~ "można").
+# as unanswered words, or as the word that picks the sentence ("mogę" ~ "można"); and the
+# prepositions the lists lack (između, pomiędzy).
 _MISSING_STOPWORDS = {
     "sr": "ko koga kome kog kom šta gde zašto koliko kakav kakva kakvo čemu kojoj kojem treba "
     "mogu može znači značiti skraćenica kakvom kakvoj kakvim kakve kakvog kakvu kojim kojih "
-    "kojeg čime čiji čija moći morati trebati",
+    "kojeg čime čiji čija moći morati trebati između među zbog tokom tijekom prema povodom",
     "sl": "kateri katera katero katere katerih katerim kakšen kakšna kakšno pomeni pomeniti "
     "kratica okrajšava kakšnem kakšnega kakšni kakšne kakšnih kateremu katerem katerega koliko "
-    "česa čem morati",
+    "česa čem morati glede",
     "pl": "oznacza oznaczać znaczy znaczyć skrót skrótowiec jakim jakiej jakiego jaka jaką czym "
-    "móc musieć należy",
+    "móc musieć należy pomiędzy wobec",
     "uk": "означає означати абревіатура скорочення розшифровується якому яку",
     "en": "mean means stand stands abbreviation abbreviated acronym",
 }
