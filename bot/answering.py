@@ -43,8 +43,10 @@ MIN_COVERAGE = 0.6
 # gap (purpose ~ сврха) rather than a sign of another topic: it counts this much.
 UNKNOWN_WORD_WEIGHT = 0.5
 MIN_FAQ_SCORE = 0.7
-# How much neighbouring question words found side by side add to a passage's rank.
-PHRASE_WEIGHT = 0.3
+# How much neighbouring question words found side by side add to a passage's rank: a name
+# the question spells out ("Institut za elektronsku participaciju") outweighs a page in the
+# asker's own language that shares its generic words (0.45-0.75 measure the same).
+PHRASE_WEIGHT = 0.6
 # Passages asked of the ranker; the best RERANKED of them are judged on their words.
 CANDIDATES = 20
 RERANKED = 8
