@@ -125,6 +125,25 @@ def test_words_of_the_domain_are_never_stopwords() -> None:
         "Kaj bo marca?", "sl")
 
 
+def test_a_plural_of_a_domain_word_is_never_a_stopword() -> None:
+    # stopwords-iso lists "groups" and "points" for English; the glossary has group, point
+    assert {"groups", "group"} <= set(query_terms("Which working groups meet?", "en"))
+
+
+def test_modal_verbs_and_prepositions_are_stopwords() -> None:
+    assert query_terms("Do kiedy mogę się zapisać?", "pl") == query_terms("zapisać", "pl")
+    assert query_terms("saradnja između ministarstva", "sr") == query_terms(
+        "saradnja ministarstva", "sr")
+
+
+def test_a_year_in_a_passage_answers_the_word_year() -> None:
+    assert finds("V katerem letu?", "w 2012 r. zasady współpracy", "pl", "sl")
+    assert finds("Koje godine?", "w 2012 r.", "pl", "sr")
+    assert not finds("Koje godine?", "zasady współpracy", "pl", "sr")
+    # a year asked stays that year: 2021 is not answered by any year
+    assert not finds("u 2021", "w 2012 r.", "pl", "sr")
+
+
 def test_slovenian_and_serbian_typed_without_diacritics_are_lemmatised() -> None:
     assert "rezim" in query_words("v kaksnem rezimu", "sl")[0].exact  # režimu -> režim
     assert "nacelo" in query_words("nacela", "sl")[0].exact  # načela -> načelo
