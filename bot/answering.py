@@ -109,13 +109,18 @@ _DATE_CONCEPTS = frozenset([f"zz{month}" for month in (
     "january", "february", "march", "april", "may", "june", "july", "august", "september",
     "october", "november", "december", "monday", "tuesday", "wednesday", "thursday", "friday",
     "saturday", "sunday")])  # fmt: skip
-# "Which day", "until what date", "in which year", "how long does it last": asked for by a
-# word of these concepts.
-_DATE_QUESTION_CONCEPTS = frozenset([
-    "zzday", "zzdate", "zzdeadline", "zzmonth", "zzyear", "zzduration",
+# "Which day", "until what date", "in which year": asked for by a word of these concepts after
+# "which"; "how long does it last" (zzduration) by dates too.
+_DATE_QUESTION_CONCEPTS = frozenset(["zzday", "zzdate", "zzdeadline", "zzmonth", "zzyear"])
+# "Дата" (uk, sr) folds to "data", in English not a date: after "which" it is one.
+_DATE_WORDS = frozenset(["data", "dati", "datu", "datum", "datuma", "date", "dates"])
+# Folded forms of "which", "what", "until which" that ask for a day or year.
+_WHICH = frozenset([
+    "which", "what", "kateri", "katerem", "katerega", "katero", "kateremu", "koji", "koje",
+    "kog", "kom", "kojeg", "kojem", "kojoj", "ktory", "ktorego", "ktorym", "ktorej", "jaki",
+    "jakim", "jakiego", "jakij", "jaka", "jakoji", "jakomu", "jakogo", "jake", "kotrij",
+    "kotromu", "kotrogo", "kotroji",
 ])  # fmt: skip
-# Ukrainian and Serbian "дата" folds to "data", which in English is not a date.
-_ASKS_DATE_RAW = re.compile(r"\bдат[аиуі]\w*", re.IGNORECASE)
 _DIGIT = re.compile(r"\d")
 # A year, a numeric date or a day before a month's name (folded, in the five languages).
 _CALENDAR = re.compile(
@@ -645,11 +650,7 @@ def question_cues(question: str, words: Words = ()) -> frozenset[str]:
     tokens = set(folded)
     cues = set()
     concepts = {concept for word in words for concept in word.concepts}
-    if (
-        tokens & _ASKS_FOR_DATE
-        or concepts & _DATE_QUESTION_CONCEPTS
-        or _ASKS_DATE_RAW.search(question)
-    ):
+    if tokens & _ASKS_FOR_DATE or "zzduration" in concepts or _asks_which_date(folded, words):
         cues.add("date")
     elif tokens & _ASKS_FOR_NUMBER:
         cues.add("number")
@@ -662,6 +663,17 @@ def question_cues(question: str, words: Words = ()) -> frozenset[str]:
     if concepts & _ADDRESS_CONCEPTS:
         cues.add("link")
     return frozenset(cues)
+
+
+def _asks_which_date(folded: list[str], words: Words) -> bool:
+    """Whether the question asks which day, date or year ("do którego dnia", "koje godine",
+    "з якої дати"), not merely names one ("this year")."""
+    asked = {
+        word.exact[0] for word in words if set(word.concepts) & _DATE_QUESTION_CONCEPTS
+    } | {token for token in folded if token.startswith("dat") and token in _DATE_WORDS}
+    return any(
+        token in asked and previous in _WHICH for previous, token in itertools.pairwise(folded)
+    )
 
 
 def _holds(text: str, terms: set[str]) -> frozenset[str]:
