@@ -14,6 +14,7 @@ import math
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import cache
 
 import cyrtranslit
 
@@ -424,6 +425,7 @@ def pick_sentences(
     pairs = list(itertools.pairwise(words))
     unit_pairs = [unit.pairs_found(words) for unit in units]  # once, not once per window
 
+    @cache  # asked again for every further place considered
     def word_matches(start: int, end: int) -> list[float]:
         """How well the window holds each question word (its heading counting half)."""
         window = units[start:end]
