@@ -10,7 +10,7 @@ lemma is listed gets the concept's term (`zz<concept>`) beside its own terms, in
 questions alike, and so matches any other language's word for it (as a cognate key does,
 with the same lower weight than the word itself).
 
-What belongs here: general words of the domain, about 300 concepts (government and
+What belongs here: general words of the domain, about 400 concepts (government and
 administration, civil society, projects and funding, events, information and digital services,
 time and quantity, common question verbs, places of the region, months and weekdays), never
 words picked from a question set. The table is language-independent once folded: a form
@@ -49,34 +49,34 @@ meeting: meeting meet gathering session | srečanje sestanek seja zasedanje sre�
 work: work working operate | delo delovni deloven delovati delovanje | rad radni raditi delovati | praca roboczy działać | робота робочий працювати діяти
 participate: participation participate attend attendance participant attendee presence | udeležba udeleži* udeleženec prisotnost | učešće učestvova* prisustvova* učesnik prisustvo | udział uczestnictwo uczestniczy* uczestnik obecność | участь учасник присутність
 cooperation: cooperation collaboration cooperate collaborate | sodelovanje sodelovati | saradnja sarađiva* | współpraca współprac* | співпраця співпрацювати
-government: government administration authority selfgovernment | vladati uprava samouprava | vlada uprava vlast samouprava | rząd administracja władza samorząd samorządowy | уряд адміністрація влада самоврядування
+government: government administration authority selfgovernment administrative | vladati uprava samouprava upraven upravni administrativen | vlada uprava vlast samouprava upravni administrativni administrativan | rząd administracja władza samorząd samorządowy administracyjny | уряд адміністрація влада самоврядування адміністративний
 open: open openness opening | odprt odprtost odpreti otvoritev odprtje | otvoren otvorenost* otvoriti otvaranje | otwarty otwartość otworzyć otwarcie | відкритий відкритість відкрити
 data: data | podatek | podatak podaci | dane danych* | дані
 library: library | knjižnica | biblioteka | biblioteka | бібліотека
-training: training workshop course seminar webinar | usposabljanje delavnica tečaj | obuka radionica vebinar* | szkolenie warsztat kurs seminarium | навчання тренінг семінар
+training: training workshop course seminar webinar | usposabljanje delavnica tečaj usposabljati usposobiti | obuka radionica vebinar* trening obučavanje obučavati obučiti | szkolenie warsztat kurs seminarium szkolić trening | навчання тренінг семінар
 city: city town municipality municipal village | občina občinski mesto mesten | grad opština općina opštinsk* gradski selo | miasto gmina miejski gminny wieś | місто громада міський село
-district: district oblast province region regional county | pokrajina regija regionalen | oblast okrug region regionalni regionalan | obwód województwo powiat region regionalny wojewódzki | область район регіон регіональний обласний
-citizen: citizen resident inhabitant population | državljan občan prebivalec prebivalstvo | građanin stanovnik stanovništvo | obywatel mieszkaniec ludność | громадянин мешканець житель населення
+district: district oblast province region regional county | pokrajina regija regionalen okrožje pokrajinski | oblast okrug region regionalni regionalan pokrajina pokrajinski županija | obwód województwo powiat region regionalny wojewódzki dzielnica powiatowy prowincja | область район регіон регіональний обласний округ районний провінція
+citizen: citizen resident inhabitant population | državljan občan prebivalec prebivalstvo državljanka občanka | građanin stanovnik stanovništvo građanka | obywatel mieszkaniec ludność obywatelka | громадянин мешканець житель населення громадянка
 civil: civil civic | civilen državljanski | civilni građanski | obywatelski | громадянський
 society: society | družba | društvo | społeczeństwo | суспільство
 nongovernmental: ngo nongovernmental nonprofit cso | nevladen nvo neprofit* | nevladin nvo ocd | pozarządowy ngo | неурядовий неприбутков*
-organisation: organisation organization ngo cso | organizacija nvo | organizacija udruženje udruga nvo ocd | organizacja stowarzyszenie ngo | організація
+organisation: organisation organization ngo cso organisational organizational | organizacija nvo organizacijski | organizacija udruženje udruga nvo ocd organizacioni organizacijski | organizacja stowarzyszenie ngo organizacyjny | організація організаційний
 central: central | osrednji centralen | centralni središnji | centralny środkowy środkowa | центральний
 mode: mode regime | režim | režim | tryb | режим
 public: public | javen javnost | javni javan javnost | publiczny | публічний громадський громадськість
 service: service | storitev služba | usluga servis | usługa | послуга сервіс служба
-director: director head chief lead leader leadership manager | direktor vodja voditi vodenje vodstvo | direktor rukovodilac voditi rukovodstvo lider | dyrektor kierownik szef prowadzić kierować lider kierownictwo | директор керівник керувати очолювати лідер керівництво
+director: director head chief lead leader leadership manager | direktor vodja voditi vodenje vodstvo načelnik šef predstojnik | direktor rukovodilac voditi rukovodstvo lider načelnik šef | dyrektor kierownik szef prowadzić kierować lider kierownictwo naczelnik | директор керівник керувати очолювати лідер керівництво начальник завідувач очільник
 chair: presidency chair chairmanship president chairman chairperson | predsedovanje predsedstvo predsednik | predsedava* predsedništvo | prezydencja przewodnictwo prezes przewodniczący prezydent | головувати президент голова
 council: council board committee commission | odbor komisija | savet veće odbor komisija | rada komitet komisja zarząd | рада комітет комісія правління
 coalition: coalition | koalicija | koalicija | koalicja | коаліція
 union: union alliance federation eu | unija | unija savez | unia sojusz federacja ue | союз альянс федерація єс
-network: network networking | mreža omrežje mrežen* | mreža umrežava* | sieć | мережа
-centre: centre center hub | center središče stičišče | centar | centrum ośrodek | центр
+network: network networking | mreža omrežje mrežen* | mreža umrežava* | sieć sieciowy | мережа мережевий мережевити
+centre: centre center hub | center središče stičišče | centar središte | centrum ośrodek | центр
 law: law legislation legislative legal | zakon zakonodaja praven zakonit | zakon zakonodavstvo pravni zakonski | ustawa prawo prawny | закон законодавство правовий юридичний
 success: success achievement achieve | uspeh dosežek doseči | uspeh postići ostvariti dostignuć* postignuć* | sukces osiągnięcie osiągnąć | успіх досягнення досягти
-skill: skill knowledge competence | veščina znanje kompetenca | veština znanje | umiejętność wiedza kompetencja | навичка знання компетенція
-youth: youth young | mladina mlad | omladina mlad | młodzież młody | молодь молодий
-employment: employment job | zaposlovanje zaposlitev | zapošljavanje zaposliti | zatrudnienie zatrudnić | працевлаштування
+skill: skill knowledge competence ability | veščina znanje kompetenca spretnost | veština znanje vještina | umiejętność wiedza kompetencja | навичка знання компетенція вміння
+youth: youth young | mladina mlad mladi mladinski mladostnik | omladina mlad omladinski | młodzież młody młodzieżowy | молодь молодий молодіжний
+employment: employment job employability | zaposlovanje zaposlitev zaposliti zaposlovati zaposljivost | zapošljavanje zaposliti zaposlenje zapošljavati zapošljivost | zatrudnienie zatrudnić zatrudniać zatrudnialność | працевлаштування зайнятість працевлаштувати
 education: education | izobraževanje | obrazovanje edukacija | edukacja kształcenie | освіта
 debate: debate discussion discuss | razprava razpravljati obravnavati pogovor | rasprava debata raspravljati razgovor diskusija | debata dyskusja dyskutować omawiać omówić rozmowa | дебати обговорення обговорювати обговорити дискусія
 week: week | teden | sedmica nedelja | tydzień | тиждень
@@ -87,7 +87,7 @@ form: form questionnaire | obrazec | obrazac formular* | ankieta | форма а
 target: target beneficiary | ciljen upravičenec | ciljn* | docelowy beneficjent | цільовий бенефіціар
 invite: invite invitation | vabilo vabiti povabiti | poziv pozvati pozivati | zaproszenie zaprasza* zaprosić | запрошення запрошувати
 present: present presentation | predstaviti predstavitev | predstaviti predstavljanj* | przedstawić przedstawia* prezentować zaprezentować | представити презентув* презентація
-prepare: prepare preparation | pripraviti priprava | pripremiti pripremati | przygotować przygotowanie | підготувати підготовка
+prepare: prepare preparation draft drafting elaboration | pripraviti priprava izdelava izdelati | pripremiti pripremati izrada izraditi priprema | przygotować przygotowanie opracować opracowanie sporządzić sporządzenie | підготувати підготовка розробка розробити розроблення
 develop: develop* | razvoj razvijati | razvoj razviti razvijati | rozwój rozwijać | розвиток розвивати
 support: support help assistance assist | podpora pomoč pomagati podpreti podpirati | podrška pomoć pomagati podržati podržavati | wsparcie pomoc pomagać pomóc wspierać wesprzeć | підтримка допомога допомагати допомогти підтримувати підтримати
 duration: duration last period | trajanje trajati obdobje | trajati period | trwanie trwać okres | тривалість тривати період
@@ -95,7 +95,7 @@ start: start begin beginning launch | začetek začeti | početak početi započ
 end: end finish conclude conclusion | konec končati zaključiti zaključek | završetak završiti zaključiti zaključak zatvarati zatvoriti | koniec zakończenie zakończyć zamknięcie zamknąć | кінець завершення закінчити завершити закриття
 cost: cost price fee pay payment | cena strošek plačati plačilo kotizacija | cena trošak platiti plaćati uplat* kotizacija naknada | cena koszt opłata płacić zapłacić płatność płatny | ціна вартість платити сплатити оплата платний
 free: free | brezplačen | besplatan | bezpłatny darmowy | безкоштовний
-member: member membership | član članstvo | član članstvo | członek członkostwo | член членство
+member: member membership | član članstvo članica | član članstvo članica | członek członkostwo członkowski | член членство
 deputy: deputy vice | namestnik | zamenik | zastępca wiceprzewodnicz* wiceprezes wicedyrektor wiceprezydent wiceburmistrz wiceminister | заступник
 minister: minister ministry | minister ministrstvo | ministar ministarstvo | minister ministerstwo wiceminister | міністр міністерство
 europe: europe european | evropa evropski | evropa evropski | europa europejski | європа європейський
@@ -108,12 +108,12 @@ belgrade: belgrade | beograd | beograd | belgrad | белград
 warsaw: warsaw | varšava | varšava | warszawa | варшава
 kyiv: kyiv kiev | kijev | kijev | kijow* | київ*
 lviv: lviv* lvov* lwow* | lvov* | lavov* lvov* | lwów lwow* | львів* львов*
-state: state country | država državen | država državni | państwo państwowy | держава державний
+state: state country | država državen dežela | država državni | państwo państwowy | держава державний
 national: national | nacionalen naroden | nacionalni nacionalan narodni | narodowy krajowy ogólnokrajowy | національний загальнонаціональний
 international: international | mednaroden | međunarodni | międzynarodowy | міжнародний
 office: office bureau | urad pisarna | kancelarija biro | urząd biuro | офіс бюро відомство
 institution: institution institute | ustanova institucija zavod inštitut | ustanova institucija zavod institut | instytucja placówka zakład instytut | установа інституція заклад інститут
-decision: decision decide resolution | odločitev odločiti odločati odločba | odluka odlučiti odlučivati | decyzja decydować zdecydować decydent uchwała postanowić | рішення вирішити вирішувати ухвала ухвалити
+decision: decision decide resolution decisionmaker policymaker | odločitev odločiti odločati odločba odločevalec | odluka odlučiti odlučivati donosilac | decyzja decydować zdecydować decydent uchwała postanowić | рішення вирішити вирішувати ухвала ухвалити
 solution: solution solve | rešitev rešiti | rešenje rešiti | rozwiązanie rozwiązać | рішення вирішити
 officer: officer official servant | uradnik uslužbenec funkcionar | službenik zvaničnik funkcioner* činovnik | urzędnik funkcjonariusz | посадовець службовець чиновник
 formal: official formal | uraden formalen | zvaničan služben formalan | oficjalny urzędowy formalny | офіційний формальний
@@ -139,13 +139,13 @@ association: association | združenje društvo | udruženje udruga | stowarzysze
 foundation: foundation | fundacija | fondacija zadužbina | fundacja | фундація
 establish: establish establishment founder | ustanoviti ustanavljati ustanovitelj | osnovati osnivati osnivač uspostaviti | założyć założyciel ustanowić powołać | заснувати засновник заснування
 create: create creation | ustvariti ustvarjanje oblikovati | stvoriti kreirati stvaranje | stworzyć tworzenie tworzyć utworzyć | створити створювати створення
-initiative: initiative | pobuda iniciativa | inicijativa | inicjatywa | ініціатива
+initiative: initiative undertaking venture | pobuda iniciativa | inicijativa poduhvat | inicjatywa przedsięwzięcie przedsięwziąć | ініціатива починання
 volunteer: volunteer volunteering voluntary | prostovolj* | volonter* volontir* | wolontariusz wolontariat | волонтерство
-advocacy: advocacy advocate | zagovorni* | zagovaranj* | rzecznictwo | адвокаці* адвокатув*
+advocacy: advocacy advocate | zagovorni* zagovarjati | zagovaranj* zagovarati | rzecznictwo | адвокаці* адвокатув*
 community: community | skupnost | zajednica | społeczność wspólnota | спільнота громада
 transparency: transparency transparent* | preglednost pregleden | | przejrzystość przejrzysty | прозорість прозорий
-accountability: accountability accountable responsibility responsible | odgovornost odgovoren | odgovornost odgovoran | odpowiedzialność odpowiedzialny rozliczalność | відповідальність відповідальний підзвітність
-inclusion: inclusion inclusive | vključevanje vključenost* vključujoč* inkluzij* | uključivanj* uključenost* inkluziv* | włącze* inkluzja | інклюзі* залучення
+accountability: accountability accountable responsibility responsible | odgovornost odgovoren | odgovornost odgovoran | odpowiedzialność odpowiedzialny rozliczalność | відповідальність відповідальний підзвітність підзвітний
+inclusion: inclusion inclusive include involve | vključevanje vključenost* vključujoč* inkluzij* vključiti vključevati | uključivanj* uključenost* inkluziv* uključiti uključivati | włącze* inkluzja włączyć włączać | інклюзі* залучення включити включати залучати залучити
 exclusion: exclusion exclude excluded marginalise marginalize | izključenost* izključevanj* | isključenost* isključivati | wykluczeni* wykluczyć wykluczony | виключення маргіналізувати
 vulnerable: vulnerable disadvantaged disadvantage | ranljiv | ranjiv osetljiv | wrażliwy defaworyz* | вразливий
 equality: equality | enakost enakopravnost | jednakost ravnopravnost | równość równouprawnienie równouprawnić | рівність рівноправний
@@ -162,8 +162,8 @@ unemployed: unemployed unemployment | brezposeln brezposelnost | nezaposlen neza
 health: health healthcare | zdravje zdravstvo | zdravlje zdravstvo | zdrowie | здоровʼя
 environment: environment environmental | okolje okoljski | okolina | środowisko | довкілля середовище
 economy: economy economic | gospodarstvo gospodarski ekonomija | ekonomija privreda privredni ekonomski | gospodarka gospodarczy ekonomia | економіка господарство економічний
-company: company business enterprise firm | podjetje firma | preduzeće firma kompanija biznis* | przedsiębiorstwo firma spółka | підприємство компанія фірма бізнес
-entrepreneur: entrepreneur entrepreneurship | podjetnik podjetništvo | preduzetni* | przedsiębiorca przedsiębiorczy | підприємець підприємництво
+company: company business enterprise firm | podjetje firma poslovanje posloven | preduzeće firma kompanija biznis* poslovanje poslovan poslovni | przedsiębiorstwo firma spółka biznes biznesowy | підприємство компанія фірма бізнес діловий
+entrepreneur: entrepreneur entrepreneurship | podjetnik podjetništvo | preduzetni* poduzetni* | przedsiębiorca przedsiębiorczy przedsiębiorczość | підприємець підприємництво
 private: private privacy | zaseben zasebnost | privatni privatan privatnost* | prywatny prywatność | приватний приватність
 social: social societal | socialen družben | socijalni socijalan društveni društven | społeczny socjalny | соціальний суспільний
 security: security safety safe | varnost varen | bezbed* sigurnost | bezpieczeństwo bezpieczny | безпека безпечний
@@ -172,18 +172,18 @@ personal: personal | oseben | lični ličan | osobowy osobisty | особист�
 trust: trust confidence | zaupanje | poverenje | zaufanie | довіра
 freedom: freedom liberty | svoboda | sloboda | wolność swoboda | свобода
 poverty: poverty poor | revščina reven | siromaštvo siromašan | ubóstwo bieda ubogi | бідність бідний
-recovery: recovery reconstruction renewal | obnova prenova | obnova | odbudowa odnowa | відновлення відбудова
+recovery: recovery reconstruction renewal restore restoration | obnova prenova obnoviti prenoviti | obnova obnoviti | odbudowa odnowa odnowić odbudować przywrócić | відновлення відбудова відновити відновлювати відбудувати
 charity: charity charitable humanitarian | dobrodel* humanitaren | dobrotvoran humanitarni humanitaran | charytatywny dobroczynny humanitarny | благодійний благодійність гуманітарний
 mission: mission | poslanstvo | misija | misja | місія
 value: value | vrednota vrednost | vrednost | wartość | цінність
 petition: petition | petici* | | petycja |
 ombudsman: ombudsman | varuh | zaštitnik | rzecznik | омбудсмен уповноважений
 stakeholder: stakeholder | deležnik | | interesariusz* | стейкхолдер*
-activity: activity action measure | dejavnost aktivnost delovanje ukrep ukvarjati | aktivnost delatnost delovanje mera baviti | działalność aktywność działani* zajmować | діяльність активність дія захід займатися
+activity: activity action measure | dejavnost aktivnost delovanje ukrep ukvarjati akcija ukrepanje | aktivnost delatnost delovanje mera baviti akcija | działalność aktywność działani* zajmować akcja | діяльність активність дія захід займатися акція
 implement: implement implementation realise realize realisation realization | izvaja* izvedba uresničevati uresničiti uresničevanje | sprovesti sprovoditi sprovođenj* realizov* realizacija implementacija | realizować zrealizować realizacja wdrażać wdrożenie wdrożyć | реалізувати реалізація впроваджувати впровадити впровадження виконувати виконання
 budget: budget | proračun | budžet | budżet | бюджет
 competition: competition contest tender procurement | razpis natečaj | konkurs* natečaj tender nabavka | przetarg | тендер закупівля
-proposal: proposal suggestion | predlog | predlog | propozycja | пропозиція
+proposal: proposal suggestion propose suggest | predlog predlagati predlagatelj | predlog predložiti predlagati predlagač | propozycja proponować zaproponować | пропозиція запропонувати пропонувати
 group: group | skupina | grupa | grupa | група
 impact: impact effect influence | učinek vpliv | uticaj efekat | wpływ efekt oddziaływanie oddziaływać | вплив ефект
 indicator: indicator | kazalnik indikator* | pokazatelj | wskaźnik | показник
@@ -192,13 +192,13 @@ plan: plan planning | načrt načrtovati načrtovanje | plan planiranje planirat
 priority: priority | prednost prioriteta | prioritet | priorytet | пріоритет
 area: area field domain sphere | področje | područje oblast | dziedzina obszar zakres sfera | сфера галузь
 benefit: benefit advantage | korist | korist | korzyść | користь вигода
-need: need | potreba | potreba | potrzeba | потреба
+need: need necessary | potreba potreben nujen | potreba potreban neophodan nužan | potrzeba potrzebny konieczny niezbędny | потреба необхідний потрібний
 challenge: challenge | izziv | izazov | wyzwanie wyzwać | виклик
 quality: quality | kakovost | kvalitet* | jakość | якість
-improve: improve improvement enhance | izboljšati izboljšanje izboljšava | unaprediti unapređenj* poboljšati poboljšanje | poprawić poprawa ulepszyć | покращити покращення поліпшення удосконалення
+improve: improve improvement enhance | izboljšati izboljšanje izboljšava izboljševati | unaprediti unapređenj* poboljšati poboljšanje poboljšavati unapređivati | poprawić poprawa ulepszyć poprawiać udoskonalić usprawniać | покращити покращення поліпшення удосконалення покращувати поліпшити поліпшувати вдосконалити удосконалити
 strengthen: strengthen strengthening empower empowerment | krepiti krepitev okrepiti opolnomoč* | jačati jačanje ojačati osnaž* | wzmocnienie wzmocnić wzmacniać | зміцнити зміцнення посилити посилення
 promote: promote promotion encourage foster | promovirati promocija spodbujati spodbujanje | promovis* promocija podstica* | promować promocja propagować popularyzować | популяризувати просувати сприяти
-inform: inform notify announcement notice news | obvestiti obvestilo obveščati novica | obavest* obavijest* saopštenje | informować poinformować powiadomić ogłoszenie ogłosić komunikat | інформувати повідомити повідомлення оголошення новина
+inform: inform notify announcement notice news | obvestiti obvestilo obveščati novica informirati informiranje | obavest* obavijest* saopštenje informisati informisanje | informować poinformować powiadomić ogłoszenie ogłosić komunikat informowanie | інформувати повідомити повідомлення оголошення новина інформування
 publish: publish publication | objaviti objava publikacija | objaviti objava publikacija | opublikować publikować publikacja | опублікувати оприлюднити публікація
 contribute: contribute contribution | prispevati prispevek doprinos | doprineti doprinos | przyczynić wkład | внесок
 amount: amount sum | znesek vsota | iznos suma | kwota suma | сума обсяг
@@ -208,32 +208,32 @@ sustainability: sustainability sustainable | trajnost* | održiv* | trwałość 
 experience: experience | izkušnja | iskustvo | doświadczenie | досвід
 example: example | primer | primer | przykład | приклад
 recommendation: recommendation | priporočilo | preporuka | rekomendacja zalecenie | рекомендація
-opportunity: opportunity possibility | priložnost možnost | prilika mogućnost | możliwość szansa okazja | можливість нагода
-level: level | raven | nivo | poziom | рівень
-research: research study survey science | raziskava raziskovanje znanost | istraživanje nauka | badani* nauka | дослідження наука опитування
+opportunity: opportunity possibility possible | priložnost možnost mogoč možen morebiten | prilika mogućnost moguć eventualan eventualni | możliwość szansa okazja możliwy ewentualny | можливість нагода можливий
+level: level tier | raven | nivo razina | poziom szczebel | рівень щабель
+research: research study survey science scientific researcher | raziskava raziskovanje znanost znanstven raziskovalec raziskovalen raziskati | istraživanje nauka naučni naučan naučnik istraživač istraživački istražiti | badani* nauka naukowy naukowiec badacz badawczy badać | дослідження наука опитування науковий науковець дослідник дослідницький досліджувати
 expert: expert specialist professional | strokovnjak strokoven | stručnjak stručan ekspert | ekspert specjalista fachowy | експерт фахівець фаховий
 report: report | poročilo | izveštaj | raport sprawozdanie | звіт
-offer: offer | ponudba ponuditi | ponuda ponuditi | oferta oferować zaoferować | пропонувати запропонувати
-provide: provide ensure | zagotoviti zagotavljati | obezbed* osigurati pružiti | zapewnić zapewniać | забезпечити забезпечувати надати надавати
-use: use usage user | uporaba uporabiti uporabnik | upotreba koristiti korisnik | używać wykorzystać korzystać użytkownik | використовувати використання користувач
+offer: offer | ponudba ponuditi nuditi | ponuda ponuditi | oferta oferować zaoferować | пропонувати запропонувати
+provide: provide ensure provision | zagotoviti zagotavljati zagotavljanje | obezbed* osigurati pružiti pružanje pružati | zapewnić zapewniać świadczenie świadczyć zapewnienie | забезпечити забезпечувати надати надавати надання
+use: use usage user | uporaba uporabiti uporabnik uporabljati | upotreba koristiti korisnik korišćenje upotrebiti upotrebljavati | używać wykorzystać korzystać użytkownik użycie użytkowanie użytkować wykorzystanie wykorzystywać korzystanie | використовувати використання користувач
 change: change | sprememba spremeniti | promena promeniti izmena | zmiana zmienić | зміна змінити
 continue: continue continuation | nadaljevati nadaljevanje | nastavak | kontynuować kontynuacja | продовжити продовжувати продовження
 build: build construction | graditi gradnja | graditi izgradnja | budować budowa | будувати будівництво
 connect: connect connection | povezati povezava povezovanje | povezati povezivanj* | połączyć łączyć połączenie | поєднати зʼєднати
 check: check verify | preveriti | proveriti | sprawdzić zweryfikować | перевірити
 describe: describe description | opisati opis | opisati opis | opisać opis | описати опис
-enable: enable allow | omogočiti omogočati | omogućiti omogućavati | umożliwić umożliwiać | уможливити
+enable: enable allow | omogočiti omogočati dovoliti dovoljevati | omogućiti omogućavati dozvoliti dozvoljavati | umożliwić umożliwiać pozwolić pozwalać | уможливити дозволити дозволяти
 increase: increase growth | povečati povečanje rast | povećati povećanje rast | zwiększenie zwiększyć wzrost | збільшити збільшення зростання
 reduce: reduce decrease reduction | zmanjšati zmanjšanje | smanjiti smanjenje | zmniejszenie zmniejszyć | зменшити зменшення скоротити
 receive: receive obtain | prejeti dobiti | primiti | otrzymać uzyskać | отримати одержати
 submit: submit send deliver | oddati poslati | podneti poslati dostaviti predati | złożyć przesłać wysłać | подати надіслати
 choose: choose select selection elect election vote | izbrati izbirati izbor volitev glasovati | izabrati birati izbor izbori glasati glasanje | wybrać wybierać wybór wybory głosować głosowanie | обрати вибрати вибори вибір голосувати голосування
-consist: consist comprise | sestavljati | sastojati | | складатися
+consist: consist comprise composition | sestavljati sestava | sastojati sastav | | складатися
 join: join | pridružiti včlaniti | pridružiti priključiti učlaniti | dołączyć przyłączyć przystąpić | приєднатися долуч*
 represent: represent representative representation | predstavljati predstavnik zastopati zastopnik | predstavljati predstavnik zastupati | reprezentować przedstawiciel reprezentant | представляти представник представництво
 moderator: moderate moderator facilitator presenter | moderator moderir* voditelj | | moderator moderować | модератор модерув* ведучий
-learn: learn learning | učiti učenje | učiti učenje | uczyć nauczyć uczenie | вчитися навчатися
-question: question | vprašanje | pitanje | pytanie | питання
+learn: learn learning | učiti učenje naučiti | učiti učenje naučiti | uczyć nauczyć uczenie | вчитися навчатися вивчати вивчити навчитися
+question: question issue | vprašanje problematika | pitanje problematika | pytanie kwestia zagadnienie | питання проблематика
 answer: answer reply response | odgovor | odgovor | odpowiedź | відповідь
 conference: conference symposium congress forum | konferenca posvet simpozij* kongres | konferencija kongres | konferencja sympozjum kongres | конференція симпозіум конгрес форум
 event: event | dogodek prireditev | događaj manifestacija | wydarzenie impreza | подія захід
@@ -262,7 +262,7 @@ language: language | jezik | jezik | język | мова
 english: english | angleški | engleski | angielski | англійський
 advice: advice advise consultation counsel counseling consult adviser | svetovanje nasvet svetovati posvetovanje svetovalec | savet savetovanje konsultac* savetnik | porada doradztwo doradca | порада консультац* консультув* консультант
 information: information info | informacija | informacija | informacja | інформація відомість
-access: access accessible accessibility available | dostop dostopen dostopnost | pristup dostupan dostupnost | dostęp dostępny dostępność | доступ доступний доступність
+access: access accessible accessibility available | dostop dostopen dostopnost dostopati | pristup dostupan dostupnost pristupiti pristupati | dostęp dostępny dostępność | доступ доступний доступність
 database: database | baza | baza | baza | база
 point: point spot | točka | tačka punkt | punkt | пункт точка
 phone: phone telephone | telefon | telefon | telefon zadzwonić dzwonić | телефон зателефонувати
@@ -273,7 +273,7 @@ tool: tool instrument | orodje | alat | narzędzie | інструмент
 file: file attachment | datoteka priponka | datoteka fajl | plik załącznik | файл
 download: download | prenesti | | | завантажити
 media: journalist press | medij novinar tisk | mediji novinar | dziennikarz prasa | медіа журналіст преса
-awareness: awareness | ozaveščanje ozaveščenost | svest svesnost | świadomość | обізнаний поінформован*
+awareness: awareness | ozaveščanje ozaveščenost zavest | svest svesnost svijest | świadomość | обізнаний поінформован* обізнаність усвідомлення
 year: year annual yearly | leto | godina godišnji | roczny coroczny | рік річний щорічний роки
 month: month | mesec | mesec | miesiąc | місяць
 time: time | čas | | czas | час
@@ -309,6 +309,95 @@ ceremony: ceremony celebration | slovesnost proslava | svečanost proslava cerem
 welcome: welcome greeting | pozdrav dobrodošlica | pozdrav dobrodošlica | powitanie powitać | привітання вітання
 waste: waste | odpadek | otpad | odpad |
 market: market | | tržište | rynek | ринок
+interest: interest | interes zanimati zainteres* | interes zanimati interesovanje zainteres* | interes interesować zainteres* | інтерес цікавити зацікавлен*
+democracy: democr* | demokr* | demokr* | demokr* | демокр*
+framework: framework | okvir okviren | okvir okviran | ramy | рамка рамковий
+disseminate: disseminate dissemination spread | širiti širjenje disemin* | širiti širenje disemin* | rozpowszechniać rozpowszechnić upowszechniać upowszechnić upowszechnienie dysemin* | поширювати поширити поширення
+article: article | članek | članak | artykuł | стаття
+simultaneously: simultaneously concurrently | hkrati sočasno istočasno istočasen | istovremeno istovremen simultano simultan | jednocześnie równocześnie | одночасно водночас
+effort: effort strive endeavour endeavor | prizadevati prizadevanje trud napor stremeti | težiti nastojati nastojanje napor trud | dążyć dążenie wysiłek staranie trud | прагнути прагнення намагатися зусилля
+capacity: capacity | zmogljivost kapacit* | kapacit* | zdolność potencjał | спроможність потенціал
+content: content substance | vsebina vsebinski | sadržaj sadržina | treść zawartość | зміст вміст контент
+findout: discover ascertain | izvedeti ugotoviti | saznati saznavati | dowiedzieć dowiadywać | дізнатися дізнаватися зʼясувати
+cocreation: cocreation cocreate codesign | soustvar* | sukreir* | współtworz* | співтвор*
+strategy: strateg* | strateg* | strateg* | strateg* | стратег*
+document: document* | dokument* | dokument* | dokument* | документ*
+perspective: perspective aspect viewpoint | vidik perspektiv* aspekt | aspekt perspektiv* | aspekt perspektyw* | аспект перспектив*
+body: body organ authority | organ telo | organ telo | organ ciało | орган
+global: global* | global* | global* | global* | глобал*
+high: high | visok | visok | wysoki | високий
+dedicated: dedicated dedicate devoted devote | namenjen posvečen posvetiti | namenjen nameniti posvećen posvetiti | poświęcony poświęcić dedykowany dedykować przeznaczony przeznaczyć | присвячений присвятити призначений
+unit: unit | enota | jedinica | jednostka | одиниця
+republic: republic republican | republika republiški | republika republički | republika republikański rzeczpospolita | республіка республіканський
+model: model | model | model | model | модель
+different: different various diverse | različen raznolik | različit razni raznovrstan | różny rozmaity zróżnicowany zróżnicować | різний різноманітний
+technology: technolog* | tehnolog* | tehnolog* | technolog* | технолог*
+campaign: campaign | kampanj* | kampanj* | kampani* | кампані*
+adopt: adopt adoption takeover | sprejeti sprejet prevzeti | usvojiti usvajati usvajanje preuzeti preuzimati preuzimanje | przyjąć przyjmować przyjęcie przejąć przejmować | прийняти приймати перейняти ухвалити
+position: position stance standpoint | stališče pozicija položaj | pozicija stanovište položaj | stanowisko pozycja | позиція
+activation: activate activation | aktivir* aktivacij* | aktivir* aktivacij* | aktywizac* aktywizow* aktywacj* | активізац* активув*
+identify: identif* | identif* prepoznati | identif* prepoznati | identyfik* rozpoznać | ідентиф*
+effective: effective efficient effectiveness efficiency | učinkovit učinkovitost efektiv* | efikas* efektiv* delotvoran | skuteczny skuteczność skutecznie efektyw* | ефектив* дієвий
+step: step | korak | korak | krok | крок
+main: main principal | glaven | glavni | główny | головний основний
+universal: universal* | univerzal* | univerzal* | uniwersal* powszechny | універсал*
+concrete: concrete specific | konkret* | konkret* | konkret* | конкрет*
+matter: matter affair | zadeva | slučaj | sprawa przypadek | випадок
+test: test testing | test testirati preizkusiti preizkus | test testirati isprobati | test testować przetestować wypróbować | тест тестувати випробувати
+culture: cultur* | kultur* | kultur* | kultur* | культур*
+platform: platform* | platform* | platform* | platform* | платформ*
+interaction: interact* | interakc* | interakc* | interakc* | інтеракц* взаємодія взаємодіяти
+exchange: exchange | izmenjava izmenjati izmenjavati | razmena razmeniti razmenjivati razmjena | wymiana | обмін обмінювати
+technical: technical | tehničen | tehnički | techniczny | технічний
+good: good | dober dobro | dobar dobro | dobry | добрий хороший
+general: general* | splošen | opšti opći | ogólny | загальний генерал*
+steer: steer steering | usmerjati usmeriti usmerjanje usmeritev | usmeriti usmeravati usmeravanje usmjeriti | ukierunkować ukierunkowanie | спрямовувати спрямувати скерувати
+orientation: orientation oriented | orientacija orientirati | orijentacija orijentisati orijentisan | orientacja zorientować | орієнтація орієнтований орієнтувати
+responsive: responsive responsiveness react reaction | odziven odzivnost reakcija | responzivan reagovati reakcija | responsywny reagować reakcja | реагувати реакція
+structure: structur* | struktur* | struktur* | struktur* | структур*
+intersectoral: intersectoral crosssectoral multisectoral | medsektor* | međusektor* | międzysektor* | міжсектор*
+evidence: evidence proof | dokaz | dokaz | dowód | доказ
+expect: expect expectation | pričakovati pričakovanje pričakovan | očekivati očekivanje očekivan | oczekiwać oczekiwanie oczekiwany spodziewać | очікувати очікування очікуваний
+system: system* | sistem* | sistem* | system* | систем*
+design: design devise | zasnovati zasnova | dizajn dizajnirati osmišljavati | projektować zaprojektować | проєктувати спроєктувати
+small: small | majhen | mali malen | mały niewielki | малий невеликий
+welfare: welfare wellbeing | blaginja dobrobit | blagostanje dobrobit | dobrobyt dobrostan | добробут благополуччя
+importance: important importance significant significance | pomemben pomembnost pomen važen | važan važnost značajan značaj | ważny znaczenie istotny | важливий важливість значення значущий
+south: south southern | jug južni južen | jug južni | południowy | південь південний
+north: north northern | sever severni severen | sever severni | północny | північ північний
+east: east eastern | vzhod vzhoden | istok istočni | wschód wschodni | схід східний
+west: west western | zahod zahoden | zapad zapadni | zachód zachodni | західний
+big: large great | velik | velik veliki | duży wielki | великий
+previous: previous prior former hitherto | dosedanji prejšnji dosedaj | dosadašnji dosadašnje prethodni prethodan prošli dosad | dotychczasowy dotychczas poprzedni ubiegły zeszły | попередній минулий досі
+key: key crucial essential | ključen bistven | ključni ključan | kluczowy | ключовий
+concern: concern regard relate pertain | nanašati zadevati | odnositi ticati | dotyczyć | стосуватися
+assumption: assumption premise | predpostavka | pretpostavka | założenie | припущення передумова
+broadband: broadband | širokopasov* | širokopojas* | szerokopasm* | широкосмуг*
+integrate: integrat* | integrir* integrac* | integris* integrac* | integrac* integrow* zintegrow* | інтеграц* інтегрув*
+operational: operational operative | operativen | operativni operativan | operacyjny operatywny | операційний оперативний
+television: television tv | televizij* | televizij* | telewizj* | телевізі* телебачення
+settle: settle | urejati urediti | rešavati regulisati | załatwić załatwiać | владнати врегулювати
+streamline: streamline simplify rationalise rationalize | poenostaviti racionaliz* | pojednostaviti racionaliz* | uporządkować usprawnić uprościć racjonaliz* | упорядкувати раціоналіз*
+same: identical | isti enak identičen | isti identičan | identyczny jednakowy | однаковий ідентичний
+majority: majority | večina | većina | większość | більшість
+contact: contact | kontakt* | kontakt* | kontakt* | контакт*
+mutual: mutual reciprocal | vzajemen medsebojen | uzajaman uzajamni međusoban međusobni | wzajemny obopólny | взаємний
+complement: complement supplement complementar* | dopolniti dopolnitev dopolnjevati komplementar* | dopuniti dopuna dopunski komplementar* | uzupełnić uzupełniać uzupełnienie komplementar* | доповнити доповнювати доповнення комплементар*
+territorial: territor* | teritor* ozemlje | teritor* | terytor* | територ*
+modern: modern* contemporary | moderen sodoben | moderan savremen suvremen | nowoczesny współczesny | сучасний
+close: closely | tesen tesno | tesan tesno bliski | ścisły ściśle bliski | тісний тісно близький
+prevent: prevent prevention preventive | preprečiti preprečevati preprečevanje prevenc* | sprečiti sprečavati sprečavanje prevenc* | zapobiec zapobiegać zapobieganie prewenc* | запобігти запобігати запобігання превенц*
+duplicate: duplicate duplication | podvajanje podvajati | dupliranje duplirati | dublowanie dublować powielanie powielać | дублювання дублювати дублювата
+mechanism: mechanism | mehaniz* | mehaniz* | mechaniz* | механіз*
+new: new | nov nova | nov novi nova | nowy nowa | новий
+gain: gain acquire | pridobiti pridobivati | steći sticati | zdobyć zdobywać nabyć nabywać | набути набувати здобути здобувати
+particular: particular individual* | posamezen poseben individual* | pojedinačni pojedinačan pojedini poseban individual* | poszczególny szczególny indywidual* | окремий особливий індивідуал*
+find: find locate | najti poiskati | naći pronaći | znaleźć odnaleźć | знайти
+reason: reason cause | razlog vzrok | razlog uzrok | powód przyczyna | причина
+source: source | vir | izvor | źródło | джерело
+partner: partner* | partner* | partner* | partner* | партнер*
+headquarters: headquarters | sedež | sedište | siedziba | осідок
+undertake: undertake | lotiti | preduzeti preduzimati poduzeti poduzimati | podjąć podejmować | вжити вживати
 ljubljana: ljubljana | ljubljana | ljubljana | lublana | любляна
 krakow: krakow cracow | krakov* | krakov* | kraków | краків
 kharkiv: kharkiv kharkov | harkov* | | charków | харків
