@@ -68,6 +68,21 @@ _CONTENT_WORDS_KEPT = frozenset([
     "place", "places", "office", "state", "public",
 ])
 # fmt: on
+# English phrasal verbs, which no other language's word meets, as the glossary's verb.
+_PHRASAL_VERBS = {
+    (form, particle): verb
+    for forms, particle, verb in (
+        ("set sets setting", "up", "establish"),
+        ("carry carries carried carrying", "out", "implement"),
+        ("take takes took taken taking", "part", "participate"),
+        ("make makes made making", "up", "consist"),
+        ("sign signs signed signing", "up", "register"),
+        ("put puts putting", "forward", "propose"),
+        ("draw draws drew drawn drawing", "up", "prepare"),
+        ("find finds found finding", "out", "learn"),
+    )
+    for form in forms.split()
+}
 # Letters of Ukrainian that Serbian lacks: a text with them is not Serbian.
 _UKRAINIAN_ONLY = frozenset("ієїґІЄЇҐ")
 _SERBIAN_ONLY = frozenset("ђјљњћџЂЈЉЊЋЏ")
@@ -278,11 +293,26 @@ def _inflects_a_domain_word(word: str, langs: tuple[str, ...]) -> bool:
 
 
 def _words(text: str) -> list[str]:
-    """Words split the way `fold` would split them (e-mail -> e, mail; 2015-2017 -> 2 words)."""
+    """Words split the way `fold` would split them (e-mail -> e, mail; 2015-2017 -> 2 words),
+    an English phrasal verb as the one verb it means (set up -> establish)."""
     words: list[str] = []
     for word in _WORD.findall(unicodedata.normalize("NFC", text)):
         words.extend(part for part in word.split("_") if part)
-    return words
+    return _phrasal_verbs_joined(words)
+
+
+def _phrasal_verbs_joined(words: list[str]) -> list[str]:
+    joined: list[str] = []
+    index = 0
+    while index < len(words):
+        pair = (words[index].lower(), words[index + 1].lower()) if index + 1 < len(words) else None
+        if pair and (verb := _PHRASAL_VERBS.get(pair)):
+            joined.append(verb)
+            index += 2
+        else:
+            joined.append(words[index])
+            index += 1
+    return joined
 
 
 def _single_token(folded: str) -> str | None:

@@ -136,6 +136,12 @@ def test_modal_verbs_and_prepositions_are_stopwords() -> None:
         "saradnja ministarstva", "sr")
 
 
+def test_an_english_phrasal_verb_meets_the_verb_it_means() -> None:
+    assert finds("Who set up the working group?", "Ustanowiono grupę roboczą.", "pl", "en")
+    assert finds("When was it carried out?", "Projekt realizowano w 2015.", "pl", "en")
+    assert not finds("Who set the table?", "Ustanowiono grupę roboczą.", "pl", "en")
+
+
 def test_a_year_in_a_passage_answers_the_word_year() -> None:
     assert finds("V katerem letu?", "w 2012 r. zasady współpracy", "pl", "sl")
     assert finds("Koje godine?", "w 2012 r.", "pl", "sr")
