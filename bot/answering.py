@@ -113,8 +113,9 @@ _DATE_CONCEPTS = frozenset([f"zz{month}" for month in (
 # "Which day", "until what date", "in which year": asked for by a word of these concepts after
 # "which"; "how long does it last" (zzduration) by dates too.
 _DATE_QUESTION_CONCEPTS = frozenset(["zzday", "zzdate", "zzdeadline", "zzmonth", "zzyear"])
-# "Дата" (uk, sr) folds to "data", in English not a date: after "which" it is one.
-_DATE_WORDS = frozenset(["data", "dati", "datu", "datum", "datuma", "date", "dates"])
+# "Дата" (uk, sr) folds to "data", in English not a date: after "which" it is one, as is
+# Ukrainian "якого числа" ("of which number": on which day).
+_DATE_WORDS = frozenset(["data", "dati", "datu", "datum", "datuma", "date", "dates", "cisla"])
 # Folded forms of "which", "what", "until which" that ask for a day or year.
 _WHICH = frozenset([
     "which", "what", "kateri", "katerem", "katerega", "katero", "kateremu", "koji", "koje",
@@ -139,7 +140,7 @@ _MONEY = re.compile(
     r"milij\w*|milion\w*|million\w*)(?!\w)|(?:€|\$|eur|usd|pln|rsd|uah)\s*\d"
 )
 # Words that ask for an amount of money (folded lemmas and forms), beside the glossary's.
-_MONEY_CONCEPTS = frozenset(["zzbudget", "zzamount"])
+_MONEY_CONCEPTS = frozenset(["zzbudget", "zzamount", "zzcost"])
 _MONEY_WORDS = frozenset([
     "money", "denar", "denarja", "novac", "novca", "pare", "pieniadz", "pieniadze", "pieniedzy",
     "grosi", "kosti", "price", "cena", "cijena", "cina", "vartist", "cost", "costs", "strosek",
@@ -672,7 +673,7 @@ def _asks_which_date(folded: list[str], words: Words) -> bool:
     "з якої дати"), not merely names one ("this year")."""
     asked = {
         word.exact[0] for word in words if set(word.concepts) & _DATE_QUESTION_CONCEPTS
-    } | {token for token in folded if token.startswith("dat") and token in _DATE_WORDS}
+    } | {token for token in folded if token in _DATE_WORDS}
     return any(
         token in asked and previous in _WHICH for previous, token in itertools.pairwise(folded)
     )

@@ -386,7 +386,7 @@ complement: complement supplement complementar* | dopolniti dopolnitev dopolnjev
 territorial: territor* | teritor* ozemlje | teritor* | terytor* | територ*
 modern: modern* contemporary | moderen sodoben | moderan savremen suvremen | nowoczesny współczesny | сучасний
 close: closely | tesen tesno | tesan tesno bliski | ścisły ściśle bliski | тісний тісно близький
-prevent: prevent prevention preventive | preprečiti preprečevati preprečevanje prevenc* | sprečiti sprečavati sprečavanje prevenc* | zapobiec zapobiegać zapobieganie prewenc* | запобігти запобігати запобігання превенц*
+prevent: prevent prevention preventive avoid | preprečiti preprečevati preprečevanje prevenc* izogniti izogibati | sprečiti sprečavati sprečavanje prevenc* izbeći izbegavati izbjeći | zapobiec zapobiegać zapobieganie prewenc* uniknąć unikać | запобігти запобігати запобігання превенц* уникнути уникати
 duplicate: duplicate duplication | podvajanje podvajati | dupliranje duplirati | dublowanie dublować powielanie powielać | дублювання дублювати дублювата
 mechanism: mechanism | mehaniz* | mehaniz* | mechaniz* | механіз*
 new: new | nov nova | nov novi nova | nowy nowa | новий
