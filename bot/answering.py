@@ -249,7 +249,7 @@ def answer_from_hits(
         entry, score = found
         _, text = entry.answer_for(locale or lang_hint)
         return Answer(to_script(text, script), "", "", score, "faq", entry.key)
-    judgement = judge(words, hits)
+    judgement = judge(words, hits, _acronyms(question, words))
     if judgement is None or not judgement.found:
         return None
     if _not_in_document(question, words, judgement.hit, hits):
@@ -320,11 +320,13 @@ def document_sections(chosen: Hit, hits: Sequence[Hit]) -> list[tuple[str, str, 
     return [(hit.heading, hit.text, hit.lang) for hit in ordered]
 
 
-def judge(words: Words, hits: Sequence[Hit]) -> Judgement | None:
+def judge(words: Words, hits: Sequence[Hit], names: Words = ()) -> Judgement | None:
     """The candidate that covers the question best, with what its coverage says.
 
     Coverage decides; the ranker's score, relative to the best hit, only breaks near-ties,
     so the judgement does not depend on the ranker's scale (FTS5's bm25() or rank_bm25).
+    A document that names what the question names (`names`: its acronyms, CETRA, MAC) wins
+    over one that does not, however many other words the latter shares.
     """
     if not words or not hits:
         return None
@@ -337,7 +339,15 @@ def judge(words: Words, hits: Sequence[Hit]) -> Judgement | None:
     top = max(hit.score for hit in hits) or 1.0
     rarity = _rarity(words, terms)
     judgements = []
-    for hit, hit_terms, sequence in list(zip(hits, terms, sequences, strict=True))[:RERANKED]:
+    reranked = list(zip(hits, terms, sequences, strict=True))[:RERANKED]
+    naming = {
+        document: sum(_is_known(name, document_terms) for name in names)
+        for document, document_terms in by_document.items()
+    }
+    most = max(naming[hit.document] for hit in hits[:RERANKED])
+    for hit, hit_terms, sequence in reranked:
+        if naming[hit.document] < most:
+            continue
         document_terms = by_document[hit.document]
         matched = sum(_word_match(word, document_terms) for word in words)
         weight = sum(1.0 if _is_known(word, known) else UNKNOWN_WORD_WEIGHT for word in words)
@@ -357,6 +367,15 @@ def judge(words: Words, hits: Sequence[Hit]) -> Judgement | None:
         )
         judgements.append((rank, judgement))
     return max(judgements, key=lambda pair: pair[0])[1]
+
+
+def _acronyms(question: str, words: Words) -> list[QueryWord]:
+    """The question's words written as acronyms (CETRA, MAC, ЦЕТРЕ) that name something of
+    their own: not a glossary concept (EU, NGO, NVO)."""
+    written = {
+        fold(word) for word in _NAME_WORD.findall(question) if len(word) >= 3 and word.isupper()
+    }
+    return [word for word in words if word.exact[0] in written and not word.concepts]
 
 
 def coverage(words: Words, terms: set[str]) -> float:

@@ -200,6 +200,16 @@ def test_a_number_city_or_amount_the_document_never_names_gets_no_answer() -> No
     assert answer is not None and "2.000 dinara" in answer.text
 
 
+def test_a_document_naming_the_acronym_asked_about_wins() -> None:
+    search = search_over(
+        ("cetra", "sr", "Успех ЦЕТРЕ у сарадњи са локалном влашћу је центар за подршку."),
+        ("other", "sr", "Највише хвале за сарадњу са локалном влашћу добијају министарства."),
+    )
+    answer = answer_question("Čime se CETRA najviše hvali u saradnji sa lokalnom vlašću?", search,
+                             lang_hint="sr")
+    assert answer is not None and answer.document == "cetra"
+
+
 def test_places_are_named_in_every_language_and_script() -> None:
     assert places_named("w Panczewie") == places_named("града Панчева") == {"pancevo"}
     assert places_named("коли в Тернополі") == places_named("obwód tarnopolski") == {"ternopil"}
