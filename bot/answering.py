@@ -40,6 +40,9 @@ STEM_MATCH_WEIGHT = 0.9
 # must match at least MIN_MATCHED of the question's words and cover MIN_COVERAGE of them.
 MIN_MATCHED = 1.5
 MIN_COVERAGE = 0.6
+# ... or this much where the document names the acronym the question asks about (NVO-VID,
+# ПОУ): the name says what the question is about; the words around it may not be found.
+MIN_NAMED_COVERAGE = 0.45
 # A word of the question found in none of the candidates may be the document's language
 # gap (purpose ~ сврха) rather than a sign of another topic: it counts this much.
 UNKNOWN_WORD_WEIGHT = 0.5
@@ -184,11 +187,14 @@ class Judgement:
     coverage: float  # matched / words, a word found in no candidate counting less
     words: int  # content words in the question
 
+    names: bool = False  # the document names the acronym the question names (CETRA)
+
     @property
     def found(self) -> bool:
         """Enough of the question is covered to answer (one-word questions: that word)."""
         needed = 1.0 if self.words == 1 else MIN_MATCHED
-        return self.matched >= needed and self.coverage >= MIN_COVERAGE
+        least = MIN_NAMED_COVERAGE if self.names else MIN_COVERAGE
+        return self.matched >= needed and self.coverage >= least
 
     @property
     def confidence(self) -> float:
@@ -358,6 +364,7 @@ def judge(words: Words, hits: Sequence[Hit], names: Words = ()) -> Judgement | N
             matched=matched,
             coverage=min(1.0, matched / weight),
             words=len(words),
+            names=bool(names) and naming[hit.document] == len(names),
         )
         rank = (
             0.5 * _weighted_coverage(words, rarity, hit_terms)
@@ -373,7 +380,9 @@ def _acronyms(question: str, words: Words) -> list[QueryWord]:
     """The question's words written as acronyms (CETRA, MAC, ЦЕТРЕ) that name something of
     their own: not a glossary concept (EU, NGO, NVO)."""
     written = {
-        fold(word) for word in _NAME_WORD.findall(question) if len(word) >= 3 and word.isupper()
+        "".join(_TOKEN.findall(fold(word)))  # NVO-VID -> nvovid, as bot.textnorm spells it
+        for word in _NAME_WORD.findall(question)
+        if len(word) >= 3 and word.isupper()
     }
     return [word for word in words if word.exact[0] in written and not word.concepts]
 

@@ -69,7 +69,8 @@ _CONTENT_WORDS_KEPT = frozenset([
     "place", "places", "office", "state", "public",
 ])
 # fmt: on
-# English phrasal verbs, which no other language's word meets, as the glossary's verb.
+# English phrasal verbs, which no other language's word meets, as the glossary's verb; the
+# phrases that ask for a name in another form.
 _PHRASAL_VERBS = {
     (form, particle): verb
     for forms, particle, verb in (
@@ -81,6 +82,8 @@ _PHRASAL_VERBS = {
         ("put puts putting", "forward", "propose"),
         ("draw draws drew drawn drawing", "up", "prepare"),
         ("find finds found finding", "out", "learn"),
+        ("short", "name", "abbreviation"),  # asks what an acronym is: a stopword, like it
+        ("full english official", "name", "name"),
     )
     for form in forms.split()
 }
@@ -97,7 +100,9 @@ _OTHER_CYRILLIC = str.maketrans({
 _CLEARLY_OTHER = 0.6
 _APOSTROPHES = re.compile(r"(?<=\w)['’ʼ`](?=\w)")
 _TOKEN = re.compile(r"[a-z0-9]+")
-_WORD = re.compile(r"\w+(?:['’ʼ]\w+)*")
+# A word; an acronym joined by hyphens (NVO-VID) stays one word.
+_CAPITALS = r"[^\W\d_a-zа-яёђјљњћџіїєґ]{2,}"
+_WORD = re.compile(rf"{_CAPITALS}(?:-{_CAPITALS})+(?!\w)|\w+(?:['’ʼ]\w+)*")
 _COGNATE_PREFIX = 5
 _STEM_LETTERS = 8
 _STEM_MARK = "xx"

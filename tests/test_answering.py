@@ -210,6 +210,15 @@ def test_a_document_naming_the_acronym_asked_about_wins() -> None:
     assert answer is not None and answer.document == "cetra"
 
 
+def test_the_acronym_asked_about_is_enough_to_answer() -> None:
+    text = ("Inštitut bo nadaljeval krepitev kapacitet mreže nevladnih organizacij za "
+            "vključujočo informacijsko družbo (NVO-VID).")
+    search = search_over(("program", "sl", text), ("other", "sl", "Knjižnice za državljane."))
+    question = "Що означає скорочення NVO-VID для бібліотек і громадян інституту?"
+    answer = answer_question(question, search, lang_hint="uk")
+    assert answer is not None and "vključujočo informacijsko družbo" in answer.text
+
+
 def test_places_are_named_in_every_language_and_script() -> None:
     assert places_named("w Panczewie") == places_named("града Панчева") == {"pancevo"}
     assert places_named("коли в Тернополі") == places_named("obwód tarnopolski") == {"ternopil"}

@@ -136,6 +136,12 @@ def test_modal_verbs_and_prepositions_are_stopwords() -> None:
         "saradnja ministarstva", "sr")
 
 
+def test_a_hyphenated_acronym_is_one_word() -> None:
+    assert finds("Що означає NVO-VID?", "mreže nevladnih organizacij (NVO-VID)", "sl", "uk")
+    assert not finds("Що означає NVO-VID?", "nevladne organizacije in vid", "sl", "uk")
+    assert "mail" in query_terms("Which e-mail?", "en")  # a word with a hyphen still splits
+
+
 def test_an_english_phrasal_verb_meets_the_verb_it_means() -> None:
     assert finds("Who set up the working group?", "Ustanowiono grupę roboczą.", "pl", "en")
     assert finds("When was it carried out?", "Projekt realizowano w 2015.", "pl", "en")
