@@ -12,7 +12,7 @@ from __future__ import annotations
 import itertools
 import math
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Sequence, Set
 from dataclasses import dataclass
 from functools import cache
 
@@ -255,7 +255,7 @@ def answer_from_hits(
         entry, score = found
         _, text = entry.answer_for(locale or lang_hint)
         return Answer(to_script(text, script), "", "", score, "faq", entry.key)
-    judgement = judge(words, hits, _acronyms(question, words))
+    judgement = judge(words, hits, _acronyms(question, words), _elsewhere(question, hits))
     if judgement is None or not judgement.found:
         return None
     if _not_in_document(question, words, judgement.hit, hits):
@@ -295,6 +295,22 @@ def _not_in_document(question: str, words: Words, chosen: Hit, hits: Sequence[Hi
     return asks_for_money(words) and not asks_other and not _MONEY.search(fold(document))
 
 
+def _elsewhere(question: str, hits: Sequence[Hit]) -> set[str]:
+    """The candidate documents that do not name the city the question names, when others do:
+    "the NGO partner of the project in Lviv" is answered from the page naming Lviv, not from
+    the page in the asker's own language that shares the rest of its words."""
+    asked = places_named(question)
+    if not asked:
+        return set()
+    texts: dict[str, list[str]] = {}
+    for hit in hits:
+        texts.setdefault(hit.document, []).append(f"{hit.title}\n{hit.heading}\n{hit.text}")
+    naming = {
+        document for document, parts in texts.items() if asked & places_named("\n".join(parts))
+    }
+    return set(texts) - naming if naming else set()
+
+
 def _another_place(asked: frozenset[str], named: frozenset[str], lang: str) -> bool:
     """Whether the cities a question names are not the document's: a page about Pančevo does
     not answer for Novi Sad, and a Slovenian page that names no city may be about Ljubljana,
@@ -326,13 +342,16 @@ def document_sections(chosen: Hit, hits: Sequence[Hit]) -> list[tuple[str, str, 
     return [(hit.heading, hit.text, hit.lang) for hit in ordered]
 
 
-def judge(words: Words, hits: Sequence[Hit], names: Words = ()) -> Judgement | None:
+def judge(
+    words: Words, hits: Sequence[Hit], names: Words = (), unrelated: Set[str] = frozenset()
+) -> Judgement | None:
     """The candidate that covers the question best, with what its coverage says.
 
     Coverage decides; the ranker's score, relative to the best hit, only breaks near-ties,
     so the judgement does not depend on the ranker's scale (FTS5's bm25() or rank_bm25).
     A document that names what the question names (`names`: its acronyms, CETRA, MAC) wins
-    over one that does not, however many other words the latter shares.
+    over one that does not, however many other words the latter shares; an `unrelated` one
+    (see _elsewhere) is never chosen.
     """
     if not words or not hits:
         return None
@@ -345,12 +364,18 @@ def judge(words: Words, hits: Sequence[Hit], names: Words = ()) -> Judgement | N
     top = max(hit.score for hit in hits) or 1.0
     rarity = _rarity(words, terms)
     judgements = []
-    reranked = list(zip(hits, terms, sequences, strict=True))[:RERANKED]
+    reranked = [
+        candidate
+        for candidate in list(zip(hits, terms, sequences, strict=True))[:RERANKED]
+        if candidate[0].document not in unrelated
+    ]
+    if not reranked:
+        return None
     naming = {
         document: sum(_is_known(name, document_terms) for name in names)
         for document, document_terms in by_document.items()
     }
-    most = max(naming[hit.document] for hit in hits[:RERANKED])
+    most = max(naming[hit.document] for hit, _, _ in reranked)
     for hit, hit_terms, sequence in reranked:
         if naming[hit.document] < most:
             continue

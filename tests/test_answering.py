@@ -219,6 +219,18 @@ def test_the_acronym_asked_about_is_enough_to_answer() -> None:
     assert answer is not None and "vključujočo informacijsko družbo" in answer.text
 
 
+def test_the_page_naming_the_city_asked_about_wins() -> None:
+    search = search_over(
+        ("lviv", "pl", "Partnerzy projektu centrów informacji obwodu lwowskiego: NGO Dialog."),
+        ("program", "sl", "Nevladna organizacija je sodelovala kot partner pri projektu "
+                          "informacijskih središč."),
+    )
+    question = ("Katera nevladna organizacija je sodelovala kot partner pri projektu "
+                "informacijskih središč v Lvovski oblasti?")
+    answer = answer_question(question, search, lang_hint="sl")
+    assert answer is not None and answer.document == "lviv"
+
+
 def test_places_are_named_in_every_language_and_script() -> None:
     assert places_named("w Panczewie") == places_named("града Панчева") == {"pancevo"}
     assert places_named("коли в Тернополі") == places_named("obwód tarnopolski") == {"ternopil"}
