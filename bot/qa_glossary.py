@@ -38,7 +38,7 @@ goal: goal aim purpose objective | cilj namen* | cilj svrha | cel | мета ц�
 task: task duty | naloga | zadatak | zadanie | завдання
 result: result outcome output | rezultat izid | rezultat ishod | rezultat wynik | результат підсумок
 fund: fund funding finance financing funder sponsor grant money cofinancing subsidy donor donation donate pay paying | financ* sofinancir* sredstvo denar subvencija donator donacija donira* plačati | finans* financ* sufinansir* sredstvo fond novac donacija platiti plaćati | finans* dofinansow* współfinansow* fundusz środek środki pieniądz dotacja subwencja darczyńca darowizna płacić zapłacić | фінанс* співфінансув* кошти грант фонд гроші субсидія дотація донор пожертва платити
-register: register registration signup enrol enroll apply application applicant | prijava prijavi* prijavnica vpis | prijava prijavi* prijavlj* upis podnosilac | zapis zapisy zapisa* zgłos* rejestracja rejestr* wniosek wnioskodawca | реєстрац* зареєстр* заявка заявник записатися
+register: register registration signup enrol enroll apply application applicant | prijava prijavi* prijavnica vpis | prijava prijavi* prijavlj* upis podnosilac | zapis zapisy zapisa* zgłos* zgłasza* rejestracja rejestr* wniosek wnioskodawca | реєстрац* зареєстр* заявка заявник записатися
 deadline: deadline | najkasn* | najkasn* | najpóźni* termin | найпізн* дедлайн термін строк
 place: venue place location | lokacij* prizorišče | mesto | miejsce lokalizacja | місце
 venue: hotel hall street square room building floor entrance | dvorana ulica trg soba stavba zgradba nadstropje vhod | hotel dvoran* ulica prostorija zgrada sprat ulaz | hotel sala ulica pomieszcze* budynek piętro wejście | готель зала вулиця кімната приміщення будівля поверх вхід
