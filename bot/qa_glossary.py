@@ -359,6 +359,7 @@ intersectoral: intersectoral crosssectoral multisectoral | medsektor* | međusek
 evidence: evidence proof | dokaz | dokaz | dowód | доказ
 expect: expect expectation | pričakovati pričakovanje pričakovan | očekivati očekivanje očekivan | oczekiwać oczekiwanie oczekiwany spodziewać | очікувати очікування очікуваний
 system: system* | sistem* | sistem* | system* | систем*
+project: project | projekt | projekat projekt | projekt | проєкт проект
 design: design devise | zasnovati zasnova | dizajn dizajnirati osmišljavati | projektować zaprojektować | проєктувати спроєктувати
 small: small | majhen | mali malen | mały niewielki | малий невеликий
 welfare: welfare wellbeing | blaginja dobrobit | blagostanje dobrobit | dobrobyt dobrostan | добробут благополуччя

@@ -161,6 +161,11 @@ def test_slovenian_and_serbian_typed_without_diacritics_are_lemmatised() -> None
     assert "nacelo" in query_words("nacela", "sl")[0].exact  # načela -> načelo
 
 
+def test_polish_typed_without_diacritics_gets_them_back() -> None:
+    assert "trwac" in query_words("kiedy trwal projekt", "pl")[0].exact  # trwał -> trwać
+    assert finds("do kiedy mozna sie zapisac", "zapisać się można do 18 lutego", "pl", "pl")
+
+
 def test_a_form_the_lemmatiser_misses_still_reaches_its_concept() -> None:
     # simplemma knows neither "samoupravami" (sl, instrumental) nor "Słowenii" (pl, genitive)
     assert "zzgovernment" in query_words("samoupravami", "sl")[0].concepts
