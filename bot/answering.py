@@ -142,12 +142,15 @@ _MONEY = re.compile(
     r"grn|hrn|hryv\w*|griv\w*|uah|chf|kun\w*|tis\w*|hiljad\w*|tisuc\w*|tysi\w*|mio|mln|"
     r"milij\w*|milion\w*|million\w*)(?!\w)|(?:€|\$|eur|usd|pln|rsd|uah)\s*\d"
 )
+# "How much", asking for money when a word of funding follows ("koliko sredstava").
+_HOW_MUCH = frozenset(["koliko", "ile", "skilki", "kolko"])
 # Words that ask for an amount of money (folded lemmas and forms), beside the glossary's.
 _MONEY_CONCEPTS = frozenset(["zzbudget", "zzamount", "zzcost"])
 _MONEY_WORDS = frozenset([
     "money", "denar", "denarja", "novac", "novca", "pare", "pieniadz", "pieniadze", "pieniedzy",
     "grosi", "kosti", "price", "cena", "cijena", "cina", "vartist", "cost", "costs", "strosek",
     "stroski", "trosak", "troskovi", "koszt", "koszty", "kostati", "kosztowac", "kosztuje",
+    "kostuje", "kostuvati", "ticket", "tickets", "vstopnica", "ulaznica", "bilet", "kvitok",
 ])  # fmt: skip
 _YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
 # A year, a day and month (15. 3., 15.03, 01/08/2021, 2027-03-19) or a day before a month name.
@@ -292,7 +295,8 @@ def _not_in_document(question: str, words: Words, chosen: Hit, hits: Sequence[Hi
     # "When is the budget forum?" asks for a date; "how much money ... in 2020?" for money.
     asks_when = bool(set(_TOKEN.findall(fold(question))) & _ASKS_FOR_DATE)
     asks_other = asks_when or question_cues(question, words) & {"who", "where", "link", "why"}
-    return asks_for_money(words) and not asks_other and not _MONEY.search(fold(document))
+    asked = asks_for_money(question, words)
+    return asked and not asks_other and not _MONEY.search(fold(document))
 
 
 def _elsewhere(question: str, hits: Sequence[Hit]) -> set[str]:
@@ -323,11 +327,17 @@ def _another_place(asked: frozenset[str], named: frozenset[str], lang: str) -> b
     return home is not None and not countries_of(asked) & home
 
 
-def asks_for_money(words: Words) -> bool:
-    """Whether the question asks for an amount: a budget, a price, a sum of money."""
-    return any(
-        set(word.concepts) & _MONEY_CONCEPTS or set(word.exact) & _MONEY_WORDS for word in words
-    )
+def asks_for_money(question: str, words: Words) -> bool:
+    """Whether the question asks for an amount: a budget, a price, a sum of money ("how much
+    funding", "koliko sredstava", "how much is the ticket")."""
+    money = _MONEY_CONCEPTS
+    if any(set(word.concepts) & money or set(word.exact) & _MONEY_WORDS for word in words):
+        return True
+    folded = _TOKEN.findall(fold(question))
+    if ("how", "much") in set(itertools.pairwise(folded)):
+        return True
+    funding = any("zzfund" in word.concepts for word in words)
+    return funding and bool(set(folded) & _HOW_MUCH)
 
 
 def document_sections(chosen: Hit, hits: Sequence[Hit]) -> list[tuple[str, str, str]]:

@@ -193,6 +193,8 @@ def test_a_number_city_or_amount_the_document_never_names_gets_no_answer() -> No
                            lang_hint="sl") is None
     assert answer_question("Koliki je budžet konferencije u hotelu Hajat?", SEARCH,
                            lang_hint="sr") is None
+    assert answer_question("How much is the ticket for the conference at the Hyatt?", SEARCH,
+                           lang_hint="en") is None
     assert answer_question("Kdaj je konferenca o proračunu v hotelu Hajat?", SEARCH,
                            lang_hint="sl")  # the budget is its topic, not what is asked
     priced = search_over(("poziv", "sr", INVITATION + "\nKotizacija iznosi 2.000 dinara."))
