@@ -42,9 +42,11 @@ from bot.qa_import import import_paths  # noqa: E402
 from bot.textnorm import fold  # noqa: E402
 
 EVAL_DIR = ROOT / "tests" / "eval"
-DEFAULT_QUESTIONS = tuple(EVAL_DIR / name for name in (
-    "qa_eval.yaml", "qa_heldout.yaml", "qa_heldout2.yaml", "qa_heldout3.yaml", "qa_heldout4.yaml",
-    "qa_heldout5.yaml", "qa_heldout6.yaml", "qa_heldout7.yaml", "qa_heldout8.yaml"))
+DEFAULT_QUESTIONS = (
+    EVAL_DIR / "qa_eval.yaml",
+    EVAL_DIR / "qa_heldout.yaml",
+    *(EVAL_DIR / f"qa_heldout{number}.yaml" for number in range(2, 14)),
+)
 CORPUS_CANDIDATES = (ROOT.parent / "shared" / "corpus", ROOT / "shared" / "corpus")
 # The question sets name the asker's language as sl, sr-Cyrl, sr-Latn, pl, uk, en.
 LOCALE_OF = {"sr-Cyrl": "sr", "sr-Latn": "sr_Latn"}
