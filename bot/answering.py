@@ -290,7 +290,8 @@ def _not_in_document(question: str, words: Words, chosen: Hit, hits: Sequence[Hi
     )
     if set(_NUMBER.findall(question)) - set(_NUMBER.findall(document)):
         return True
-    if _another_place(places_named(question), places_named(document), chosen.lang):
+    asked = places_named(question)
+    if asked and _another_place(asked, places_named(document), chosen.lang):
         return True
     # "When is the budget forum?" asks for a date; "how much money ... in 2020?" for money.
     asks_when = bool(set(_TOKEN.findall(fold(question))) & _ASKS_FOR_DATE)

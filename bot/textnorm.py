@@ -220,7 +220,7 @@ def query_words(text: str, lang_hint: str | None = None) -> list[QueryWord]:
     stop_langs = (*langs, "en")
     words: list[QueryWord] = []
     for token in _words(text):
-        word = _word_variants(token, langs, stop_langs)
+        word = _word_variants(token, langs, stop_langs, typed=True)
         if word.exact and word not in words:
             words.append(word)
     return words
@@ -271,7 +271,9 @@ def is_stopword(folded: str, langs: tuple[str, ...] = LANGUAGES) -> bool:
 
 
 @lru_cache(maxsize=1 << 17)
-def _word_variants(word: str, langs: tuple[str, ...], stop_langs: tuple[str, ...]) -> QueryWord:
+def _word_variants(
+    word: str, langs: tuple[str, ...], stop_langs: tuple[str, ...], typed: bool = False
+) -> QueryWord:
     """Folded surface and lemmas of one word, then their cognate keys; empty for a stopword."""
     surface = _single_token(fold(word))
     if surface is None:
@@ -282,7 +284,7 @@ def _word_variants(word: str, langs: tuple[str, ...], stop_langs: tuple[str, ...
     if word.isupper() and len(surface) >= 4 and surface[-1] in "aeiouy":
         exact.append(surface[:-1])  # an acronym's case ending: ЦЕТРА, ЦЕТРЕ, CETRI -> cetr
     for lang in langs:
-        lemma = _single_token(fold(_lemma(word, lang)))
+        lemma = _single_token(fold(_lemma(word, lang, typed)))
         if lemma and is_stopword(lemma, stop_langs):
             return QueryWord((), ())  # an inflected function word (kim -> kto)
         if lemma and lemma not in exact:
@@ -339,14 +341,16 @@ def _lemma_cached(word: str, code: str) -> str:
     return simplemma.lemmatize(word, lang=code)
 
 
-def _lemma(word: str, lang: str) -> str:
+def _lemma(word: str, lang: str, typed: bool = False) -> str:
+    """simplemma's lemma; for a word `typed` by a person (a question), also when typed without
+    diacritics."""
     code = _SIMPLEMMA_CODE.get(lang, _SIMPLEMMA_CODE[DEFAULT_LANGUAGE])
     if not _script_fits(word, code):
         return word
     lemma = _lemma_cached(word.lower(), code)
     if lemma == word.lower() and code in _UNACCENTED_CODES and word.isascii():
         return _unaccented(code).get(lemma, lemma)  # typed without diacritics: "ucesce"
-    if code == "pl" and word.isascii() and not simplemma.is_known(word.lower(), lang="pl"):
+    if typed and code == "pl" and word.isascii() and not simplemma.is_known(word.lower(), "pl"):
         restored = _polish_diacritics_restored(word.lower())
         return _lemma_cached(restored, code) if restored else lemma
     return lemma
