@@ -45,7 +45,7 @@ EVAL_DIR = ROOT / "tests" / "eval"
 DEFAULT_QUESTIONS = (
     EVAL_DIR / "qa_eval.yaml",
     EVAL_DIR / "qa_heldout.yaml",
-    *(EVAL_DIR / f"qa_heldout{number}.yaml" for number in range(2, 14)),
+    *(EVAL_DIR / f"qa_heldout{number}.yaml" for number in range(2, 15)),
 )
 CORPUS_CANDIDATES = (ROOT.parent / "shared" / "corpus", ROOT / "shared" / "corpus")
 # The question sets name the asker's language as sl, sr-Cyrl, sr-Latn, pl, uk, en.

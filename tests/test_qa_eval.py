@@ -31,7 +31,7 @@ async def corpus_store(tmp_path: Path):
 
 
 # The figures of docs/ARCHITECTURE.md, rounded down.
-FLOORS = (0.93, 0.95, 1.0, 0.97, 0.95, 0.91, 0.93, 0.89, 0.97, 0.97, 0.97, 1.0, 0.95, 0.95)
+FLOORS = (0.93, 0.95, 1.0, 0.97, 0.95, 0.91, 0.93, 0.89, 0.97, 0.97, 0.97, 1.0, 0.95, 0.95, 0.87)
 
 
 @pytest.mark.parametrize(("questions", "floor"), list(zip(DEFAULT_QUESTIONS, FLOORS, strict=True)))
