@@ -37,6 +37,10 @@ MAX_QUERY_TERMS = 24
 POSTING_BUDGET = 5000
 
 
+# A term held by this many passages has its count kept between questions (term_counts).
+COMMON_TERM_PASSAGES = 1000
+
+
 class SqliteContentMixin:
     if TYPE_CHECKING:
         db: aiosqlite.Connection
@@ -56,8 +60,11 @@ class SqliteContentMixin:
     async def save_document(self, document: ContentDocument, now: datetime) -> str:
         """Create or replace a document with its passages and FAQ entries (one transaction);
         'created' or 'updated'. ContentConflict when another document owns a FAQ key."""
-        async with self.transaction() as db:
-            return await _save(db, document, now)
+        try:
+            async with self.transaction() as db:
+                return await _save(db, document, now)
+        finally:
+            self._forget_term_counts()
 
     async def sync_documents(
         self, kind: str, documents: list[ContentDocument], keep: set[str], now: datetime
@@ -75,13 +82,15 @@ class SqliteContentMixin:
             for document in documents:
                 await _save(db, document, now)
                 changed += 1
+        self._forget_term_counts()
         return changed
 
     async def remove_document(self, name: str) -> bool:
         """Remove a document with its passages and FAQ entries; False if there is none."""
         async with self.transaction() as db:
             cursor = await db.execute("DELETE FROM documents WHERE name = ?", (name,))
-            return cursor.rowcount > 0
+        self._forget_term_counts()
+        return cursor.rowcount > 0
 
     async def list_documents(self) -> list[ContentDocument]:
         """Every document without its passages; `passage_count` counts passages (FAQ files:
@@ -131,12 +140,37 @@ class SqliteContentMixin:
         return [_hit(row) for row in rows]
 
     async def term_counts(self, terms: list[str]) -> dict[str, int]:
-        """How many passages hold each of `terms` (absent: none)."""
-        marks = ", ".join("?" * len(terms))
-        rows = await self._all(
-            f"SELECT term, doc FROM passage_vocabulary WHERE term IN ({marks})", tuple(terms)
-        )
-        return {row[0]: int(row[1]) for row in rows}
+        """How many passages hold each of `terms` (absent: none).
+
+        fts5vocab counts a term by reading its whole posting list: a common term (a glossary
+        concept, a cognate key) costs milliseconds at 100k passages, and every question asks
+        for the same few. Their counts are kept until this store writes content or another
+        connection commits (PRAGMA data_version).
+        """
+        kept = await self._kept_term_counts()
+        counts = {term: kept[term] for term in terms if term in kept}
+        missing = [term for term in terms if term not in kept]
+        if missing:
+            marks = ", ".join("?" * len(missing))
+            rows = await self._all(
+                f"SELECT term, doc FROM passage_vocabulary WHERE term IN ({marks})",
+                tuple(missing),
+            )
+            for term, count in rows:
+                counts[term] = int(count)
+                if count >= COMMON_TERM_PASSAGES:
+                    kept[term] = int(count)
+        return counts
+
+    async def _kept_term_counts(self) -> dict[str, int]:
+        [(version,)] = await self._all("PRAGMA data_version")
+        if getattr(self, "_term_counts_version", None) != version:
+            self._term_counts_version = version
+            self._term_counts: dict[str, int] = {}
+        return self._term_counts
+
+    def _forget_term_counts(self) -> None:
+        self._term_counts_version = None
 
     async def faq_entries(self) -> list[FaqRecord]:
         rows = await self._all(

@@ -105,6 +105,27 @@ async def test_term_counts_follow_saves_and_removals_on_both_backends(store) -> 
     assert await store.term_counts(["ogp", "konfer"]) == {"konfer": 1}
 
 
+async def test_kept_term_counts_follow_this_and_other_connections_writes(
+    tmp_path, monkeypatch
+) -> None:
+    import storage.sqlite_content as content
+    from storage.sqlite import SqliteStore
+
+    monkeypatch.setattr(content, "COMMON_TERM_PASSAGES", 1)  # every count is kept
+    path = str(tmp_path / "content.db")
+    bot, importer = await SqliteStore.open(path), await SqliteStore.open(path)
+    try:
+        await bot.save_document(document("a.txt", "ogp konfer", "ogp hajat"), NOW)
+        assert await bot.term_counts(["ogp", "hajat"]) == {"ogp": 2, "hajat": 1}
+        await importer.save_document(document("b.txt", "ogp"), NOW)  # another process imports
+        assert await bot.term_counts(["ogp", "hajat"]) == {"ogp": 3, "hajat": 1}
+        await bot.remove_document("a.txt")
+        assert await bot.term_counts(["ogp", "hajat"]) == {"ogp": 1}
+    finally:
+        await bot.close()
+        await importer.close()
+
+
 def test_the_search_keeps_the_rarest_terms_within_its_budget(monkeypatch) -> None:
     import storage.sqlite_content as content
 
