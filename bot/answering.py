@@ -126,7 +126,6 @@ _WHICH = frozenset([
     "jakim", "jakiego", "jakij", "jaka", "jakoji", "jakomu", "jakogo", "jake", "kotrij",
     "kotromu", "kotrogo", "kotroji",
 ])  # fmt: skip
-_DIGIT = re.compile(r"\d")
 # A year, a numeric date or a day before a month's name (folded, in the five languages).
 _CALENDAR = re.compile(
     r"\b(?:1[89]|20)\d\d\b|\b\d{1,2}\s?[./-]\s?\d{1,2}\b|\b\d{1,2}\.?\s+(?:jan|feb|mar|apr|maj|may|"
@@ -296,8 +295,8 @@ def _not_in_document(question: str, words: Words, chosen: Hit, hits: Sequence[Hi
     # "When is the budget forum?" asks for a date; "how much money ... in 2020?" for money.
     asks_when = bool(set(_TOKEN.findall(fold(question))) & _ASKS_FOR_DATE)
     asks_other = asks_when or question_cues(question, words) & {"who", "where", "link", "why"}
-    asked = asks_for_money(question, words)
-    return asked and not asks_other and not _MONEY.search(fold(document))
+    wants_money = asks_for_money(question, words)
+    return wants_money and not asks_other and not _MONEY.search(fold(document))
 
 
 def _elsewhere(question: str, hits: Sequence[Hit]) -> set[str]:
@@ -331,9 +330,9 @@ def _another_place(asked: frozenset[str], named: frozenset[str], lang: str) -> b
 def asks_for_money(question: str, words: Words) -> bool:
     """Whether the question asks for an amount: a budget, a price, a sum of money ("how much
     funding", "koliko sredstava", "how much is the ticket")."""
-    money = _MONEY_CONCEPTS
-    if any(set(word.concepts) & money or set(word.exact) & _MONEY_WORDS for word in words):
-        return True
+    for word in words:
+        if set(word.concepts) & _MONEY_CONCEPTS or set(word.exact) & _MONEY_WORDS:
+            return True
     folded = _TOKEN.findall(fold(question))
     if ("how", "much") in set(itertools.pairwise(folded)):
         return True
