@@ -159,7 +159,7 @@ _DATE = re.compile(
 _LINK = re.compile(r"\S@\S|https?://|www\.|\b[a-z0-9-]+\.(?:gov|org|com|net|eu)\b", re.IGNORECASE)
 _TOKEN = re.compile(r"[a-z0-9]+")
 _NAME_WORD = re.compile(r"[^\W\d_][\w-]*")
-_STREET = re.compile(r"\b[^\W\d_]{3,}\s\d{1,4}[a-z]?\b")
+_STREET = re.compile(r"\b[^\W\d_]{3,}\s\d{1,3}[a-z]?\b")  # not a year: "marta 2019"
 _URLISH = re.compile(r"(?i:\S*[@/\\.]\S*[a-z]\S*)|\b[A-Z]{2,}\b")
 
 Words = Sequence[QueryWord]
@@ -726,8 +726,8 @@ def question_cues(question: str, words: Words = ()) -> frozenset[str]:
         cues.add("where")
     if tokens & _ASKS_WHY or set(itertools.pairwise(folded)) & _ASKS_WHY_PAIRS:
         cues.add("why")
-    if concepts & _ADDRESS_CONCEPTS:
-        cues.add("link")
+    if concepts & _ADDRESS_CONCEPTS and "where" not in cues:
+        cues.add("link")  # "where is it, which address?" asks for a street, not an e-mail
     return frozenset(cues)
 
 

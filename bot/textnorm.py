@@ -53,13 +53,14 @@ _MISSING_STOPWORDS = {
     "sr": "ko koga kome kog kom šta gde zašto koliko kakav kakva kakvo čemu kojoj kojem treba "
     "mogu može znači značiti skraćenica kakvom kakvoj kakvim kakve kakvog kakvu kojim kojih "
     "kojeg čime čiji čija moći morati trebati između među zbog tokom tijekom prema povodom "
-    "najviše mnogo",
+    "najviše mnogo tačno",
     "sl": "kateri katera katero katere katerih katerim kakšen kakšna kakšno pomeni pomeniti "
     "kratica okrajšava kakšnem kakšnega kakšni kakšne kakšnih kateremu katerem katerega koliko "
-    "česa čem morati glede najbolj",
+    "česa čem morati glede najbolj natančno točno",
     "pl": "oznacza oznaczać znaczy znaczyć skrót skrótowiec jakim jakiej jakiego jaka jaką czym "
-    "móc musieć należy pomiędzy wobec swój rzecz bardzo najbardziej",
-    "uk": "означає означати абревіатура скорочення розшифровується якому яку свій найбільше",
+    "móc musieć należy pomiędzy wobec swój rzecz bardzo najbardziej dokładnie",
+    "uk": "означає означати абревіатура скорочення розшифровується якому яку свій найбільше "
+    "точно",
     "en": "mean means stand stands abbreviation abbreviated acronym",
 }
 # stopwords-iso's English list is a union of many lists and holds words people ask about.
