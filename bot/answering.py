@@ -284,9 +284,7 @@ def _not_in_document(question: str, words: Words, chosen: Hit, hits: Sequence[Hi
     "the OGP summit in 2024" beside a page on the 7th and 2019), a city ("open data in Novi
     Sad" beside the page on Pančevo), or an amount of money where the document names none
     ("the project's budget in dinars")."""
-    document = "\n".join(
-        f"{hit.title}\n{hit.heading}\n{hit.text}" for hit in hits if hit.document == chosen.document
-    )
+    document = _document_text(chosen.document, hits)
     if set(_NUMBER.findall(question)) - set(_NUMBER.findall(document)):
         return True
     asked = places_named(question)
@@ -306,13 +304,19 @@ def _elsewhere(question: str, hits: Sequence[Hit]) -> set[str]:
     asked = places_named(question)
     if not asked:
         return set()
-    texts: dict[str, list[str]] = {}
-    for hit in hits:
-        texts.setdefault(hit.document, []).append(f"{hit.title}\n{hit.heading}\n{hit.text}")
+    documents = {hit.document for hit in hits}
     naming = {
-        document for document, parts in texts.items() if asked & places_named("\n".join(parts))
+        document for document in documents
+        if asked & places_named(_document_text(document, hits))
     }
-    return set(texts) - naming if naming else set()
+    return documents - naming if naming else set()
+
+
+def _document_text(document: str, hits: Sequence[Hit]) -> str:
+    """What the candidate passages of one document say, titles and headings included."""
+    return "\n".join(
+        f"{hit.title}\n{hit.heading}\n{hit.text}" for hit in hits if hit.document == document
+    )
 
 
 def _another_place(asked: frozenset[str], named: frozenset[str], lang: str) -> bool:
@@ -459,8 +463,9 @@ def pick_sentences(
     context: str = "",
 ) -> str:
     """The best window of one to `max_sentences` sentences among (heading, text) sections,
-    and a second separate window (joined by " … ") that holds what the best one lacks or
-    answers nearly as well.
+    and, joined by " … ", separate places of the document beside it: one holding the kind of
+    fact asked for when the best window has none (see _cue_place), else up to MORE_PLACES
+    holding question words the places shown lack, else one that answers nearly as well.
 
     Words that many sentences share, or that the `context` (the document's title) holds,
     say what the document is about rather than which sentence answers: they weigh less. A

@@ -71,9 +71,9 @@ _CONTENT_WORDS_KEPT = frozenset([
     "place", "places", "office", "state", "public",
 ])
 # fmt: on
-# English phrasal verbs, which no other language's word meets, as the glossary's verb; the
-# phrases that ask for a name in another form.
-_PHRASAL_VERBS = {
+# English two-word phrases read as one word: a phrasal verb, which no other language's word
+# meets, as the glossary's verb; the phrases that ask for a name in another form.
+_PHRASES = {
     (form, particle): verb
     for forms, particle, verb in (
         ("set sets setting", "up", "establish"),
@@ -304,19 +304,19 @@ def _inflects_a_domain_word(word: str, langs: tuple[str, ...]) -> bool:
 
 def _words(text: str) -> list[str]:
     """Words split the way `fold` would split them (e-mail -> e, mail; 2015-2017 -> 2 words),
-    an English phrasal verb as the one verb it means (set up -> establish)."""
+    an English phrase as the one word it means (set up -> establish, _PHRASES)."""
     words: list[str] = []
     for word in _WORD.findall(unicodedata.normalize("NFC", text)):
         words.extend(part for part in word.split("_") if part)
-    return _phrasal_verbs_joined(words)
+    return _phrases_joined(words)
 
 
-def _phrasal_verbs_joined(words: list[str]) -> list[str]:
+def _phrases_joined(words: list[str]) -> list[str]:
     joined: list[str] = []
     index = 0
     while index < len(words):
         pair = (words[index].lower(), words[index + 1].lower()) if index + 1 < len(words) else None
-        if pair and (verb := _PHRASAL_VERBS.get(pair)):
+        if pair and (verb := _PHRASES.get(pair)):
             joined.append(verb)
             index += 2
         else:

@@ -60,11 +60,10 @@ class SqliteContentMixin:
     async def save_document(self, document: ContentDocument, now: datetime) -> str:
         """Create or replace a document with its passages and FAQ entries (one transaction);
         'created' or 'updated'. ContentConflict when another document owns a FAQ key."""
-        try:
-            async with self.transaction() as db:
-                return await _save(db, document, now)
-        finally:
-            self._forget_term_counts()
+        async with self.transaction() as db:
+            outcome = await _save(db, document, now)
+        self._forget_term_counts()
+        return outcome
 
     async def sync_documents(
         self, kind: str, documents: list[ContentDocument], keep: set[str], now: datetime
