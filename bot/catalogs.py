@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import argparse
+from datetime import UTC, datetime
 from pathlib import Path
 
 from babel.messages.catalog import Catalog
@@ -46,6 +47,9 @@ DOMAINS: dict[str, list[str]] = {
     "telegram": ["bot/adapters/telegram.py"],
 }
 KEYWORDS = {"_": None, "N_": None, "gettext": None, "ngettext": (1, 2)}
+# The catalogs are written without source locations, sorted by message and with a fixed
+# creation date, so that two branches adding strings merge without conflicts.
+CREATED = datetime(2026, 11, 1, tzinfo=UTC)
 TRANSLATED = [loc for loc in LOCALES if loc != "en"]  # en uses the source strings
 DERIVED = {"sr_Latn": "sr"}  # locale -> the catalog it is transliterated from
 
@@ -79,7 +83,7 @@ def po_path(locales_dir: Path, locale: str, domain: str) -> Path:
 
 
 def extract(domain: str) -> Catalog:
-    template = Catalog(project="civicbot", domain=domain)
+    template = Catalog(project="civicbot", domain=domain, creation_date=CREATED)
     for pattern in DOMAINS[domain]:
         for path in sorted(ROOT.glob(pattern)):
             relative = path.relative_to(ROOT).as_posix()
@@ -102,7 +106,7 @@ def _read(path: Path, locale: str, domain: str) -> Catalog:
 def _write(path: Path, catalog: Catalog) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("wb") as handle:
-        write_po(handle, catalog, width=100, sort_output=False, omit_header=False)
+        write_po(handle, catalog, width=100, sort_output=True, no_location=True, omit_header=False)
 
 
 def update(locales_dir: Path, domains: list[str]) -> None:
@@ -133,6 +137,7 @@ def transliterated(source: Catalog, locale: str, domain: str) -> Catalog:
         locale=locale,
         domain=domain,
         project="civicbot",
+        creation_date=CREATED,
         header_comment="# Generated from sr (Cyrillic) by `civicbot catalogs "
         "update`: edit the sr catalog, not this one.",
     )
