@@ -11,7 +11,8 @@ import asyncio
 import logging
 import sqlite3
 import sys
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Coroutine, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from bot.config import LOCALES, Config, ConfigError, load_config
@@ -184,14 +185,25 @@ async def run(args: argparse.Namespace, config: Config) -> int:
 def configured_adapters(config: Config) -> list:  # type: ignore[type-arg]
     adapters = []
     if config.telegram_token:
-        from bot.adapters.telegram import TelegramAdapter
-
+        with _extra("Telegram", "telegram"):
+            from bot.adapters.telegram import TelegramAdapter
         adapters.append(TelegramAdapter(config))
     if config.matrix_homeserver:
-        from bot.adapters.matrix import MatrixAdapter
-
+        with _extra("Matrix", "matrix"):
+            from bot.adapters.matrix import MatrixAdapter
         adapters.append(MatrixAdapter(config))
     return adapters
+
+
+@contextmanager
+def _extra(platform: str, extra: str) -> Iterator[None]:
+    """A platform's SDK is an optional extra: its absence is one line naming the extra."""
+    try:
+        yield
+    except ImportError as error:
+        raise CliError(
+            f"{platform} support is not installed: pip install 'civicbot[{extra}]'"
+        ) from error
 
 
 async def migrate(args: argparse.Namespace, config: Config) -> int:
@@ -208,7 +220,7 @@ def _warn_missing_catalogs(app: Any) -> None:
     missing = app.core.catalogs.missing()
     if missing:
         print(
-            f"civicbot: warning: no compiled translations for {', '.join(missing)} "
-            "(run: civicbot catalogs compile)",
+            f"civicbot: warning: no translations for {', '.join(missing)} "
+            f"in {app.core.catalogs.locales_dir}",
             file=sys.stderr,
         )

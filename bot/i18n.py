@@ -8,6 +8,7 @@ Source strings are marked with `N_` (bot.i18n.N_) or `_` (handlers get it from t
 from __future__ import annotations
 
 import gettext
+import io
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
@@ -16,6 +17,8 @@ from zoneinfo import ZoneInfo
 
 from babel import Locale
 from babel.dates import format_date, format_datetime, format_time
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
 from babel.support import Translations
 
@@ -78,21 +81,25 @@ class Translator:
 
 
 class Catalogs:
-    """All compiled catalogs under one folder, loaded once per locale."""
+    """All catalogs under one folder, loaded once per locale: the compiled `.mo` files, or,
+    where a `.po` has none or a newer text (a translator's edit not compiled yet), the `.po`
+    compiled in memory (a few ms a domain)."""
 
     def __init__(self, locales_dir: Path) -> None:
         self.locales_dir = locales_dir
 
     def domains(self) -> list[str]:
         folder = self.locales_dir / "en" / "LC_MESSAGES"
-        return sorted(p.stem for p in folder.glob("*.mo")) if folder.is_dir() else []
+        if not folder.is_dir():
+            return []
+        return sorted({p.stem for p in folder.iterdir() if p.suffix in (".po", ".mo")})
 
     @cache  # noqa: B019 - one Catalogs per process; the cache is the point
     def translator(self, locale: str) -> Translator:
         merged: gettext.NullTranslations | None = None
         for domain in self.domains():
-            loaded = Translations.load(str(self.locales_dir), [locale], domain)
-            if not isinstance(loaded, Translations):
+            loaded = self._load(locale, domain)
+            if loaded is None:
                 continue
             if merged is None:
                 merged = loaded
@@ -100,10 +107,27 @@ class Catalogs:
                 merged.merge(loaded)
         return Translator(locale, merged or gettext.NullTranslations())
 
+    def _load(self, locale: str, domain: str) -> Translations | None:
+        folder = self.locales_dir / locale / "LC_MESSAGES"
+        po, mo = folder / f"{domain}.po", folder / f"{domain}.mo"
+        if mo.exists() and (not po.exists() or mo.stat().st_mtime >= po.stat().st_mtime):
+            with mo.open("rb") as handle:
+                return Translations(handle, domain)
+        if not po.exists():
+            return None
+        with po.open("rb") as handle:
+            catalog = read_po(handle, locale=locale, domain=domain)
+        compiled = io.BytesIO()
+        write_mo(compiled, catalog, use_fuzzy=False)
+        compiled.seek(0)
+        return Translations(compiled, domain)
+
     def missing(self) -> list[str]:
-        """Locales without compiled catalogs: a deployment problem worth one clear line."""
+        """Locales without catalogs: a deployment problem worth one clear line."""
         return [
-            loc for loc in LOCALES if not any((self.locales_dir / loc / "LC_MESSAGES").glob("*.mo"))
+            loc
+            for loc in LOCALES
+            if not any((self.locales_dir / loc / "LC_MESSAGES").glob("*.[pm]o"))
         ]
 
 

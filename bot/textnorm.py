@@ -20,8 +20,8 @@ from __future__ import annotations
 
 import itertools
 import re
-import threading
 import unicodedata
+from collections.abc import Mapping
 from functools import cache, lru_cache
 from typing import NamedTuple
 
@@ -30,6 +30,7 @@ import stop_words
 import stopwordsiso
 from anyascii import anyascii
 
+from bot import lexicon
 from bot.qa_glossary import concepts, glossary_words
 from bot.script import dominant_script, serbian_to_latin
 
@@ -108,10 +109,6 @@ _WORD = re.compile(rf"{_CAPITALS}(?:-{_CAPITALS})+(?!\w)|\w+(?:['’ʼ]\w+)*")
 _COGNATE_PREFIX = 5
 _STEM_LETTERS = 8
 _STEM_MARK = "xx"
-# One word per language, to load each dictionary once at start (warm_up).
-_WARM_UP_WORDS = {"sl": "konference", "sr": "konferencije", "pl": "konferencji",
-                  "uk": "конференції", "en": "conferences"}
-_WARM_UP = threading.Lock()
 
 # Letter correspondences between English, Polish and the other Slavic Latin spellings,
 # applied to every token alike: `sz/cz/rz/w` (Polish), `sh/ch/zh/kh` (English and
@@ -140,16 +137,10 @@ _DOUBLED = re.compile(r"(.)\1+")
 _GLIDE = re.compile(r"i(?=[aeou])")
 
 
-def warm_up() -> None:
-    """Load the lemmatiser's and the language detector's dictionaries (several hundred MB,
-    seconds of CPU) now rather than on the first question; call it in a thread."""
-    with _WARM_UP:
-        for lang, word in _WARM_UP_WORDS.items():
-            _lemma(word, lang)
-            sentences(word, lang)
-        detect_language("Kdaj je konferenca?")
-        for lang in LANGUAGES:
-            _stopwords(lang)
+def build_language_data() -> None:
+    """Build every on-disk table the answering reads (bot.lexicon), ahead of the first
+    question: `python -m bot.textnorm` (the set-up script and the Docker image run it)."""
+    lexicon.build_all(fold, _UNACCENTED_CODES)
 
 
 def fold(text: str) -> str:
@@ -163,7 +154,7 @@ def detect_language(text: str, default: str = DEFAULT_LANGUAGE) -> str:
     """The language of `text`: one of sl, sr, pl, uk, en (Croatian and Bosnian count as sr)."""
     if dominant_script(text) == "Cyrl":
         return _cyrillic_language(text)
-    scores = simplemma.langdetect(text, lang=tuple(_SIMPLEMMA_CODE.values()))
+    scores = lexicon.langdetect(text, tuple(_SIMPLEMMA_CODE.values()))
     best, score = scores[0]
     if best == "unk" or score <= 0:
         return default
@@ -339,7 +330,7 @@ def _is_content(folded: str, stop_langs: tuple[str, ...]) -> bool:
 
 @cache
 def _lemma_cached(word: str, code: str) -> str:
-    return simplemma.lemmatize(word, lang=code)
+    return lexicon.lemmatize(word, code)
 
 
 def _lemma(word: str, lang: str, typed: bool = False) -> str:
@@ -351,7 +342,7 @@ def _lemma(word: str, lang: str, typed: bool = False) -> str:
     lemma = _lemma_cached(word.lower(), code)
     if lemma == word.lower() and code in _UNACCENTED_CODES and word.isascii():
         return _unaccented(code).get(lemma, lemma)  # typed without diacritics: "ucesce"
-    if typed and code == "pl" and word.isascii() and not simplemma.is_known(word.lower(), "pl"):
+    if typed and code == "pl" and word.isascii() and not lexicon.is_known(word.lower(), "pl"):
         restored = _polish_diacritics_restored(word.lower())
         return _lemma_cached(restored, code) if restored else lemma
     return lemma
@@ -375,7 +366,7 @@ def _polish_diacritics_restored(word: str, most: int = 2) -> str | None:
                 for index, mark in zip(chosen, marks, strict=True):
                     letters[index] = mark
                 candidate = "".join(letters)
-                if simplemma.is_known(candidate, lang="pl"):
+                if lexicon.is_known(candidate, "pl"):
                     return candidate
     return None
 
@@ -386,15 +377,9 @@ def _polish_diacritics_restored(word: str, most: int = 2) -> str | None:
 _UNACCENTED_CODES = frozenset(["sl", "hbs"])
 
 
-@cache
-def _unaccented(code: str) -> dict[str, str]:
+def _unaccented(code: str) -> Mapping[str, str]:
     """simplemma's word forms of `code` folded (no diacritics) -> their lemma."""
-    from simplemma.strategies.dictionaries.dictionary_factory import DefaultDictionaryFactory
-
-    table: dict[str, str] = {}
-    for form, lemma in DefaultDictionaryFactory().get_dictionary(code).items():
-        table.setdefault(fold(form), lemma)
-    return table
+    return lexicon.unaccented(code, fold)
 
 
 def _script_fits(word: str, code: str) -> bool:
@@ -422,7 +407,7 @@ def _clearly_other_language(text: str, hint: str) -> str | None:
         return detected if detected != hint else None
     if hint == "uk":  # a Latin question from a Ukrainian locale
         return detect_language(text)
-    scores = dict(simplemma.langdetect(text, lang=tuple(_SIMPLEMMA_CODE.values())))
+    scores = dict(lexicon.langdetect(text, tuple(_SIMPLEMMA_CODE.values())))
     best = max(scores, key=lambda code: scores[code])
     hint_score = scores.get(_SIMPLEMMA_CODE[hint], 0.0)
     if best == "unk" or scores[best] - hint_score < _CLEARLY_OTHER:
@@ -437,7 +422,7 @@ def _cyrillic_language(text: str) -> str:
     serbian = sum(char in _SERBIAN_ONLY for char in text)
     if ukrainian != serbian:
         return "uk" if ukrainian > serbian else "sr"
-    scores = dict(simplemma.langdetect(text, lang=("hbs", "uk")))
+    scores = dict(lexicon.langdetect(text, ("hbs", "uk")))
     return "uk" if scores.get("uk", 0) > scores.get("hbs", 0) else "sr"
 
 
@@ -459,3 +444,8 @@ def _stopwords(lang: str) -> frozenset[str]:
         listed -= _CONTENT_WORDS_KEPT
     folded = {token for word in listed for token in _TOKEN.findall(fold(word))}
     return frozenset(folded - glossary_words())
+
+
+if __name__ == "__main__":
+    build_language_data()
+    print(f"language data ready in {lexicon.cache_dir()}")

@@ -15,7 +15,7 @@ from bot.context import Context
 from bot.events.formatting import LIST as EVENTS_LIST
 from bot.qa import CAN_DO, CONTACT, DONT_KNOW, EVENTS_BUTTON, SOURCE, service_for
 from bot.router import Router
-from bot.textnorm import warm_up
+from bot.textnorm import build_language_data
 from bot.types import Button, Reply, bold, fmt
 
 router = Router("qa")
@@ -24,9 +24,9 @@ _warming: set[asyncio.Task[None]] = set()
 
 
 async def setup(app: Any) -> None:
-    """Load the lemmatiser's dictionaries in a thread while the bot starts: loading them on
-    the first question would stall the event loop (every adapter) for seconds."""
-    task = asyncio.create_task(asyncio.to_thread(warm_up))
+    """Open (or, on a machine where they were never built, build) the language data in a
+    thread while the bot starts, not on the first question."""
+    task = asyncio.create_task(asyncio.to_thread(build_language_data))
     _warming.add(task)
     task.add_done_callback(_warming.discard)
 
