@@ -40,6 +40,12 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
 }
 
 
+NO_PLATFORM = (
+    "civicbot: no chat platform configured (set CIVICBOT_TELEGRAM_TOKEN or "
+    "CIVICBOT_MATRIX_HOMESERVER, see README); reading console messages from standard input"
+)
+
+
 class CliError(Exception):
     """Ends the command with this one line."""
 
@@ -175,6 +181,8 @@ async def run(args: argparse.Namespace, config: Config) -> int:
         from bot.adapters.console import ConsoleAdapter
 
         log.info("no chat platform configured: chatting on this terminal")
+        if not sys.stdin.isatty():  # a container or a service: say why nothing will happen
+            print(NO_PLATFORM, file=sys.stderr)
         adapters = [ConsoleAdapter("1")]
     app = await App.create(config, adapters)
     _warn_missing_catalogs(app)

@@ -99,3 +99,22 @@ def test_sigterm_stops_the_bot_gracefully(tmp_path: Path) -> None:
     bot.send_signal(signal.SIGTERM)  # stdin stays open: only the signal can end it
     assert bot.wait(timeout=20) == 0
     assert "Traceback" not in bot.stderr.read()  # type: ignore[union-attr]
+
+
+def test_run_without_platform_or_terminal_says_why_in_one_line(tmp_path: Path) -> None:
+    result = run_cli(["run"], tmp_path, "")
+    assert result.returncode == 0 and result.stdout == ""
+    assert result.stderr.strip().splitlines() == [
+        "civicbot: no chat platform configured (set CIVICBOT_TELEGRAM_TOKEN or "
+        "CIVICBOT_MATRIX_HOMESERVER, see README); reading console messages from standard input"
+    ]
+
+
+def test_chat_ends_soon_after_its_input_ends(tmp_path: Path) -> None:
+    """A question loads the language data; nothing (a warm-up thread) holds the exit after."""
+    import time
+
+    started = time.monotonic()
+    result = run_cli(["chat"], tmp_path, "when is the conference on open government?\n")
+    assert result.returncode == 0 and result.stdout.strip()
+    assert time.monotonic() - started < 5  # was 18 s: the dictionaries, then the warm-up
