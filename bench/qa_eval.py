@@ -1,7 +1,16 @@
-"""Score the question sets over shared/corpus against the real store.
+"""Score question answering against the real store: the document-level split, and the old
+question sets over shared/corpus.
 
-    .venv/bin/python bench/qa_eval.py [--questions FILE]... [--postgres URL] [--corpus DIR]
-                                      [--verbose]
+    .venv/bin/python bench/qa_eval.py [--split dev|test|samples]... [--questions FILE]...
+                                      [--postgres URL] [--corpus DIR] [--verbose] [--unseal]
+
+The split (tests/eval/corpus, see its README): the development documents (`dev/`, tuned on)
+and the test documents (`test/`, never tuned on: only their figures are printed, never a
+failure, unless --unseal) are imported together with shared/corpus into one store, so each
+question is answered among some seventy documents of the same kinds; a question is right when
+the answer comes from the expected document and holds the expected fact within its first
+MAX_FACT_AT characters, and, off topic, when there is no answer. The old sets over the five
+documents of shared/corpus alone (`samples`) are the regression floor.
 
 The corpus is imported with `civicbot content import`'s code into a temporary SQLite store
 (or, with --postgres, a temporary schema of that PostgreSQL database, dropped afterwards),
@@ -42,6 +51,9 @@ from bot.qa_import import import_paths  # noqa: E402
 from bot.textnorm import fold  # noqa: E402
 
 EVAL_DIR = ROOT / "tests" / "eval"
+SPLIT_DIR = EVAL_DIR / "corpus"
+SPLITS = ("dev", "test")
+MAX_FACT_AT = 300  # the fact within what a phone shows of the answer
 DEFAULT_QUESTIONS = (
     EVAL_DIR / "qa_eval.yaml",
     EVAL_DIR / "qa_heldout.yaml",
@@ -60,6 +72,7 @@ class Outcome:
     expected: str | None
     answer: Answer | None
     right: bool
+    fact: str | None = None
 
 
 @asynccontextmanager
@@ -93,18 +106,34 @@ async def temporary_store(postgres: str | None) -> AsyncIterator[Any]:
         await admin.close()
 
 
-async def evaluate(service: QuestionAnswering, questions: list[dict]) -> list[Outcome]:
+async def evaluate(
+    service: QuestionAnswering, questions: list[dict], within: int | None = None
+) -> list[Outcome]:
+    """Each question asked in its asker's locale; `within`: the fact must be that early."""
     outcomes = []
     now = datetime.now(UTC)
     for item in questions:
         locale = LOCALE_OF.get(item["lang"], item["lang"])
         result = await service.ask(item["q"], locale=locale, now=now)
-        right = _right(item, result.answer)
-        outcomes.append(Outcome(item["id"], item["lang"], item["doc"], result.answer, right))
+        right = _right(item, result.answer, within)
+        outcomes.append(
+            Outcome(item["id"], item["lang"], item["doc"], result.answer, right, item.get("fact"))
+        )
     return outcomes
 
 
-def report(name: str, outcomes: list[Outcome], verbose: bool) -> str:
+def split_documents(split: str) -> list[Path]:
+    return sorted(p for p in (SPLIT_DIR / split).iterdir() if p.suffix in (".txt", ".md"))
+
+
+def split_questions(split: str) -> list[dict]:
+    questions: list[dict] = []
+    for path in sorted((SPLIT_DIR / split).glob("questions-*.yaml")):
+        questions += yaml.safe_load(path.read_text(encoding="utf-8"))["questions"]
+    return questions
+
+
+def report(name: str, outcomes: list[Outcome], verbose: bool, sealed: bool = False) -> str:
     on_topic = [o for o in outcomes if o.expected]
     off_topic = [o for o in outcomes if not o.expected]
     right = sum(o.right for o in outcomes)
@@ -126,7 +155,7 @@ def report(name: str, outcomes: list[Outcome], verbose: bool) -> str:
         count = sum(o.right for o in items)
         lines.append(f"  {lang:8} {count}/{len(items)} = {count / len(items):.0%}")
     failures = [o for o in outcomes if not o.right]
-    if failures:
+    if failures and not sealed:
         lines.append("wrong:")
         lines += [_describe(o, verbose) for o in failures]
     return "\n".join(lines)
@@ -140,12 +169,13 @@ def _lengths(answers: list[Answer]) -> str:
     return f"median {sizes[len(sizes) // 2]} characters, longest {sizes[-1]}"
 
 
-def _right(item: dict, answer: Answer | None) -> bool:
+def _right(item: dict, answer: Answer | None, within: int | None = None) -> bool:
     if not item["doc"]:
         return answer is None
     if answer is None or answer.document != item["doc"]:
         return False
-    return _folded(str(item["fact"])) in _folded(answer.text)
+    shown = answer.text if within is None else answer.text[:within]
+    return _folded(str(item["fact"])) in _folded(shown)
 
 
 def _folded(text: str) -> str:
@@ -156,8 +186,10 @@ def _describe(outcome: Outcome, verbose: bool) -> str:
     answer = outcome.answer
     got = "no answer" if answer is None else f"{answer.document} ({answer.confidence:.2f})"
     line = f"  {outcome.id}: expected {outcome.expected or 'no answer'}, got {got}"
-    if verbose and answer is not None:
-        line += f"\n      {answer.text[:300]}"
+    if verbose:
+        line += f"\n      fact: {outcome.fact}"
+        if answer is not None:
+            line += f"\n      {answer.text[:MAX_FACT_AT]}"
     return line
 
 
@@ -171,20 +203,40 @@ def resolve_corpus(given: Path | None) -> Path:
 
 
 async def run(args: argparse.Namespace) -> int:
+    splits = args.split or ([] if args.questions else [*SPLITS, "samples"])
+    backend = "PostgreSQL" if args.postgres else "SQLite"
+    if set(splits) & set(SPLITS):
+        async with temporary_store(args.postgres) as store:
+            paths = [resolve_corpus(args.corpus), *(p for s in SPLITS for p in split_documents(s))]
+            if not await _imported(store, paths):
+                return 1
+            service = QuestionAnswering(store)
+            for split in SPLITS:
+                if split in splits:
+                    results = await evaluate(service, split_questions(split), MAX_FACT_AT)
+                    sealed = split == "test" and not args.unseal
+                    name = f"{split} documents ({backend}{', sealed' if sealed else ''})"
+                    print(report(name, results, args.verbose, sealed))
+    if "samples" not in splits and not args.questions:
+        return 0
     sets = args.questions or list(DEFAULT_QUESTIONS)
     async with temporary_store(args.postgres) as store:
-        outcomes = await import_paths(store, [resolve_corpus(args.corpus)], datetime.now(UTC))
-        failed = [line for outcome in outcomes for line in outcome.errors]
-        if failed:
-            print("\n".join(failed), file=sys.stderr)
+        if not await _imported(store, [resolve_corpus(args.corpus)]):
             return 1
         service = QuestionAnswering(store)
-        backend = "PostgreSQL" if args.postgres else "SQLite"
         for path in sets:
             questions = yaml.safe_load(Path(path).read_text(encoding="utf-8"))["questions"]
             results = await evaluate(service, questions)
             print(report(f"{Path(path).name} ({backend})", results, args.verbose))
     return 0
+
+
+async def _imported(store: Any, paths: list[Path]) -> bool:
+    outcomes = await import_paths(store, paths, datetime.now(UTC))
+    failed = [line for outcome in outcomes for line in outcome.errors]
+    if failed:
+        print("\n".join(failed), file=sys.stderr)
+    return not failed
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -194,7 +246,12 @@ def main(argv: list[str] | None = None) -> int:
                         help="a question set (repeatable; default: every set in tests/eval)")
     parser.add_argument("--postgres", metavar="URL",
                         help="evaluate on PostgreSQL (a temporary schema of this database)")
+    parser.add_argument("--split", action="append", choices=(*SPLITS, "samples"),
+                        help="score only this part (repeatable; default: dev, test, samples)")
     parser.add_argument("--verbose", action="store_true", help="print the wrong answers' text")
+    parser.add_argument("--unseal", action="store_true",
+                        help="also list the test documents' failures (after which they are "
+                        "development documents: write new test documents)")
     return asyncio.run(run(parser.parse_args(argv)))
 
 

@@ -27,6 +27,7 @@ from bot.textnorm import (
     fold,
     index_terms,
     index_words,
+    interrogatives,
     query_words,
     sentences,
 )
@@ -99,6 +100,11 @@ _ASKS_FOR_DATE = frozenset([
 _ASKS_WHO = frozenset(["kdo", "koga", "ko", "kome", "kto", "kim", "kogo", "who", "whom", "hto",
                        "kogo", "komu"])  # fmt: skip
 _ASKS_WHERE = frozenset(["kje", "kam", "gde", "gdje", "gdzie", "where", "de", "kudi"])
+# ... and every language's question words of each kind (bot.interrogatives).
+_ASKS_FOR_DATE |= interrogatives("date")
+_ASKS_FOR_NUMBER |= interrogatives("number") | interrogatives("date")
+_ASKS_WHO |= interrogatives("who")
+_ASKS_WHERE |= interrogatives("where")
 # "Why", "what for": answered by a sentence that states a goal or purpose (bot.qa_glossary).
 _ASKS_WHY = frozenset(["zakaj", "cemu", "zasto", "dlaczego", "czemu", "navisco", "comu", "why",
                        "purpose"])  # fmt: skip
@@ -550,8 +556,7 @@ def pick_sentences(
         return not overlaps and (length <= SECOND_PLACE_CHARS or own <= SECOND_PLACE_SHORT)
 
     if cue_place := _cue_place(units, ranked, scores, wanted, word_matches, fits, max_sentences):
-        shown.append(cue_place)
-        return _joined(units, shown)
+        return _joined(units, [cue_place, *shown])  # the place holding the fact leads
     # What the places shown leave out (a word they lack: "who finances" beside the project's
     # name) may be what another place of the document holds: up to MORE_PLACES of them.
     for _ in range(MORE_PLACES):
@@ -584,9 +589,8 @@ def pick_sentences(
 
 
 def _joined(units: Sequence[_Unit], shown: list[tuple[int, int]]) -> str:
-    return " … ".join(
-        " ".join(unit.text for unit in units[start:end]) for start, end in sorted(shown)
-    )
+    """The places shown, the best first: a phone shows the start of an answer."""
+    return " … ".join(" ".join(unit.text for unit in units[start:end]) for start, end in shown)
 
 
 def _cue_place(

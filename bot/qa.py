@@ -30,7 +30,7 @@ from storage.base import ContentDocument, ContentPassage, FaqRecord, PassageHit
 
 # The version of the index terms (bot.textnorm) and of what is indexed: a document indexed
 # by another version is indexed again on import even when its file did not change.
-INDEXER = "16"
+INDEXER = "17"
 EVENT_PREFIX = "event:"
 EVENT_SYNC_INTERVAL = timedelta(seconds=60)
 MAX_SOURCES = 3

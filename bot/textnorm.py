@@ -31,6 +31,7 @@ import stopwordsiso
 from anyascii import anyascii
 
 from bot import lexicon
+from bot.interrogatives import ASKED_KIND
 from bot.qa_glossary import concepts, glossary_words
 from bot.script import dominant_script, serbian_to_latin
 
@@ -443,7 +444,20 @@ def _stopwords(lang: str) -> frozenset[str]:
     if lang == "en":
         listed -= _CONTENT_WORDS_KEPT
     folded = {token for word in listed for token in _TOKEN.findall(fold(word))}
-    return frozenset(folded - glossary_words())
+    return frozenset((folded - glossary_words()) | interrogatives())
+
+
+@cache
+def interrogatives(kind: str | None = None) -> frozenset[str]:
+    """The folded question words of every language (bot.interrogatives), of one kind or all:
+    never content words, whichever language the question is read in."""
+    kinds = [kind] if kind else list(ASKED_KIND)
+    return frozenset(
+        token
+        for name in kinds
+        for words in ASKED_KIND[name].values()
+        for token in _TOKEN.findall(fold(words))
+    )
 
 
 if __name__ == "__main__":
