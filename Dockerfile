@@ -19,9 +19,10 @@ COPY locales locales
 RUN python3 -m venv /opt/civicbot \
  && /opt/civicbot/bin/pip install --no-cache-dir ".[all]" \
  && XDG_CACHE_HOME=/opt/civicbot-cache /opt/civicbot/bin/python -m bot.textnorm \
- && /opt/civicbot/bin/pip uninstall --yes pip setuptools wheel >/dev/null 2>&1; \
-    rm -rf /opt/civicbot/bin/pip* /opt/civicbot/lib/python3*/site-packages/pip* \
+ && rm -rf /opt/civicbot/bin/pip* /opt/civicbot/lib/python3*/site-packages/pip* \
            /opt/civicbot/lib/python3*/site-packages/setuptools* \
+           /opt/civicbot/lib/python3*/site-packages/_distutils_hack \
+           /opt/civicbot/lib/python3*/site-packages/distutils-precedence.pth \
  && /opt/civicbot/bin/python -c "import bot.cli"
 
 FROM ${BASE}

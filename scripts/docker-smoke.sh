@@ -35,7 +35,11 @@ if ! docker image inspect "$base" >/dev/null 2>&1 && ! docker pull -q "$base" >/
         debootstrap --variant=minbase --include=python3,python3-venv,ca-certificates \
             bookworm "$root" "$mirror" >/tmp/civicbot-debootstrap.log 2>&1
         rm -rf "$root"/var/cache/apt/archives/*.deb "$root"/var/lib/apt/lists/*
-        tar -C "$root" -c . | docker import - "$base" >/dev/null
+        # This machine's certificate authorities (a TLS-inspecting proxy's among them) for
+        # pip inside the build; pip reads PIP_CERT rather than the system's store.
+        cp /etc/ssl/certs/ca-certificates.crt "$root/etc/ssl/certs/ca-certificates.crt"
+        tar -C "$root" -c . | docker import \
+            --change 'ENV PIP_CERT=/etc/ssl/certs/ca-certificates.crt' - "$base" >/dev/null
         rm -rf "$root"
     fi
 fi
@@ -50,7 +54,7 @@ fi
 say "runs as uid $user, without pip"
 
 line=$(docker run --rm "$IMAGE" 2>&1 </dev/null)
-case "$line" in *"no chat platform configured"*) say "nothing configured: '$line'" ;; *) say "no helpful line: '$line'"; exit 1 ;; esac
+case "$line" in "civicbot: no chat platform configured"*) say "nothing configured: '$line'" ;; *) say "not one helpful line: '$line'"; exit 1 ;; esac
 
 answer=$(echo /help | docker run --rm -i "$IMAGE" chat --lang sl 2>/dev/null | head -n 1)
 case "$answer" in *"Vprašajte"*) say "Slovenian answer: '$answer'" ;; *) say "not Slovenian: '$answer'"; exit 1 ;; esac
@@ -70,5 +74,6 @@ took=$(echo "$(date +%s.%N) - $started" | bc)
 [ "$code" = 0 ] || { say "stopped with exit code $code"; exit 1; }
 say "stopped cleanly in ${took} s (exit code 0)"
 mode=$(docker run --rm -v "$volume:/data" --entrypoint stat "$IMAGE" -c '%a' /data/civicbot.db)
+[ "$mode" = 600 ] || { say "the database file is mode $mode, not 600"; exit 1; }
 say "database file mode $mode"
 say "ok"
