@@ -142,10 +142,11 @@ _CALENDAR = re.compile(
 _COUNT = re.compile(r"\d(?!\d*\))")
 _NUMBER = re.compile(r"(?<!\d)\d{1,4}(?!\d)")
 # An amount of money, in folded text: digits beside a currency or its word.
+# In folded text: fold() spells currency signs as their codes (€ -> eur, £ -> gbp, ₴ -> uah).
 _MONEY = re.compile(
-    r"\d\s*(?:€|\$|(?:eur|evr)(?:o|a|ov|ow|ih)?|usd|dolar\w*|din(?:ar\w*)?|rsd|zl|zlot\w*|pln|"
+    r"\d\s*(?:\$|km\b|kn\b|gbp|(?:eur|evr)(?:o|a|ov|ow|ih)?|usd|dolar\w*|din(?:ar\w*)?|rsd|zl|zlot\w*|pln|"
     r"grn|hrn|hryv\w*|griv\w*|uah|chf|kun\w*|tis\w*|hiljad\w*|tisuc\w*|tysi\w*|mio|mln|"
-    r"milij\w*|milion\w*|million\w*)(?!\w)|(?:€|\$|eur|usd|pln|rsd|uah)\s*\d"
+    r"milij\w*|milion\w*|million\w*)(?!\w)|(?:\$|eur|usd|gbp|pln|rsd|uah)\s*\d"
 )
 # "How much", asking for money when a word of funding follows ("koliko sredstava").
 _HOW_MUCH = frozenset(["koliko", "ile", "skilki", "kolko"])
@@ -288,19 +289,18 @@ def _not_in_document(question: str, words: Words, chosen: Hit, hits: Sequence[Hi
     """Whether the question names what the chosen document never does, so that the document,
     however many other words they share, is not about it: a number or year ("the 8th Day",
     "the OGP summit in 2024" beside a page on the 7th and 2019), a city ("open data in Novi
-    Sad" beside the page on Pančevo), or an amount of money where the document names none
-    ("the project's budget in dinars")."""
+    Sad" beside the page on Pančevo), or an amount where the document names none ("how much
+    is the project's budget in dinars?")."""
     document = _document_text(chosen.document, hits)
     if set(_NUMBER.findall(question)) - set(_NUMBER.findall(document)):
         return True
     asked = places_named(question)
     if asked and _another_place(asked, places_named(document), chosen.lang):
         return True
-    # "When is the budget forum?" asks for a date; "how much money ... in 2020?" for money.
-    asks_when = bool(set(_TOKEN.findall(fold(question))) & _ASKS_FOR_DATE)
-    asks_other = asks_when or question_cues(question, words) & {"who", "where", "link", "why"}
-    wants_money = asks_for_money(question, words)
-    return wants_money and not asks_other and not _MONEY.search(fold(document))
+    # "How much is the grant?" asks for an amount: a page naming none does not answer it
+    # ("is there a fee?", "are travel costs covered?" ask no amount and are not refused).
+    wants_amount = "number" in question_cues(question, words) and asks_for_money(question, words)
+    return wants_amount and not _MONEY.search(fold(document))
 
 
 def _elsewhere(question: str, hits: Sequence[Hit]) -> set[str]:
