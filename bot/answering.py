@@ -55,6 +55,8 @@ PHRASE_WEIGHT = 0.6
 # Passages asked of the ranker; the best RERANKED of them are judged on their words.
 CANDIDATES = 20
 RERANKED = 8
+# A document of at most this many passages is read whole for the sentences that answer.
+WHOLE_DOCUMENT = 40
 # A first sentence this short ("Pripravil", "Partnerzy projektu:") is a label: the
 # sentence after it carries the answer.
 _LABEL_CHARS = 40
@@ -64,8 +66,16 @@ _SENTENCE_KEY_WEIGHT = 0.5
 _SENTENCE_CONCEPT_WEIGHT = 0.9
 # A sentence holding what the question asks for (a date for "when", a name for "who", a
 # place for "where", an address for "e-mail") gains this much, once per kind.
-_CUE_BONUS = 0.5
-_PHRASE_BONUS = 0.3
+# The features of a window of sentences and their weights in its score: how much of the
+# question it matches (each word weighted by its rarity among the document's sentences, less
+# for words of the title), question words side by side, the kinds of fact asked for that it
+# holds and that it lacks, the title repeated, sentences past the first, a year other than
+# the one asked, its best single word, whether it opens the document, its length (100s of
+# characters). The weights were fitted on the development documents by bench/fit_sentences.py.
+WINDOW_FEATURES = ("matched", "phrases", "answered", "lacking", "repeats", "extra", "other_year",
+                   "best_word", "opening", "length")
+WINDOW_WEIGHTS = (0.91, -0.17, 1.30, -0.76, -0.55, -0.65, -1.10, 1.11, 0.18, -0.74)
+_fitting: list[tuple[str, tuple[float, ...]]] | None = None
 _HEADING_SHARE = 0.5
 # A window that names years, none of them the year the question asks about, loses this much.
 _OTHER_YEAR_COST = 1.0
@@ -111,7 +121,9 @@ _ASKS_WHY = frozenset(["zakaj", "cemu", "zasto", "dlaczego", "czemu", "navisco",
 _ASKS_WHY_PAIRS = frozenset([("po", "co"), ("what", "for"), ("za", "sto")])
 # Glossary concepts (bot.qa_glossary) whose answer is an address: e-mail, web, street.
 _ADDRESS_CONCEPTS = frozenset(["zzmail", "zzaddress", "zzwebsite", "zzform"])
-_PLACE_CONCEPTS = frozenset(["zzvenue", "zzcity", "zzplace", "zzlibrary"])
+# A sentence naming a venue (a hall, a street) tells where; "place" and "city" as words do
+# not ("free use of the municipality's premises").
+_PLACE_CONCEPTS = frozenset(["zzvenue", "zzlibrary"])
 _GOAL_CONCEPTS = frozenset(["zzgoal"])
 # The kinds of fact (see _holds) an answer must show when asked for.
 _FACT_KINDS = frozenset(["date", "number", "who", "where", "link"])
@@ -254,8 +266,10 @@ def answer_from_hits(
     lang_hint: str | None = None,
     faq: Sequence[FaqEntry] = (),
     locale: str | None = None,
+    passages: Sequence[Hit] = (),
 ) -> Answer | None:
-    """The answer from the ranker's hits for `search_terms(question)`; a FAQ entry first."""
+    """The answer from the ranker's hits for `search_terms(question)`; a FAQ entry first.
+    `passages`: all passages of the candidate documents (see document_sections)."""
     words = query_words(question, lang_hint)
     if not words:
         return None
@@ -272,7 +286,7 @@ def answer_from_hits(
     hit = judgement.hit
     text = pick_sentences(
         words,
-        document_sections(hit, hits),
+        document_sections(hit, hits, passages),
         hit.lang,
         wanted=question_cues(question, words),
         context=hit.title,
@@ -350,14 +364,23 @@ def asks_for_money(question: str, words: Words) -> bool:
     return funding and bool(set(folded) & _HOW_MUCH)
 
 
-def document_sections(chosen: Hit, hits: Sequence[Hit]) -> list[tuple[str, str, str]]:
-    """(heading, text) of the found passages of the chosen one's document, in order.
+def document_sections(
+    chosen: Hit, hits: Sequence[Hit], passages: Sequence[Hit] = ()
+) -> list[tuple[str, str, str]]:
+    """(heading, text, lang) of the chosen one's document, in order: every passage of it
+    (`passages`) when it has at most WHOLE_DOCUMENT of them, else the found ones and their
+    neighbours.
 
-    The answer may sit in a sibling passage: a question names its topic (the conference)
-    and its focus (the e-mail address), and the two may be paragraphs apart.
+    The answer may sit in a sibling passage the search did not return: a question names its
+    topic (the conference) and its focus (the address), and the two may be paragraphs apart.
     """
     same = {hit.position: hit for hit in hits if hit.document == chosen.document}
     same[chosen.position] = chosen
+    own = [passage for passage in passages if passage.document == chosen.document]
+    near = {position + step for position in same for step in (-1, 0, 1)}
+    for passage in own:
+        if len(own) <= WHOLE_DOCUMENT or passage.position in near:
+            same.setdefault(passage.position, passage)
     ordered = [same[position] for position in sorted(same)]
     return [(hit.heading, hit.text, hit.lang) for hit in ordered]
 
@@ -515,13 +538,16 @@ def pick_sentences(
             for word in words
         ]
 
-    def window_score(start: int, end: int) -> float:
+    def window_features(start: int, end: int) -> tuple[float, ...]:
+        """What the window holds (see WINDOW_FEATURES); its score is their weighted sum."""
         window = units[start:end]
-        matched = sum(w * m for w, m in zip(weights, word_matches(start, end), strict=True))
+        matches = word_matches(start, end)
+        matched = sum(w * m for w, m in zip(weights, matches, strict=True))
         phrases = len(set().union(*unit_pairs[start:end])) if pairs else 0
         # A label's line comes along (below), so what it holds counts for the label.
         shown = units[start:_with_labels_followed(units, start, end, max_sentences)]
-        answered = sum(any(kind in unit.holds for unit in shown) for kind in wanted)
+        held = set().union(*(unit.holds for unit in shown))
+        answered = len(wanted & held)
         years = set().union(*(unit.years for unit in shown)) | window[0].heading_years
         other_year = bool(asked_years and years and not years & asked_years)
         repeats = sum(
@@ -530,13 +556,21 @@ def pick_sentences(
             if unit.terms and unit.terms <= title_terms
         )
         return (
-            matched
-            + _PHRASE_BONUS * phrases
-            + _CUE_BONUS * answered
-            - _TITLE_REPEAT_COST * repeats  # a sentence repeating the title says little
-            - _SENTENCE_COST * (end - start - 1)  # a shorter answer wins a tie
-            - _OTHER_YEAR_COST * other_year  # "in 2021?" is not answered by 2020's plans
+            matched,
+            phrases,
+            answered,
+            len(wanted & _FACT_KINDS - held),
+            repeats,
+            end - start - 1,
+            other_year,
+            max((w * m for w, m in zip(weights, matches, strict=True)), default=0.0),
+            start == 0,
+            sum(len(unit.text) for unit in shown) / 100,
         )
+
+    def window_score(start: int, end: int) -> float:
+        features = window_features(start, end)
+        return sum(weight * value for weight, value in zip(WINDOW_WEIGHTS, features, strict=True))
 
     windows = [
         (start, end)
@@ -544,6 +578,11 @@ def pick_sentences(
         for end in range(start + 1, min(start + max_sentences, len(units)) + 1)
         if all(unit.heading == units[start].heading for unit in units[start:end])
     ]
+    if _fitting is not None:  # bench/fit_sentences.py: every window, as shown, and its features
+        _fitting.extend(
+            (_joined(units, [_shown(units, w, max_sentences)]), window_features(*w))
+            for w in windows
+        )
     scores = {window: window_score(*window) for window in windows}
     ranked = sorted(windows, key=scores.__getitem__, reverse=True)
     shown = [_shown(units, ranked[0], max_sentences)]
@@ -762,7 +801,7 @@ def _holds(text: str, terms: set[str]) -> frozenset[str]:
         kinds.add("date")
     if _has_name(text):
         kinds.add("who")
-    if terms & _PLACE_CONCEPTS or _STREET.search(text):
+    if terms & _PLACE_CONCEPTS or _STREET.search(text) or places_named(text):
         kinds.add("where")
     if _LINK.search(text):
         kinds.add("link")

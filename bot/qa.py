@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from bot.answering import CANDIDATES, Answer, Hit, answer_from_hits, search_terms
+from bot.answering import CANDIDATES, RERANKED, Answer, Hit, answer_from_hits, search_terms
 from bot.content import FaqEntry, ParsedDocument, searchable_text
 from bot.events.passages import EventPassage, event_passages
 from bot.i18n import N_, Translator
@@ -80,10 +80,13 @@ class QuestionAnswering:
             return QaResult(question, asker, None, [], searched=False)
         await self.sync_events(now)
         hits = [_hit(found) for found in await self.store.search_passages(terms, CANDIDATES)]
+        candidates = list(dict.fromkeys(hit.document for hit in hits[:RERANKED]))
+        passages = [_hit(found) for found in await self.store.document_passages(candidates)]
         records = await self.store.faq_entries()
         faq = [FaqEntry(record.key, record.questions, record.answers) for record in records]
         answer = await asyncio.to_thread(
-            answer_from_hits, question, hits, lang_hint=lang_hint, faq=faq, locale=locale
+            answer_from_hits, question, hits, lang_hint=lang_hint, faq=faq, locale=locale,
+            passages=passages,
         )
         return QaResult(question, asker, answer, _sources(answer, hits, records))
 

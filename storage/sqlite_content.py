@@ -138,6 +138,20 @@ class SqliteContentMixin:
         )
         return [_hit(row) for row in rows]
 
+    async def document_passages(self, names: list[str]) -> list[PassageHit]:
+        """Every passage of the named documents, in document order (score 0): the answer may
+        sit in a passage the search did not return."""
+        if not names:
+            return []
+        marks = ", ".join("?" for _ in names)
+        rows = await self._all(
+            "SELECT d.name, d.title, p.heading, p.text, p.lang, 0.0, p.position "
+            f"FROM passages p JOIN documents d ON d.id = p.document_id WHERE d.name IN ({marks}) "
+            "ORDER BY d.name, p.position",
+            tuple(names),
+        )
+        return [_hit(row) for row in rows]
+
     async def term_counts(self, terms: list[str]) -> dict[str, int]:
         """How many passages hold each of `terms` (absent: none).
 
