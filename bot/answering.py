@@ -126,7 +126,7 @@ _ADDRESS_CONCEPTS = frozenset(["zzmail", "zzaddress", "zzwebsite", "zzform"])
 _PLACE_CONCEPTS = frozenset(["zzvenue", "zzlibrary"])
 _GOAL_CONCEPTS = frozenset(["zzgoal"])
 # The kinds of fact (see _holds) an answer must show when asked for.
-_FACT_KINDS = frozenset(["date", "number", "who", "where", "link"])
+_FACT_KINDS = frozenset(["date", "number", "money", "who", "where", "link"])
 _DATE_CONCEPTS = frozenset([f"zz{month}" for month in (
     "january", "february", "march", "april", "may", "june", "july", "august", "september",
     "october", "november", "december", "monday", "tuesday", "wednesday", "thursday", "friday",
@@ -302,19 +302,15 @@ def answer_from_hits(
 def _not_in_document(question: str, words: Words, chosen: Hit, hits: Sequence[Hit]) -> bool:
     """Whether the question names what the chosen document never does, so that the document,
     however many other words they share, is not about it: a number or year ("the 8th Day",
-    "the OGP summit in 2024" beside a page on the 7th and 2019), a city ("open data in Novi
-    Sad" beside the page on Pančevo), or an amount where the document names none ("how much
-    is the project's budget in dinars?")."""
+    "the OGP summit in 2024" beside a page on the 7th and 2019) or a city ("open data in Novi
+    Sad" beside the page on Pančevo). A page naming no amount is not refused for a question
+    naming money: "is there a fee?" and "are travel costs covered?" are answered by words;
+    "how much" makes an amount the kind of fact its sentences must hold instead."""
     document = _document_text(chosen.document, hits)
     if set(_NUMBER.findall(question)) - set(_NUMBER.findall(document)):
         return True
     asked = places_named(question)
-    if asked and _another_place(asked, places_named(document), chosen.lang):
-        return True
-    # "How much is the grant?" asks for an amount: a page naming none does not answer it
-    # ("is there a fee?", "are travel costs covered?" ask no amount and are not refused).
-    wants_amount = "number" in question_cues(question, words) and asks_for_money(question, words)
-    return wants_amount and not _MONEY.search(fold(document))
+    return bool(asked) and _another_place(asked, places_named(document), chosen.lang)
 
 
 def _elsewhere(question: str, hits: Sequence[Hit]) -> set[str]:
@@ -776,6 +772,8 @@ def question_cues(question: str, words: Words = ()) -> frozenset[str]:
         cues.add("why")
     if concepts & _ADDRESS_CONCEPTS and "where" not in cues:
         cues.add("link")  # "where is it, which address?" asks for a street, not an e-mail
+    if asks_for_money(question, words):
+        cues.add("money")
     return frozenset(cues)
 
 
@@ -805,6 +803,8 @@ def _holds(text: str, terms: set[str]) -> frozenset[str]:
         kinds.add("where")
     if _LINK.search(text):
         kinds.add("link")
+    if _MONEY.search(fold(text)):
+        kinds.add("money")
     if terms & _GOAL_CONCEPTS:
         kinds.add("why")
     return frozenset(kinds)
