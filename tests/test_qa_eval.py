@@ -1,5 +1,6 @@
-"""The question sets scored against the real store, held as floors (bench/qa_eval.py prints
-the figures; docs/ARCHITECTURE.md records them)."""
+"""Question answering scored against the real store, held as floors (bench/qa_eval.py prints
+the figures; docs/ARCHITECTURE.md records them): the document-level split (the test
+documents' figure is the one that matters), and the old sets over shared/corpus."""
 
 from __future__ import annotations
 
@@ -10,7 +11,15 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bench.qa_eval import DEFAULT_QUESTIONS, evaluate, resolve_corpus
+from bench.qa_eval import (
+    DEFAULT_QUESTIONS,
+    MAX_FACT_AT,
+    SPLITS,
+    evaluate,
+    resolve_corpus,
+    split_documents,
+    split_questions,
+)
 from bot.qa import QuestionAnswering
 from bot.qa_import import import_paths
 from storage.sqlite import SqliteStore
@@ -30,8 +39,11 @@ async def corpus_store(tmp_path: Path):
     await store.close()
 
 
-# The figures of docs/ARCHITECTURE.md, rounded down.
-FLOORS = (0.93, 0.95, 1.0, 0.97, 0.95, 0.91, 0.93, 0.89, 0.97, 0.97, 0.97, 1.0, 0.95, 0.95, 0.87)
+# The figures of docs/ARCHITECTURE.md, less about two questions.
+FLOORS = (0.89, 0.88, 0.87, 0.84, 0.85, 0.83, 0.85, 0.81, 0.91, 0.87, 0.83, 0.79, 0.89, 0.81, 0.75)
+# The on-topic share answered right (right document, the fact within MAX_FACT_AT characters)
+# and the off-topic share answered, of each part of the split, with a few questions' margin.
+SPLIT_FLOORS = {"dev": (0.57, 0.1), "test": (0.53, 0.17)}
 
 
 @pytest.mark.parametrize(("questions", "floor"), list(zip(DEFAULT_QUESTIONS, FLOORS, strict=True)))
@@ -45,3 +57,32 @@ async def test_question_sets_over_the_shared_corpus(
     off_topic = [o for o in outcomes if not o.expected]
     assert sum(not o.right for o in off_topic) <= len(off_topic) / 4  # the acceptance bar
     assert sum(o.right for o in outcomes) / len(outcomes) >= floor
+
+
+@pytest.fixture
+async def split_store(tmp_path: Path):
+    corpus = resolve_corpus(None)
+    if not corpus.is_dir():
+        if os.environ.get("CI"):
+            pytest.fail(f"no shared corpus at {corpus}")
+        pytest.skip(f"no shared corpus at {corpus}")
+    store = await SqliteStore.open(str(tmp_path / "split.db"))
+    paths = [corpus, *(path for split in SPLITS for path in split_documents(split))]
+    outcomes = await import_paths(store, paths, datetime.now(UTC))
+    assert all(outcome.status == "created" for outcome in outcomes)
+    yield store
+    await store.close()
+
+
+@pytest.mark.parametrize("split", SPLITS)
+async def test_documents_of_the_split(split_store, split: str) -> None:
+    """Among all the evaluation documents, each part's questions as bench/qa_eval.py asks them;
+    the test part's figure is measured without reading its failures."""
+    items = split_questions(split)
+    assert sum(bool(item["doc"]) for item in items) >= 100
+    outcomes = await evaluate(QuestionAnswering(split_store), items, MAX_FACT_AT)
+    on_topic = [o for o in outcomes if o.expected]
+    off_topic = [o for o in outcomes if not o.expected]
+    least_right, most_off = SPLIT_FLOORS[split]
+    assert sum(o.right for o in on_topic) / len(on_topic) >= least_right
+    assert sum(not o.right for o in off_topic) / len(off_topic) <= most_off
