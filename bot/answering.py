@@ -302,6 +302,42 @@ def answer_from_hits(
     )
 
 
+def answer_follow_up(
+    question: str, passages: Sequence[Hit], *, lang_hint: str | None = None
+) -> Answer | None:
+    """The answer to a follow-up ("and until when?", "what is their e-mail?") from the
+    document of the previous answer (`passages`: all of it): the question's words need not
+    name the document, but what it asks must be there, a kind of fact held by the sentences
+    chosen, or its words."""
+    if not passages:
+        return None
+    words = query_words(question, lang_hint)
+    wanted = question_cues(question, words) & _FACT_KINDS
+    if not wanted and not words:
+        return None
+    first = passages[0]
+    if words and not wanted and coverage(words, set().union(*map(_hit_terms, passages))) < 0.5:
+        return None
+    text = pick_sentences(
+        words, document_sections(first, [], passages), first.lang, wanted=wanted,
+        context=first.title,
+    )
+    if not text or (wanted and not wanted & _holds(text, set())):
+        return None
+    script = dominant_script(question) or "Latn"
+    return Answer(
+        to_script(text, script, first.lang),
+        to_script(first.title, script, first.lang),
+        first.document,
+        0.5,
+    )
+
+
+def _hit_terms(hit: Hit) -> set[str]:
+    words = _hit_words(hit)
+    return set().union(*words) if words else set()
+
+
 def _not_in_document(question: str, words: Words, chosen: Hit, hits: Sequence[Hit]) -> bool:
     """Whether the question names what the chosen document never does, so that the document,
     however many other words they share, is not about it: a number or year ("the 8th Day",
@@ -523,7 +559,7 @@ def pick_sentences(
         for line in text.splitlines()
         for sentence in answer_sentences(line, section_lang)
     ]
-    if not units or not words:
+    if not units or not (words or wanted):
         return ""
     if context and not any(context in text for _, text, _ in sections):
         units.insert(0, _Unit(context, lang, ""))  # a title may answer ("... for 2020-2021")

@@ -20,7 +20,15 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from bot.answering import CANDIDATES, RERANKED, Answer, Hit, answer_from_hits, search_terms
+from bot.answering import (
+    CANDIDATES,
+    RERANKED,
+    Answer,
+    Hit,
+    answer_follow_up,
+    answer_from_hits,
+    search_terms,
+)
 from bot.content import FaqEntry, ParsedDocument, searchable_text
 from bot.events.passages import EventPassage, event_passages
 from bot.i18n import N_, Translator
@@ -69,8 +77,26 @@ class QuestionAnswering:
         self.store = store
         self._events_checked: datetime | None = None
 
-    async def ask(self, question: str, *, locale: str | None, now: datetime) -> QaResult:
-        """The answer to one question; `locale` None: the question's own language decides."""
+    async def ask(
+        self, question: str, *, locale: str | None, now: datetime, follow_up: str | None = None
+    ) -> QaResult:
+        """The answer to one question; `locale` None: the question's own language decides.
+        `follow_up`: the document of the asker's previous answer in this chat, asked when the
+        question alone finds none ("and until when?")."""
+        result = await self._ask(question, locale=locale, now=now)
+        if result.answer is not None or follow_up is None:
+            return result
+        passages = [_hit(found) for found in await self.store.document_passages([follow_up])]
+        lang_hint = result.locale.split("_")[0] if locale else None
+        answer = await asyncio.to_thread(
+            answer_follow_up, question, passages, lang_hint=lang_hint
+        )
+        if answer is None:
+            return result
+        return QaResult(question, result.locale, answer,
+                        [Source(answer.document, answer.title, answer.confidence)])
+
+    async def _ask(self, question: str, *, locale: str | None, now: datetime) -> QaResult:
         # Lemmatising and choosing sentences take CPU (the first question: seconds, if the
         # dictionaries are not loaded yet): in a thread, so that the event loop stays free.
         asker = await asyncio.to_thread(_asker_locale, question, locale)

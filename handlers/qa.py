@@ -9,6 +9,7 @@ message with no content words at all ("ok", "?") is left to the fallback.
 from __future__ import annotations
 
 import asyncio
+from datetime import timedelta
 from typing import Any
 
 from bot.context import Context
@@ -19,6 +20,8 @@ from bot.textnorm import build_language_data
 from bot.types import Button, Reply, bold, fmt
 
 router = Router("qa")
+# A question this soon after an answer may follow it up ("and until when?").
+FOLLOW_UP_WITHIN = timedelta(minutes=30)
 # The start-up warm-up, kept referenced so that it is not collected half-way.
 _warming: set[asyncio.Task[None]] = set()
 
@@ -33,11 +36,16 @@ async def setup(app: Any) -> None:
 
 @router.text
 async def question(ctx: Context, text: str) -> Reply | None:
-    result = await service_for(ctx.store).ask(text, locale=ctx.locale, now=ctx.now())
+    now = ctx.now()
+    previous = await ctx.store.last_answer(ctx.person.id, now - FOLLOW_UP_WITHIN)
+    result = await service_for(ctx.store).ask(
+        text, locale=ctx.locale, now=now, follow_up=previous
+    )
     answer = result.answer
     if answer is not None:
         if not answer.title:  # a FAQ answer
             return Reply.of(answer.text)
+        await ctx.store.remember_answer(ctx.person.id, answer.document, now)
         return Reply.of(fmt(ctx._(SOURCE), answer=answer.text, title=bold(answer.title)))
     if not result.searched:
         return None

@@ -47,6 +47,7 @@ class SqliteContentMixin:
 
         def transaction(self) -> AbstractAsyncContextManager[aiosqlite.Connection]: ...
         async def _all(self, sql: str, params: tuple[object, ...] = ()) -> list[Any]: ...
+        async def _write(self, sql: str, params: tuple[object, ...] = ()) -> int: ...
 
     async def content_checksums(self, kind: str | None = None) -> dict[str, tuple[str, str]]:
         """name -> (checksum, indexer) of the saved documents (of one kind)."""
@@ -151,6 +152,23 @@ class SqliteContentMixin:
             tuple(names),
         )
         return [_hit(row) for row in rows]
+
+    async def remember_answer(self, person_id: int, document: str, now: datetime) -> None:
+        """The document the person's last answer came from (a follow-up is asked of it)."""
+        await self._write(
+            "INSERT INTO qa_context (person_id, document, answered_at) VALUES (?, ?, ?) "
+            "ON CONFLICT (person_id) DO UPDATE SET document = excluded.document, "
+            "answered_at = excluded.answered_at",
+            (person_id, document, to_db_time(now)),
+        )
+
+    async def last_answer(self, person_id: int, since: datetime) -> str | None:
+        """The document of the person's last answer, if it came after `since`."""
+        rows = await self._all(
+            "SELECT document FROM qa_context WHERE person_id = ? AND answered_at >= ?",
+            (person_id, to_db_time(since)),
+        )
+        return str(rows[0][0]) if rows else None
 
     async def term_counts(self, terms: list[str]) -> dict[str, int]:
         """How many passages hold each of `terms` (absent: none).

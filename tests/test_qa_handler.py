@@ -54,3 +54,22 @@ async def test_below_the_threshold_the_bot_says_it_does_not_know(core: Core,
 async def test_a_message_without_content_words_is_left_to_the_fallback(core: Core) -> None:
     [reply] = await core.handle(msg("ok?", hint="en"))
     assert "Send /help" in reply.text.plain
+
+
+async def test_a_follow_up_is_answered_from_the_previous_answers_document(
+    core: Core, tmp_path: Path
+) -> None:
+    import datetime as dt
+
+    await load(core, tmp_path)
+    [first] = await core.handle(msg("u kom hotelu je konferencija partnerstvo?", hint="sr",
+                                    user="7"))
+    assert "Hajat" in first.text.plain
+    [follow] = await core.handle(msg("a do kada?", hint="sr", user="7"))
+    assert "marta 2019" in follow.text.plain  # a date of the same page
+    assert "Poziv na konferenciju" in follow.text.plain  # its source named
+    [stranger] = await core.handle(msg("a do kada?", hint="sr", user="8"))
+    assert "marta" not in stranger.text.plain  # nothing asked before: nothing to follow
+    core.clock.advance(dt.timedelta(minutes=31))  # type: ignore[attr-defined]
+    [late] = await core.handle(msg("a do kada?", hint="sr", user="7"))
+    assert "marta" not in late.text.plain  # half an hour later it is a new conversation
