@@ -416,19 +416,17 @@ def _is_money_word(word: QueryWord) -> bool:
 def document_sections(
     chosen: Hit, hits: Sequence[Hit], passages: Sequence[Hit] = ()
 ) -> list[tuple[str, str, str]]:
-    """(heading, text, lang) of the chosen one's document, in order: every passage of it
-    (`passages`) when it has at most WHOLE_DOCUMENT of them, else the found ones and their
-    neighbours.
+    """(heading, text, lang) of the chosen one's document, in order: all of it when
+    `passages` hold it (a document of at most WHOLE_DOCUMENT passages), else its found
+    passages.
 
     The answer may sit in a sibling passage the search did not return: a question names its
     topic (the conference) and its focus (the address), and the two may be paragraphs apart.
     """
     same = {hit.position: hit for hit in hits if hit.document == chosen.document}
     same[chosen.position] = chosen
-    own = [passage for passage in passages if passage.document == chosen.document]
-    near = {position + step for position in same for step in (-1, 0, 1)}
-    for passage in own:
-        if len(own) <= WHOLE_DOCUMENT or passage.position in near:
+    for passage in passages:
+        if passage.document == chosen.document:
             same.setdefault(passage.position, passage)
     ordered = [same[position] for position in sorted(same)]
     return [(hit.heading, hit.text, hit.lang) for hit in ordered]

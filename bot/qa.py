@@ -23,6 +23,7 @@ from typing import Any
 from bot.answering import (
     CANDIDATES,
     RERANKED,
+    WHOLE_DOCUMENT,
     Answer,
     Hit,
     answer_follow_up,
@@ -86,7 +87,10 @@ class QuestionAnswering:
         result = await self._ask(question, locale=locale, now=now)
         if result.answer is not None or follow_up is None:
             return result
-        passages = [_hit(found) for found in await self.store.document_passages([follow_up])]
+        passages = [
+            _hit(found)
+            for found in await self.store.document_passages([follow_up], WHOLE_DOCUMENT)
+        ]
         lang_hint = result.locale.split("_")[0] if locale else None
         answer = await asyncio.to_thread(
             answer_follow_up, question, passages, lang_hint=lang_hint
@@ -107,7 +111,10 @@ class QuestionAnswering:
         await self.sync_events(now)
         hits = [_hit(found) for found in await self.store.search_passages(terms, CANDIDATES)]
         candidates = list(dict.fromkeys(hit.document for hit in hits[:RERANKED]))
-        passages = [_hit(found) for found in await self.store.document_passages(candidates)]
+        passages = [
+            _hit(found)
+            for found in await self.store.document_passages(candidates, WHOLE_DOCUMENT)
+        ]
         records = await self.store.faq_entries()
         faq = [FaqEntry(record.key, record.questions, record.answers) for record in records]
         answer = await asyncio.to_thread(

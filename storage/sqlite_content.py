@@ -139,17 +139,19 @@ class SqliteContentMixin:
         )
         return [_hit(row) for row in rows]
 
-    async def document_passages(self, names: list[str]) -> list[PassageHit]:
-        """Every passage of the named documents, in document order (score 0): the answer may
-        sit in a passage the search did not return."""
+    async def document_passages(self, names: list[str], most: int = 40) -> list[PassageHit]:
+        """Every passage of those named documents that have at most `most` passages, in
+        document order (score 0): the answer may sit in a passage the search did not return.
+        A longer document (a report of hundreds of pages) is left to the search."""
         if not names:
             return []
         marks = ", ".join("?" for _ in names)
         rows = await self._all(
             "SELECT d.name, d.title, p.heading, p.text, p.lang, 0.0, p.position "
-            f"FROM passages p JOIN documents d ON d.id = p.document_id WHERE d.name IN ({marks}) "
-            "ORDER BY d.name, p.position",
-            tuple(names),
+            "FROM documents d JOIN passages p ON p.document_id = d.id "
+            f"WHERE d.name IN ({marks}) AND (SELECT MAX(q.position) FROM passages q "
+            "WHERE q.document_id = d.id) < ? ORDER BY d.name, p.position",
+            (*names, int(most)),
         )
         return [_hit(row) for row in rows]
 
