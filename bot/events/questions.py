@@ -476,18 +476,24 @@ COUNTRY_LANGUAGES = {"SI": ("sl",), "RS": ("sr", "sr_Latn"), "ME": ("sr_Latn", "
 
 
 def own_text(texts: dict[str, str], locale: str, country: str | None = None) -> str:
-    """The text in the asker's language, else the original (the event's country's language,
-    else English, else the one given), never another language's text transliterated; Serbian
-    Latin is transliterated from Cyrillic, the same language."""
+    """The text in the asker's language, else the original (in the event's country's
+    language); when the original is in a script the asker does not read and an English text
+    is in theirs, the English one (a Slovenian reader gets "Hyatt Regency hotel, ..." rather
+    than "Хотел „Хајат”, ..."). Never another language's text transliterated: only Serbian
+    Latin is made from Serbian Cyrillic, the same language."""
     if not texts:
         return ""
     own = text_in(texts, locale)
     if own is not None:
         return own
-    for candidate in (*COUNTRY_LANGUAGES.get(country or "", ()), ANY_LANGUAGE, "en"):
-        if candidate in texts:
-            return texts[candidate]
-    return next(iter(texts.values()))
+    original = next((texts[c] for c in (*COUNTRY_LANGUAGES.get(country or "", ()),
+                                         ANY_LANGUAGE) if c in texts), None)
+    english = texts.get("en")
+    script = "Cyrl" if locale in ("sr", "uk") else "Latn"
+    if original is not None and (dominant_script(original) in (script, None) or english is None
+                                 or dominant_script(english) != script):
+        return original
+    return english if english is not None else next(iter(texts.values()))
 
 
 def text_in(texts: dict[str, str], locale: str) -> str | None:
@@ -527,10 +533,8 @@ WAS_PLANNED = N_("It was planned for {start}.")
 STARTS_TODAY = N_("It starts today.")
 STARTS_TOMORROW = N_("It starts tomorrow.")
 PLACE = N_("{title} takes place at {place}.")
-PLACE_PAST = N_("{title} took place at {place}.")
 LASTS_DAY = N_("{title} lasts {duration}: on {date}, from {start} to {end}.")
 LASTS_DAYS = N_("{title} lasts {duration}: from {start} to {end}.")
-LASTED = N_("{title} lasted {duration}: from {start} to {end}.")
 ONLY_START = N_("The announcement of {title} gives only its start: {start}.")
 OPEN_UNTIL = N_("You can register for {title} until {deadline}: still open, {left}.")
 CLOSES_TODAY = N_("closes today")
@@ -829,6 +833,7 @@ def _listed(t: Translator, answer: EventAnswer) -> Reply:
             notes.append(seats)
         if registering or "when" in asked:
             notes.append(_open_note(t, event, answer.now))
+        notes = [note[:1].lower() + note[1:] if note[1:2].islower() else note for note in notes]
         lines.append(join("• ", bold(name), " — " + "; ".join(notes)))
         target = REGISTER if registering and is_open(event, answer.now) else SHOW
         buttons.append([Button(_label(name), payload(target, event.id))])
