@@ -60,6 +60,7 @@ EN: dict[str, tuple[str, ...]] = {
     "price": ("cost*", "price*", "fee*", "free", "pay", "paid", "charge*", "ticket*",
               "how much", "entrance"),
     "seats": ("seat*", "room", "space*", "spot*", "places left", "place left", "full",
+              "free place*", "free seat*", "free spot*", "free space*",
               "capacity", "waiting list*", "waitlist*", "booked up", "sold out"),
     "register": ("regist*", "sign up", "sign me up", "signup", "apply", "applica*", "enrol*",
                  "book", "booking", "rsvp"),

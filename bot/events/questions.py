@@ -120,20 +120,41 @@ class Cue:
     positions: tuple[int, ...]  # the question's words it took
 
 
+@lru_cache(maxsize=1)
+def _first_words() -> tuple[dict[str, list[int]], dict[str, list[int]]]:
+    """The patterns by their first word: whole words, and stems (by the stem)."""
+    whole: dict[str, list[int]] = {}
+    stems: dict[str, list[int]] = {}
+    for number, pattern in enumerate(_patterns()):
+        first, stem = pattern.words[0]
+        (stems if stem else whole).setdefault(first, []).append(number)
+    return whole, stems
+
+
 def find_cues(words: list[Word]) -> list[Cue]:
-    """The cues of a question, in the order they appear."""
+    """The cues of a question, in the order they appear (longer patterns first take their
+    words; patterns are looked up by the question's words, not tried one by one)."""
+    patterns = _patterns()
+    whole, stems = _first_words()
+    found: list[tuple[int, int]] = []  # (pattern number: its rank, start)
+    for start, word in enumerate(words):
+        numbers = list(whole.get(word.folded, ()))
+        for end in range(1, len(word.folded) + 1):
+            numbers.extend(stems.get(word.folded[:end], ()))
+        for number in numbers:
+            pattern = patterns[number]
+            size = len(pattern.words)
+            if start + size <= len(words) and all(
+                    _fits(words[start + k], w, stem, pattern.scripts)
+                    for k, (w, stem) in enumerate(pattern.words)):
+                found.append((number, start))
     taken: set[int] = set()
     cues = []
-    for pattern in _patterns():
-        size = len(pattern.words)
-        for start in range(len(words) - size + 1):
-            span = range(start, start + size)
-            if any(i in taken for i in span):
-                continue
-            if all(_fits(words[i], w, stem, pattern.scripts)
-                   for i, (w, stem) in zip(span, pattern.words, strict=True)):
-                taken.update(span)
-                cues.append(Cue(pattern.key, tuple(span)))
+    for number, start in sorted(found):
+        span = range(start, start + len(patterns[number].words))
+        if not any(i in taken for i in span):
+            taken.update(span)
+            cues.append(Cue(patterns[number].key, tuple(span)))
     return sorted(cues, key=lambda cue: cue.positions[0])
 
 
