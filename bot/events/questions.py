@@ -44,7 +44,7 @@ from bot.events.model import ANY_LANGUAGE, EventSpec
 from bot.i18n import N_, Translator, babel_locale
 from bot.router import payload
 from bot.script import dominant_script, serbian_to_latin
-from bot.textnorm import cognate_stem, detect_language, fold, is_stopword
+from bot.textnorm import LANGUAGES, cognate_stem, detect_language, fold, index_words, is_stopword
 from bot.types import Button, Reply, Rich, Segment, bold, fmt, join
 from storage.base import EventRecord, Registration
 
@@ -62,6 +62,7 @@ _YEAR = re.compile(r"(?:19|20)\d\d")
 _TOKEN = re.compile(r"[a-z0-9]+")
 _TITLE_PARTS = re.compile(r"\s[–—-]\s|[:|«»„“”\"()]|\s[/]\s")
 _END_OF_DAY = (23, 59)
+CONCEPT_MARK = "zz"  # bot.qa_glossary's concept terms
 
 
 @dataclass(frozen=True)
@@ -69,6 +70,11 @@ class Word:
     folded: str
     script: str | None  # Latn | Cyrl | None (digits)
     upper: bool  # written in capitals (an acronym: OGP)
+    text: str = ""  # as written
+
+
+# The languages a word may be lemmatised in to find its glossary concepts, by its script.
+_SCRIPT_LANGUAGES = {"Latn": ("en", "sl", "sr", "pl"), "Cyrl": ("sr", "uk")}
 
 
 @dataclass(frozen=True)
@@ -85,7 +91,8 @@ def words_of(text: str) -> list[Word]:
         for part in raw.split("_"):
             folded = "".join(_TOKEN.findall(fold(part)))
             if folded:
-                found.append(Word(folded, dominant_script(part), part.isupper() and len(part) > 1))
+                found.append(Word(folded, dominant_script(part), part.isupper() and len(part) > 1,
+                                  part))
     return found
 
 
@@ -166,9 +173,29 @@ def kinds_of(text: str) -> frozenset[str]:
 # -- what each event is called -------------------------------------------------------------
 
 
+@lru_cache(maxsize=16384)
+def concepts_of(text: str, langs: tuple[str, ...]) -> frozenset[str]:
+    """A word's concepts in the project's glossary (bot.qa_glossary through
+    bot.textnorm.index_words): `odprtih`, `otwartych`, `open` -> the concept "open", so that a
+    title is named in a language it has no text in ("delavnica odprtih podatkov" names the
+    "Warsztaty otwartych danych")."""
+    return frozenset(term for lang in langs for word in index_words(text, lang) for term in word
+                     if term.startswith(CONCEPT_MARK))
+
+
+def _word_concepts(word: Word) -> frozenset[str]:
+    return concepts_of(word.text, _SCRIPT_LANGUAGES.get(word.script or "", ()))
+
+
+@dataclass(frozen=True)
+class _NameWord:
+    folded: str
+    concepts: frozenset[str]
+
+
 @dataclass(frozen=True)
 class _Names:
-    parts: tuple[tuple[str, ...], ...]  # each title part's naming words (folded)
+    parts: tuple[tuple[_NameWord, ...], ...]  # each title part's naming words
     acronyms: frozenset[str]
     kinds: frozenset[str]
     places: frozenset[str]  # words of its place, in every language
@@ -179,19 +206,26 @@ def _is_content(folded: str) -> bool:
     return len(folded) > 1 and not folded.isdigit() and not is_stopword(folded)
 
 
+def _title_language(lang: str, text: str) -> str:
+    base = lang.split("_")[0]
+    return base if base in LANGUAGES else detect_language(text)
+
+
 @lru_cache(maxsize=4096)
-def _names(titles: tuple[str, ...], descriptions: tuple[str, ...], places: tuple[str, ...],
-           event_id: str, year: int) -> _Names:
-    parts: list[tuple[str, ...]] = []
+def _names(titles: tuple[tuple[str, str], ...], descriptions: tuple[str, ...],
+           places: tuple[str, ...], event_id: str, year: int) -> _Names:
+    parts: list[tuple[_NameWord, ...]] = []
     acronyms: set[str] = set()
     kinds: set[str] = set()
-    for title in titles:
+    for lang, title in titles:
         kinds |= kinds_of(title)
+        language = (_title_language(lang, title),)
         for part in [title, *_TITLE_PARTS.split(title)]:
             words = words_of(part)
             kind_positions = {i for cue in find_cues(words) if cue.key.startswith("kind:")
                               for i in cue.positions}
-            naming = tuple(w.folded for i, w in enumerate(words)
+            naming = tuple(_NameWord(w.folded, concepts_of(w.text, language))
+                           for i, w in enumerate(words)
                            if i not in kind_positions and _is_content(w.folded))
             if naming and naming not in parts:
                 parts.append(naming)
@@ -201,7 +235,8 @@ def _names(titles: tuple[str, ...], descriptions: tuple[str, ...], places: tuple
             acronyms.update(w.folded for w in words if w.upper and len(w.folded) >= 3)
     for description in descriptions:  # "The closing conference of ...": its kind
         kinds |= kinds_of(" ".join(description.split()[:12]))
-    slug = tuple(w for w in re.split(r"[-_]", event_id) if _is_content(w))
+    slug = tuple(_NameWord(w, frozenset()) for w in re.split(r"[-_]", event_id)
+                 if _is_content(w))
     if len(slug) >= 2:
         parts.append(slug)
     place_words = frozenset(w.folded for place in places for w in words_of(place)
@@ -213,7 +248,7 @@ def event_names(record: EventRecord) -> _Names:
     spec = record.spec
     descriptions = tuple(spec.get("description", {}).values())
     year = record.starts_at.astimezone(ZoneInfo(record.timezone)).year
-    return _names(tuple(spec.get("title", {}).values()), descriptions,
+    return _names(tuple(spec.get("title", {}).items()), descriptions,
                   tuple(record.location.values()), record.id, year)
 
 
@@ -245,11 +280,19 @@ def _shared(a: str, b: str) -> int:
     return count
 
 
+def _names_word(name: _NameWord, word: Word) -> bool:
+    if same_word(name.folded, word.folded):
+        return True
+    return bool(name.concepts) and _is_content(word.folded) and bool(
+        name.concepts & _word_concepts(word))
+
+
 @dataclass(frozen=True)
 class _Naming:
     record: EventRecord
     ratio: float  # the share of a title part's words the question holds
     matched: int
+    missing: int  # that part's words the question lacks (perhaps said in another language)
     positions: frozenset[int]  # the question's words that name it
 
 
@@ -259,18 +302,18 @@ def naming(words: list[Word], record: EventRecord) -> _Naming | None:
     best: _Naming | None = None
     for i, word in enumerate(words):
         if word.folded in names.acronyms and (word.upper or len(word.folded) >= 4):
-            best = _Naming(record, 1.0, 1, frozenset([i]))
+            best = _Naming(record, 1.0, 1, 0, frozenset([i]))
     for part in names.parts:
         used: set[int] = set()
         for name_word in part:
             for i, word in enumerate(words):
-                if i not in used and same_word(name_word, word.folded):
+                if i not in used and _names_word(name_word, word):
                     used.add(i)
                     break
         ratio = len(used) / len(part)
         strong = (len(used) >= 2 and ratio >= 0.5) or (len(part) == 1 and used)
         if strong and (best is None or (ratio, len(used)) > (best.ratio, best.matched)):
-            best = _Naming(record, ratio, len(used), frozenset(used))
+            best = _Naming(record, ratio, len(used), len(part) - len(used), frozenset(used))
     return best
 
 
@@ -383,6 +426,14 @@ def _named(read: _Question, namings: list[_Naming], live: set[str],
     _asked(read, name_positions)
     places = frozenset().union(*(event_names(n.record).places for n in chosen))
     left = _leftover(read, set(name_positions), places)
+    kinds = frozenset().union(*(event_names(n.record).kinds for n in chosen))
+    unnamed = min(n.missing for n in chosen)
+    if len(left) > unnamed and not read.kinds & kinds:
+        # "Where can I find open data on budgets?" uses the words of "Open data workshop"
+        # but asks for something else; "When do the working groups meet at the Line of
+        # Cooperation conference?" says which event it means, and "javna obravnava
+        # proračuna" names the "Public budget hearing" with a word no bridge reaches.
+        return None
     if not read.asked:
         # "What is the Open Government Partnership?" asks about the thing, not the event:
         # only a question that says "event" (a kind, "details") or nothing else is ours.
@@ -415,8 +466,9 @@ def _general(read: _Question, records: list[EventRecord], live: set[str],
     places = frozenset().union(*(event_names(r).places for r in records if r.id in live))
     if _leftover(read, set(), places):
         return None  # words no event explains: a question about something else
-    named_places = {w.folded for w in read.words if _is_content(w.folded)
-                    and any(same_place(w.folded, p) for p in places)}
+    cued = {i for cue in read.cues for i in cue.positions}
+    named_places = {w.folded for i, w in enumerate(read.words) if i not in cued
+                    and _is_content(w.folded) and any(same_place(w.folded, p) for p in places)}
     candidates = [r for r in records if r.id in live]
     if read.years:
         candidates = [r for r in candidates if event_names(r).year in read.years]
@@ -601,10 +653,24 @@ def event_reply(t: Translator, answer: EventAnswer,
                 registration: Registration | None = None) -> Reply:
     """The answer as the chat shows it (the CLI prints its text): text and buttons."""
     if answer.mode == "none":
-        return _none(t, answer)
-    if answer.mode == "list":
-        return _listed(t, answer)
-    return _one(t, answer, answer.events[0], registration)
+        reply = _none(t, answer)
+    elif answer.mode == "list":
+        reply = _listed(t, answer)
+    else:
+        reply = _one(t, answer, answer.events[0], registration)
+    return dataclasses.replace(reply, text=_tidy(reply.text))
+
+
+def _tidy(text: Rich) -> Rich:
+    """One full stop where a date that ends in one ("26. фебруар 2027.") ends a sentence."""
+    segments: list[Segment] = []
+    for segment in text.segments:
+        if segments and segments[-1].text.endswith(".") and segment.text.startswith(".") \
+                and not segment.text.startswith(".."):
+            segment = dataclasses.replace(segment, text=segment.text[1:])
+        if segment.text:
+            segments.append(segment)
+    return Rich(tuple(segments))
 
 
 def plain_text(t: Translator, answer: EventAnswer) -> str:
@@ -851,10 +917,9 @@ def _listed(t: Translator, answer: EventAnswer) -> Reply:
         if "where" in asked:
             notes.append(place(event, t.locale))
         if "seats" in asked and (seats := seats_line(t, record)):
-            notes.append(seats)
+            notes.append(_as_note(seats))
         if registering or "when" in asked:
             notes.append(_open_note(t, event, answer.now))
-        notes = [note[:1].lower() + note[1:] if note[1:2].islower() else note for note in notes]
         lines.append(join("• ", bold(name), " — " + "; ".join(notes)))
         target = REGISTER if registering and is_open(event, answer.now) else SHOW
         buttons.append([Button(_label(name), payload(target, event.id))])
@@ -881,6 +946,12 @@ def _open_note(t: Translator, event: EventSpec, now: datetime) -> str:
         return t.gettext(CLOSED_NOTE)
     return fmt(t.gettext(OPEN_NOTE), deadline=_moment(t, event.registration_deadline, event),
                left=_left(t, event, now)).plain
+
+
+def _as_note(sentence: str) -> str:
+    """A sentence as a note in a list: "Fully booked; ..." -> "fully booked; ..."."""
+    sentence = sentence.rstrip(".")
+    return sentence[:1].lower() + sentence[1:] if sentence[1:2].islower() else sentence
 
 
 def _label(name: str) -> str:
