@@ -260,7 +260,10 @@ def same_word(a: str, b: str) -> bool:
     shorter = min(len(a), len(b))
     if shorter >= 4 and _shared(a, b) >= max(4, shorter - 2):
         return True
-    return shorter >= 8 and cognate_stem(a) == cognate_stem(b)
+    if shorter < 8:
+        return False
+    stem = cognate_stem(a)
+    return bool(stem) and stem == cognate_stem(b)
 
 
 def same_place(a: str, b: str) -> bool:
