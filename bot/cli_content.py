@@ -161,7 +161,8 @@ def as_json(result: QaResult, text: str) -> dict[str, Any]:
     return {
         "question": result.question,
         "found": result.found,
-        "answer": result.answer.text if result.answer is not None else text,
+        "answer": result.answer.text if result.answer is not None and result.event is None
+        else text,
         "lang": result.locale,
         "sources": [{"document": source.document, "title": source.title,
                      "score": source.score} for source in result.sources],

@@ -1,11 +1,17 @@
 """Question answering over the store: the one code path of the chat handler and `civicbot ask`.
 
-    question -> search terms (bot.answering) -> the store's BM25 search -> FAQ first, else the
+    question -> about our events? (bot.events.questions: the events table, read now) -> an
+    answer built from the event's structure
+    else -> search terms (bot.answering) -> the store's BM25 search -> FAQ first, else the
     best sentences of the best passage (bot.answering) -> an answer, or "don't know"
 
-Event descriptions are answered from too: before a question, the events not over yet are
-indexed as documents named `event:<id>` when they changed (checked at most once a minute per
-process, whoever changed them: the CLI, a chat command, another replica).
+Structured data is answered from its structure, never as text extracts of its fields: a
+question about an event's time, deadline, place, seats, registration (or what is coming up)
+is answered from the events table, live (a change shows in the next answer), and a question
+that is not goes on to document search exactly as before. Event descriptions (prose, never
+the fact lines) are still indexed as documents named `event:<id>` when they changed (checked
+at most once a minute per process, whoever changed them: the CLI, a chat command, another
+replica), for the questions about an event that its structure does not answer.
 """
 
 from __future__ import annotations
@@ -32,6 +38,8 @@ from bot.answering import (
 )
 from bot.content import FaqEntry, ParsedDocument, searchable_text
 from bot.events.passages import EventPassage, event_passages
+from bot.events.questions import EventAnswer, answer_from_store, plain_text
+from bot.events.questions import title as event_title
 from bot.i18n import N_, Translator
 from bot.script import dominant_script
 from bot.textnorm import LANGUAGES, detect_language, index_terms
@@ -62,13 +70,14 @@ class Source:
 class QaResult:
     question: str
     locale: str  # the asker's locale (the --lang given, else the question's language)
-    answer: Answer | None  # None: don't know
+    answer: Answer | None  # None: don't know (or an event answer, below)
     sources: list[Source]
     searched: bool = True  # False: the question has no content words to look for
+    event: EventAnswer | None = None  # answered from the events table (bot.events.questions)
 
     @property
     def found(self) -> bool:
-        return self.answer is not None
+        return self.answer is not None or self.event is not None
 
 
 class QuestionAnswering:
@@ -85,7 +94,7 @@ class QuestionAnswering:
         `follow_up`: the document of the asker's previous answer in this chat, asked when the
         question alone finds none ("and until when?")."""
         result = await self._ask(question, locale=locale, now=now)
-        if result.answer is not None or follow_up is None:
+        if result.found or follow_up is None:
             return result
         passages = [
             _hit(found)
@@ -104,6 +113,9 @@ class QuestionAnswering:
         # Lemmatising and choosing sentences take CPU (the first question: seconds, if the
         # dictionaries are not loaded yet): in a thread, so that the event loop stays free.
         asker = await asyncio.to_thread(_asker_locale, question, locale)
+        event = await answer_from_store(self.store, question, now)
+        if event is not None:
+            return QaResult(question, asker, None, _event_sources(event, asker), event=event)
         lang_hint = asker.split("_")[0] if locale else None
         terms = await asyncio.to_thread(search_terms, question, lang_hint)
         if not terms:
@@ -203,11 +215,8 @@ def event_document(event_id: str, passages: Sequence[EventPassage]) -> ContentDo
 
 
 def _event_text(passage: EventPassage) -> str:
-    """The description, then each fact (place, start, deadline) on a line that names the
-    event, so that the line answering "when is the forum?" is about the forum."""
-    first, *facts = passage.text.splitlines() or [""]
-    named = [fact if fact.startswith("/") else f"{passage.heading}: {fact}" for fact in facts]
-    return "\n".join([first, *named])
+    """The description: prose only (the facts are answered from the event's structure)."""
+    return " ".join(passage.text.split())
 
 
 def _event_language(passage: EventPassage) -> str:
@@ -219,13 +228,21 @@ def _event_language(passage: EventPassage) -> str:
 
 
 def plain_answer(t: Translator, result: QaResult) -> str:
-    """The answer as plain text (the CLI): the sentences and their source, or don't know."""
+    """The answer as plain text (the CLI): the sentences and their source, or don't know;
+    an event answer exactly as the chat shows it (bot.events.questions)."""
+    if result.event is not None:
+        return plain_text(t, result.event)
     answer = result.answer
     if answer is None:
         return t.gettext(DONT_KNOW)
     if not answer.title:
         return answer.text
     return t.gettext(SOURCE).replace("{answer}", answer.text).replace("{title}", answer.title)
+
+
+def _event_sources(event: EventAnswer, locale: str) -> list[Source]:
+    return [Source(f"{EVENT_PREFIX}{record.id}", event_title(record, locale), event.score)
+            for record in event.events[:MAX_SOURCES]]
 
 
 def _hit(found: PassageHit) -> Hit:

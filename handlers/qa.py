@@ -1,6 +1,9 @@
 """Free text is a question: answered from the imported documents, FAQ and events (bot.qa).
 
-The answer is the few sentences that answer, in the asker's script, with the source's title
+A question about an event is answered from the event itself (bot.events.questions), with a
+Register (or waiting-list) button and the event's card, or a short list with a button per
+event; in a private chat, someone already registered sees their status instead of the button.
+Any other answer is the few sentences that answer, in the asker's script, with the source's title
 in bold. Below the confidence threshold the bot says it does not know and offers what it can
 do: the upcoming events (a button) and the organisation's contact when one is configured. A
 message with no content words at all ("ok", "?") is left to the fallback.
@@ -14,6 +17,7 @@ from typing import Any
 
 from bot.context import Context
 from bot.events.formatting import LIST as EVENTS_LIST
+from bot.events.questions import event_reply
 from bot.qa import CAN_DO, CONTACT, DONT_KNOW, EVENTS_BUTTON, SOURCE, service_for
 from bot.router import Router
 from bot.textnorm import build_language_data
@@ -41,6 +45,12 @@ async def question(ctx: Context, text: str) -> Reply | None:
     result = await service_for(ctx.store).ask(
         text, locale=ctx.locale, now=now, follow_up=previous
     )
+    if result.event is not None:
+        registration = None
+        if result.event.mode == "one" and ctx.message.is_private:
+            registration = await ctx.store.get_registration(result.event.events[0].id,
+                                                            ctx.person.id)
+        return event_reply(ctx.t, result.event, registration)
     answer = result.answer
     if answer is not None:
         if not answer.title:  # a FAQ answer

@@ -103,7 +103,7 @@ def test_ask_reads_questions_from_stdin_one_line_each(tmp_path: Path) -> None:
     assert faq["answer"] == "Yes, free parking behind the hall."
     assert faq["sources"][0]["document"] == "content.yaml"
     assert event["found"] and event["sources"][0]["document"] == "event:budget-forum-2030"
-    assert "2030-05-14" in event["answer"]
+    assert "Tuesday, May 14, 2030" in event["answer"] and "2030-05-14" not in event["answer"]
     assert off_topic == {"question": questions[4], "found": False, "lang": "en", "sources": [],
                          "answer": "Sorry, I don't know the answer to that."}
 

@@ -1,11 +1,13 @@
-"""Event descriptions as passages, for question answering to index ("when is the OGP
-conference?"). Nothing calls this yet: the QA capability indexes it when it is ready."""
+"""Event descriptions as passages, for question answering to index (bot.qa.sync_events).
+
+Only the description, the organiser's prose: the facts (time, place, deadline, seats) are
+answered from the event's structure (bot.events.questions), never as text extracts of its
+fields, so no fact line is indexed."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from bot.events.model import ANY_LANGUAGE, EventSpec
 from storage.base import Store
@@ -16,7 +18,7 @@ class EventPassage:
     event_id: str
     lang: str  # a locale, or "*" for a text given in one language only
     heading: str  # the title
-    text: str  # description, place, start and deadline (ISO, in the event's zone)
+    text: str  # the description
 
 
 async def event_passages(store: Store, *, ending_after: datetime | None = None
@@ -27,17 +29,6 @@ async def event_passages(store: Store, *, ending_after: datetime | None = None
         event = EventSpec.from_record(record)
         for lang in event.description:
             locale = lang if lang != ANY_LANGUAGE else "en"
-            facts = [
-                event.description[lang],
-                event.location_for(locale),
-                f"{_local(event.starts_at, event)} ({event.timezone})",
-                f"registration_deadline: {_local(event.registration_deadline, event)}",
-                f"/register {event.id}",
-            ]
             passages.append(EventPassage(event.id, lang, event.title_for(locale),
-                                         "\n".join(facts)))
+                                         event.description[lang]))
     return passages
-
-
-def _local(moment: datetime, event: EventSpec) -> str:
-    return moment.astimezone(ZoneInfo(event.timezone)).isoformat(timespec="minutes")
