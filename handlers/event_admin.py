@@ -43,6 +43,7 @@ NEW_STEPS = (
     "confirm",
 )
 EDITABLE = ("title", "starts_at", "location", "registration_deadline", "capacity")
+MAX_SEAT_DIGITS = 7
 
 
 def actor(ctx: Context) -> str:
@@ -93,7 +94,36 @@ def question(ctx: Context, form: str, step: str, data: dict[str, Any]) -> Reply:
             ),
             [[button(ctx._("Name and e-mail"), "fields:default")]],
         )
+    if step == "confirm":
+        return Reply.of(
+            fmt(ctx._("Publish {title}?"), title=bold(str(data.get("title", "")))),
+            [[button(ctx._("Publish"), "publish"), button(ctx._("Cancel"), "no")]],
+        )
+    if step == "what":
+        labels = {
+            "title": ctx._("Title"),
+            "starts_at": ctx._("Start time"),
+            "location": ctx._("Place"),
+            "registration_deadline": ctx._("Deadline"),
+            "capacity": ctx._("Seats"),
+        }
+        return Reply.of(
+            ctx._("What should change?"), [[button(labels[key], key)] for key in EDITABLE]
+        )
     return Reply.of(ctx._("Please answer with one of the buttons, or send /cancel."))
+
+
+async def new_event_question(ctx: Context) -> list[Reply]:
+    assert ctx.conversation is not None
+    return [question(ctx, NEW, ctx.conversation.step, ctx.conversation.data.get("entry", {}))]
+
+
+async def edit_event_question(ctx: Context) -> list[Reply]:
+    assert ctx.conversation is not None
+    record = await ctx.store.get_event(str(ctx.conversation.data.get("event", "")))
+    if record is None:
+        return []
+    return [question(ctx, EDIT, ctx.conversation.step, entry_of(EventSpec.from_record(record)))]
 
 
 def parse_answer(
@@ -106,7 +136,8 @@ def parse_answer(
         if (
             choice
             and choice.startswith("tz:")
-            and choice[3:].isdigit()
+            and choice[3:].isdecimal()
+            and len(choice) <= 5
             and int(choice[3:]) < len(ZONES)
         ):
             return ZONES[int(choice[3:])], None
@@ -123,13 +154,15 @@ def parse_answer(
             else (None, ctx._("I could not read that date and time."))
         )
     if step == "capacity":
-        if choice == "nolimit":
+        # A typed number is the capacity, also when it is the number of a button ("1"
+        # beside "[1] No limit"); digits are counted before int() reads them.
+        typed = text.strip()
+        if typed.isascii() and typed.isdigit() and len(typed) <= MAX_SEAT_DIGITS:
+            if int(typed) > 0:
+                return int(typed), None
+        elif choice == "nolimit":
             return "", None
-        return (
-            (int(text), None)
-            if text.strip().isdigit() and int(text) > 0
-            else (None, ctx._("Please send a whole number above zero."))
-        )
+        return None, ctx._("Please send a whole number above zero.")
     if step == "fields":
         if choice == "fields:default":
             return ["name", "email"], None
@@ -199,7 +232,7 @@ async def new_event(ctx: Context, args: str) -> Reply:
     return question(ctx, NEW, "title", {})
 
 
-@router.form(NEW)
+@router.form(NEW, question=new_event_question)
 async def new_event_step(ctx: Context, text: str, choice: str | None) -> Reply | list[Reply]:
     conv = ctx.conversation
     assert conv is not None
@@ -208,29 +241,24 @@ async def new_event_step(ctx: Context, text: str, choice: str | None) -> Reply |
         return Reply.of(ctx._("Sorry, only the organisation's admins can do that."))
     entry: dict[str, Any] = conv.data["entry"]
     if conv.step == "confirm":
+        if choice not in ("publish", "no"):
+            return await ctx.ask_again()
         await ctx.end_form()
         if choice != "publish":
             return Reply.of(ctx._("Cancelled. Nothing was published."))
         entry["id"] = await fresh_id(ctx, entry["title"], entry["starts_at"])
         return await save_entry(ctx, entry, "event.create")
+    if conv.step not in NEW_STEPS:
+        await ctx.end_form()
+        return Reply.of(ctx._("That form is out of date. Please start again."))
     value, problem = parse_answer(ctx, conv.step, text, choice, entry)
     if problem:
-        return [Reply.of(problem), question(ctx, NEW, conv.step, entry)]
+        return await ctx.ask_again(problem)
     if value != "":
         entry[conv.step] = value
     following = NEW_STEPS[NEW_STEPS.index(conv.step) + 1]
     await ctx.set_step(Conversation(NEW, following, conv.data))
-    if following != "confirm":
-        return question(ctx, NEW, following, entry)
-    return Reply.of(
-        fmt(ctx._("Publish {title}?"), title=bold(entry["title"])),
-        [
-            [
-                Button(ctx._("Publish"), form_payload(NEW, "publish")),
-                Button(ctx._("Cancel"), form_payload(NEW, "no")),
-            ]
-        ],
-    )
+    return question(ctx, NEW, following, entry)
 
 
 # -- /editevent ------------------------------------------------------------------------------
@@ -244,20 +272,10 @@ async def edit_event(ctx: Context, args: str) -> Reply:
     if record is None:
         return Reply.of(ctx._("There is no such event. Send /events to see them."))
     await ctx.start_form(EDIT, "what", {"event": record.id})
-    labels = {
-        "title": ctx._("Title"),
-        "starts_at": ctx._("Start time"),
-        "location": ctx._("Place"),
-        "registration_deadline": ctx._("Deadline"),
-        "capacity": ctx._("Seats"),
-    }
-    return Reply.of(
-        ctx._("What should change?"),
-        [[Button(labels[key], form_payload(EDIT, key))] for key in EDITABLE],
-    )
+    return question(ctx, EDIT, "what", {})
 
 
-@router.form(EDIT)
+@router.form(EDIT, question=edit_event_question)
 async def edit_event_step(ctx: Context, text: str, choice: str | None) -> Reply | list[Reply]:
     conv = ctx.conversation
     assert conv is not None
@@ -271,12 +289,15 @@ async def edit_event_step(ctx: Context, text: str, choice: str | None) -> Reply 
     entry = entry_of(EventSpec.from_record(record))
     if conv.step == "what":
         if choice not in EDITABLE:
-            return Reply.of(ctx._("Please answer with one of the buttons, or send /cancel."))
+            return await ctx.ask_again()
         await ctx.set_step(Conversation(EDIT, choice, conv.data))
         return question(ctx, EDIT, choice, entry)
+    if conv.step not in EDITABLE:
+        await ctx.end_form()
+        return Reply.of(ctx._("That form is out of date. Please start again."))
     value, problem = parse_answer(ctx, conv.step, text, choice, entry)
     if problem:
-        return [Reply.of(problem), question(ctx, EDIT, conv.step, entry)]
+        return await ctx.ask_again(problem)
     await ctx.end_form()
     if value == "":
         entry.pop(conv.step, None)

@@ -10,13 +10,20 @@ and a notice through the outbox.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from bot.context import Context
-from bot.events.answers import AnswerError, check_answer, choice_by_index, example_phone
+from bot.events.answers import (
+    AnswerError,
+    check_answer,
+    choice_by_index,
+    example_phone,
+    is_number,
+)
 from bot.events.formatting import (
     MINE,
     REGISTER,
@@ -88,7 +95,27 @@ async def start_registration(ctx: Context, event_id: str) -> Reply | list[Reply]
 # -- the form ------------------------------------------------------------------------------
 
 
-@router.form(FORM)
+async def current_question(ctx: Context) -> list[Reply]:
+    """The question of the step the form is at, with its buttons."""
+    assert ctx.conversation is not None
+    data = ctx.conversation.data
+    record = await find_event(ctx, str(data.get("event", "")))
+    if record is None:
+        return []
+    event = EventSpec.from_record(record)
+    step = ctx.conversation.step
+    if step == "field":
+        index = int(data.get("i", 0))
+        return [question(ctx, event, index)] if index < len(event.fields) else []
+    if step == "consent":
+        consent = event.consent_for(ctx.locale)
+        return [] if consent is None else [consent_question(ctx, consent)]
+    if step == "confirm":
+        return [summary(ctx, event, data)]
+    return []
+
+
+@router.form(FORM, question=current_question)
 async def form_step(ctx: Context, text: str, choice: str | None) -> Reply | list[Reply]:
     assert ctx.conversation is not None
     data = dict(ctx.conversation.data)
@@ -115,10 +142,11 @@ async def field_step(ctx: Context, event: EventSpec, data: dict[str, Any], text:
         return await after_fields(ctx, event, data)
     spec = event.fields[index]
     try:
-        value, shown = read_answer(ctx, event, spec, text, choice)
+        # Off the event loop: whatever a check costs, other people's messages do not wait.
+        value, shown = await asyncio.to_thread(read_answer, ctx.locale, event, spec, text,
+                                               choice)
     except AnswerError as error:
-        reason = fmt(ctx._(error.template), **error.values)
-        return [Reply.of(reason), question(ctx, event, index)]
+        return await ctx.ask_again(fmt(ctx._(error.template), **error.values))
     data["answers"] = {**data.get("answers", {}), spec.id: value}
     data["shown"] = {**data.get("shown", {}), spec.id: shown}
     data["i"] = index + 1
@@ -128,16 +156,19 @@ async def field_step(ctx: Context, event: EventSpec, data: dict[str, Any], text:
     return await after_fields(ctx, event, data)
 
 
-def read_answer(ctx: Context, event: EventSpec, spec: FieldSpec, text: str,
+def read_answer(locale: str, event: EventSpec, spec: FieldSpec, text: str,
                 choice: str | None) -> tuple[Any, str]:
-    """(stored value, how to show it) for a typed answer or a pressed button."""
-    if choice is None:
-        answer = check_answer(spec, text, ctx.locale, event.country)
+    """(stored value, how to show it) for a typed answer or a pressed button. A typed number
+    answers a question that asks for a number, even when it is also the number of a button
+    (`1` beside "[1] Skip")."""
+    if choice is None or (text and spec.type == "number" and is_number(text)):
+        answer = check_answer(spec, text, locale, event.country)
         return answer.value, answer.shown or str(answer.value)
     if choice == "skip" and not spec.required:
         return None, ""
-    if spec.type == "choice" and choice.startswith("o") and choice[1:].isdigit():
-        answer = choice_by_index(spec, int(choice[1:]), ctx.locale)
+    if spec.type == "choice" and choice.startswith("o") and choice[1:].isdecimal() \
+            and len(choice) <= 4:
+        answer = choice_by_index(spec, int(choice[1:]), locale)
         return answer.value, answer.shown
     raise AnswerError(N_("Please answer the question, or send /cancel to stop."))
 
@@ -161,9 +192,7 @@ async def consent_step(ctx: Context, event: EventSpec, data: dict[str, Any],
     if choice == "no":
         await ctx.end_form()
         return Reply.of(ctx._("Without your consent I cannot register you. Nothing was saved."))
-    consent = event.consent_for(ctx.locale) or ""
-    return [Reply.of(ctx._("Please answer with one of the buttons, or send /cancel.")),
-            consent_question(ctx, consent)]
+    return await ctx.ask_again()
 
 
 async def confirm_step(ctx: Context, event: EventSpec, data: dict[str, Any],
@@ -177,8 +206,7 @@ async def confirm_step(ctx: Context, event: EventSpec, data: dict[str, Any],
     if choice == "no":
         await ctx.end_form()
         return Reply.of(ctx._("Cancelled. Nothing was saved."))
-    return [Reply.of(ctx._("Please answer with one of the buttons, or send /cancel.")),
-            summary(ctx, event, data)]
+    return await ctx.ask_again()
 
 
 async def complete(ctx: Context, event: EventSpec, data: dict[str, Any]) -> Reply:

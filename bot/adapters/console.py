@@ -12,6 +12,7 @@ import sys
 import threading
 from typing import TYPE_CHECKING, TextIO
 
+from bot.router import typed_button
 from bot.types import Address, Button, Incoming, Reply, Rich, Style
 
 if TYPE_CHECKING:
@@ -78,24 +79,17 @@ class ConsoleAdapter:
         loop.call_soon_threadsafe(lines.put_nowait, None)
 
     def _incoming(self, line: str) -> Incoming:
-        button = self._pressed(line)
+        button = typed_button(line, self.options)
+        # The typed text goes along with the button it names: a question that asks for a
+        # number takes a typed number as the answer, not as the number of its button.
         return Incoming(
             platform=self.platform,
             chat_id=self.user_id,
             user_id=self.user_id,
-            text="" if button else line,
+            text=line,
             payload=button.payload if button else None,
             language_hint=self.language,
         )
-
-    def _pressed(self, line: str) -> Button | None:
-        answer = line.strip()
-        if answer.isdigit() and 1 <= int(answer) <= len(self.options):
-            return self.options[int(answer) - 1]
-        for button in self.options:
-            if answer and answer.casefold() == button.label.casefold():
-                return button
-        return None
 
     async def send(self, address: Address, replies: list[Reply], *, key: str | None = None) -> None:
         await self._print(replies)

@@ -66,6 +66,7 @@ class FieldSpec:
     options: tuple[ChoiceOption, ...] = ()
     minimum: float | None = None  # number fields
     maximum: float | None = None
+    integer: bool = True  # number fields: whole numbers only (a count), unless `integer: false`
 
     @property
     def builtin(self) -> bool:
@@ -81,6 +82,8 @@ class FieldSpec:
             data["min"] = self.minimum
         if self.maximum is not None:
             data["max"] = self.maximum
+        if self.type == "number" and not self.integer:
+            data["integer"] = False
         return data
 
     @classmethod
@@ -89,7 +92,8 @@ class FieldSpec:
             id=data["id"], type=data["type"], required=data["required"],
             label=data.get("label", {}),
             options=tuple(ChoiceOption(o["id"], o["label"]) for o in data.get("options", ())),
-            minimum=data.get("min"), maximum=data.get("max"))
+            minimum=data.get("min"), maximum=data.get("max"),
+            integer=data.get("integer", True))
 
 
 @dataclass(frozen=True)
