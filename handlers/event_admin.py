@@ -23,6 +23,7 @@ from bot.reminders import cancel_event
 from bot.router import Router, form_payload
 from bot.textnorm import fold
 from bot.types import Attachment, Button, Reply, bold, code, fmt
+from handlers.events import find_event
 from storage.base import Conversation
 
 router = Router("event_admin")
@@ -268,11 +269,25 @@ async def new_event_step(ctx: Context, text: str, choice: str | None) -> Reply |
     "editevent", N_("Change an event: /editevent EVENT_ID"), admin=True, private_only=True
 )
 async def edit_event(ctx: Context, args: str) -> Reply:
-    record = await ctx.store.get_event(args.strip()) if args.strip() else None
+    if not args.strip():
+        return usage(ctx, "editevent")
+    record = await find_event(ctx, args.split()[0])
     if record is None:
         return Reply.of(ctx._("There is no such event. Send /events to see them."))
     await ctx.start_form(EDIT, "what", {"event": record.id})
     return question(ctx, EDIT, "what", {})
+
+
+def usage(ctx: Context, command: str) -> Reply:
+    """How to name the event, for an admin command sent without one."""
+    return Reply.of(
+        fmt(
+            ctx._("Which event? Send {usage}, for example {example}. Send /events to see "
+                  "the events and their ids."),
+            usage=code(f"/{command} EVENT_ID"),
+            example=code(f"/{command} forum-2027"),
+        )
+    )
 
 
 @router.form(EDIT, question=edit_event_question)
@@ -311,7 +326,9 @@ async def edit_event_step(ctx: Context, text: str, choice: str | None) -> Reply 
 
 @router.command("cancelevent", N_("Cancel an event and tell its registrants"), admin=True)
 async def cancel_event_command(ctx: Context, args: str) -> Reply:
-    outcome = await cancel_event(ctx.core, args.strip(), actor(ctx))
+    if not args.strip():
+        return usage(ctx, "cancelevent")
+    outcome = await cancel_event(ctx.core, args.split()[0].lower(), actor(ctx))
     if outcome.result == "cancelled":
         return Reply.of(
             fmt(
@@ -320,7 +337,7 @@ async def cancel_event_command(ctx: Context, args: str) -> Reply:
                     "Cancelled {id}; {count} registrants will be told.",
                     outcome.notified,
                 ),
-                id=code(args.strip()),
+                id=code(args.split()[0].lower()),
                 count=ctx.t.number(outcome.notified),
             )
         )
@@ -335,7 +352,9 @@ async def cancel_event_command(ctx: Context, args: str) -> Reply:
     "registrations", N_("Registrations of an event, with a CSV file"), admin=True, private_only=True
 )
 async def registrations(ctx: Context, args: str) -> Reply:
-    record = await ctx.store.get_event(args.strip()) if args.strip() else None
+    if not args.strip():
+        return usage(ctx, "registrations")
+    record = await find_event(ctx, args.split()[0])
     if record is None:
         return Reply.of(ctx._("There is no such event. Send /events to see them."))
     rows = await ctx.store.event_registrations(record.id)

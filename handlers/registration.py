@@ -32,7 +32,6 @@ from bot.events.formatting import (
     is_open,
     my_registrations,
     promotion_notice,
-    status_line,
     waiting_text,
 )
 from bot.events.ics import ics_attachment
@@ -288,9 +287,14 @@ def closed(ctx: Context, event: EventSpec) -> Reply:
 
 
 def already_registered(ctx: Context, event: EventSpec, registration: Registration) -> Reply:
-    text = fmt(ctx._("You are already registered for {title}."),
-               title=bold(event.title_for(ctx.locale)))
-    return Reply.of(join(text, " ", status_line(ctx.t, registration)),
+    title = bold(event.title_for(ctx.locale))
+    if registration.status == "waiting":
+        text = fmt(ctx._("You are already on the waiting list for {title}: number {position} in "
+                         "the queue."), title=title,
+                   position=ctx.t.number(registration.position or 0))
+    else:
+        text = fmt(ctx._("You are already registered for {title}."), title=title)
+    return Reply.of(text,
                     [[Button(ctx._("Cancel my registration"), payload(UNREGISTER, event.id))]])
 
 
