@@ -7,6 +7,7 @@ registrants hear of a changed time or place exactly as after an import.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 from datetime import datetime
@@ -14,6 +15,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.cli_events import export_csv
+from bot.config import LOCALES
 from bot.context import Context
 from bot.events.formatting import event_card
 from bot.events.loader import EventFileError, import_events, parse_events_yaml
@@ -21,6 +23,7 @@ from bot.events.model import EventSpec
 from bot.i18n import N_
 from bot.reminders import cancel_event
 from bot.router import Router, form_payload
+from bot.script import dominant_script
 from bot.textnorm import fold
 from bot.types import Attachment, Button, Reply, bold, code, fmt
 from handlers.events import find_event
@@ -248,6 +251,11 @@ async def new_event_step(ctx: Context, text: str, choice: str | None) -> Reply |
         if choice != "publish":
             return Reply.of(ctx._("Cancelled. Nothing was published."))
         entry["id"] = await fresh_id(ctx, entry["title"], entry["starts_at"])
+        language = await written_in(
+            ctx, *(entry[key] for key in ("title", "description", "location"))
+        )
+        for key in ("title", "description", "location"):
+            entry[key] = {language: entry[key]}
         return await save_entry(ctx, entry, "event.create")
     if conv.step not in NEW_STEPS:
         await ctx.end_form()
@@ -260,6 +268,18 @@ async def new_event_step(ctx: Context, text: str, choice: str | None) -> Reply |
     following = NEW_STEPS[NEW_STEPS.index(conv.step) + 1]
     await ctx.set_step(Conversation(NEW, following, conv.data))
     return question(ctx, NEW, following, entry)
+
+
+async def written_in(ctx: Context, *texts: str) -> str:
+    """The language an admin wrote an event's texts in (their own language when the texts
+    say too little): the event is then indexed and shown as a text of that language."""
+    from bot.textnorm import detect_language  # the lemmatiser's data: loaded on first use
+
+    sample = "\n".join(texts)
+    detected = await asyncio.to_thread(detect_language, sample, "")
+    if detected == "sr":
+        return "sr" if dominant_script(sample) == "Cyrl" else "sr_Latn"
+    return detected if detected in LOCALES else ctx.locale
 
 
 # -- /editevent ------------------------------------------------------------------------------
@@ -316,6 +336,11 @@ async def edit_event_step(ctx: Context, text: str, choice: str | None) -> Reply 
     await ctx.end_form()
     if value == "":
         entry.pop(conv.step, None)
+    elif conv.step in ("title", "location"):
+        old = entry.get(conv.step)
+        language = next(iter(old)) if isinstance(old, dict) and len(old) == 1 \
+            else await written_in(ctx, value)
+        entry[conv.step] = {language: value}
     else:
         entry[conv.step] = value
     return await save_entry(ctx, entry, "event.edit")
