@@ -40,7 +40,12 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
 
 
 class CliError(Exception):
-    """Ends the command with this one line."""
+    """Ends the command with this one line, and exit code 1 (or the one given: 2 for a
+    command asked for something that cannot be, like an audience of nobody)."""
+
+    def __init__(self, message: str, exit_code: int = 1) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -95,7 +100,7 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except (CliError, ConfigError) as error:
         print(f"civicbot: {error}", file=sys.stderr)
-        return 1
+        return error.exit_code if isinstance(error, CliError) else 1
     except (OSError, sqlite3.Error) as error:
         print(f"civicbot: {type(error).__name__}: {error}", file=sys.stderr)
         return 1
