@@ -102,6 +102,8 @@ async def current_question(ctx: Context) -> list[Reply]:
     if record is None:
         return []
     event = EventSpec.from_record(record)
+    if event.cancelled:
+        return []  # the step itself says so
     step = ctx.conversation.step
     if step == "field":
         index = int(data.get("i", 0))
@@ -123,6 +125,9 @@ async def form_step(ctx: Context, text: str, choice: str | None) -> Reply | list
         await ctx.end_form()
         return Reply.of(ctx._("That event is no longer available. Nothing was saved."))
     event = EventSpec.from_record(record)
+    if event.cancelled:  # cancelled while the form was open
+        await ctx.end_form()
+        return closed(ctx, event)
     step = ctx.conversation.step
     if step == "field":
         return await field_step(ctx, event, data, text, choice)
@@ -281,6 +286,10 @@ def summary(ctx: Context, event: EventSpec, data: dict[str, Any]) -> Reply:
 
 
 def closed(ctx: Context, event: EventSpec) -> Reply:
+    if event.cancelled:
+        return Reply.of(fmt(ctx._("Sorry, {title} is cancelled: there is no registration for "
+                                  "it. Nothing was saved."),
+                            title=bold(event.title_for(ctx.locale))))
     return Reply.of(fmt(ctx._("Sorry, registration for {title} closed on {deadline}."),
                         title=bold(event.title_for(ctx.locale)),
                         deadline=ctx.t.datetime(event.registration_deadline, event.timezone)))

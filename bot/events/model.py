@@ -113,6 +113,7 @@ class EventSpec:
     reminders: dict[str, list[str]] = field(default_factory=dict)  # ISO 8601 durations
     source: str = ""
     revision: int = 0  # from storage: +1 on every change
+    cancelled: bool = False  # from storage: cancelled by an admin (never imported)
 
     def title_for(self, locale: str) -> str:
         return localized(self.title, locale)
@@ -163,4 +164,4 @@ class EventSpec:
             fields=tuple(FieldSpec.from_json(f) for f in data["fields"]),
             capacity=record.capacity, country=data.get("country"),
             consent=data.get("consent"), reminders=record.reminders, source=record.source,
-            revision=record.revision)
+            revision=record.revision, cancelled=record.cancelled)
