@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from bot.context import Context
@@ -88,7 +88,23 @@ async def start_registration(ctx: Context, event_id: str) -> Reply | list[Reply]
         "Registration for {title}. I will ask you {n} questions; send /cancel at any time to "
         "stop.", len(event.fields)),
         title=bold(event.title_for(ctx.locale)), n=ctx.t.number(len(event.fields)))
+    if event.consent is None:  # the organiser wrote no privacy text: ours says the essentials
+        intro = intro + "\n\n" + privacy_notice(ctx, event)
     return [Reply.of(intro), question(ctx, event, 0)]
+
+
+def privacy_notice(ctx: Context, event: EventSpec) -> Rich:
+    """Who keeps what, until when, and how to see or delete it."""
+    kept_until = (event.ends_at or event.starts_at) + timedelta(days=ctx.config.retention_days)
+    until = ctx.t.date(kept_until, event.timezone)
+    if ctx.config.org_name:
+        return fmt(ctx._("Privacy: {org} keeps your answers only for this registration, until "
+                         "{date}; then they are deleted. Send /mydata to see what I keep about "
+                         "you, and /forgetme to delete it."),
+                   org=bold(ctx.config.org_name), date=until)
+    return fmt(ctx._("Privacy: the organisers keep your answers only for this registration, "
+                     "until {date}; then they are deleted. Send /mydata to see what I keep "
+                     "about you, and /forgetme to delete it."), date=until)
 
 
 # -- the form ------------------------------------------------------------------------------
