@@ -12,6 +12,7 @@ import logging
 import sqlite3
 import sys
 from collections.abc import Callable, Coroutine
+from pathlib import Path
 from typing import Any
 
 from bot.config import LOCALES, Config, ConfigError, load_config
@@ -163,9 +164,8 @@ async def chat(args: argparse.Namespace, config: Config) -> int:
     from bot.adapters.console import ConsoleAdapter
     from bot.app import App
 
-    app = await App.create(
-        config, [ConsoleAdapter(str(args.user), args.lang)], worker_id=f"console:{args.user}"
-    )
+    adapter = ConsoleAdapter(str(args.user), args.lang, files_dir=console_files(config))
+    app = await App.create(config, [adapter], worker_id=f"console:{args.user}")
     _warn_missing_catalogs(app)
     await app.run()
     return 0
@@ -179,11 +179,16 @@ async def run(args: argparse.Namespace, config: Config) -> int:
         from bot.adapters.console import ConsoleAdapter
 
         log.info("no chat platform configured: chatting on this terminal")
-        adapters = [ConsoleAdapter("1")]
+        adapters = [ConsoleAdapter("1", files_dir=console_files(config))]
     app = await App.create(config, adapters)
     _warn_missing_catalogs(app)
     await app.run()
     return 0
+
+
+def console_files(config: Config) -> Path:
+    """Where the console writes the files the bot sends (personal data: a 0700 folder)."""
+    return config.data_dir / "console-files"
 
 
 def configured_adapters(config: Config) -> list:  # type: ignore[type-arg]
