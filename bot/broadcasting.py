@@ -62,6 +62,17 @@ def validate_audience(audience: str) -> str | None:
     return "audience must be all, locale:CODE, event:ID or waitlist:ID"
 
 
+async def check_audience(store, audience: str, default_locale: str  # type: ignore[no-untyped-def]
+                         ) -> tuple[str | None, int]:
+    """(problem, recipients) of a valid audience: problem is 'unknown-event' (event:ID or
+    waitlist:ID of no event) or 'empty' (nobody would get it), else None."""
+    kind, _, argument = audience.partition(":")
+    if kind in ("event", "waitlist") and await store.get_event(argument) is None:
+        return "unknown-event", 0
+    count = await count_recipients(store, audience, default_locale)
+    return (None if count else "empty"), count
+
+
 async def count_recipients(store, audience: str, default_locale: str) -> int:  # type: ignore[no-untyped-def]
     return await store.count_audience(audience, audience_locales(audience), default_locale)
 

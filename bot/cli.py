@@ -13,6 +13,7 @@ import sqlite3
 import sys
 from collections.abc import Callable, Coroutine, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 from bot.config import LOCALES, Config, ConfigError, load_config
@@ -47,7 +48,12 @@ NO_PLATFORM = (
 
 
 class CliError(Exception):
-    """Ends the command with this one line."""
+    """Ends the command with this one line, and exit code 1 (or the one given: 2 for a
+    command asked for something that cannot be, like an audience of nobody)."""
+
+    def __init__(self, message: str, exit_code: int = 1) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -102,7 +108,7 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except (CliError, ConfigError) as error:
         print(f"civicbot: {error}", file=sys.stderr)
-        return 1
+        return error.exit_code if isinstance(error, CliError) else 1
     except (OSError, sqlite3.Error) as error:
         print(f"civicbot: {type(error).__name__}: {error}", file=sys.stderr)
         return 1
@@ -165,9 +171,8 @@ async def chat(args: argparse.Namespace, config: Config) -> int:
     from bot.adapters.console import ConsoleAdapter
     from bot.app import App
 
-    app = await App.create(
-        config, [ConsoleAdapter(str(args.user), args.lang)], worker_id=f"console:{args.user}"
-    )
+    adapter = ConsoleAdapter(str(args.user), args.lang, files_dir=console_files(config))
+    app = await App.create(config, [adapter], worker_id=f"console:{args.user}")
     _warn_missing_catalogs(app)
     await app.run()
     return 0
@@ -183,11 +188,16 @@ async def run(args: argparse.Namespace, config: Config) -> int:
         log.info("no chat platform configured: chatting on this terminal")
         if not sys.stdin.isatty():  # a container or a service: say why nothing will happen
             print(NO_PLATFORM, file=sys.stderr)
-        adapters = [ConsoleAdapter("1")]
+        adapters = [ConsoleAdapter("1", files_dir=console_files(config))]
     app = await App.create(config, adapters)
     _warn_missing_catalogs(app)
     await app.run()
     return 0
+
+
+def console_files(config: Config) -> Path:
+    """Where the console writes the files the bot sends (personal data: a 0700 folder)."""
+    return config.data_dir / "console-files"
 
 
 def configured_adapters(config: Config) -> list:  # type: ignore[type-arg]

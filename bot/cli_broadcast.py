@@ -16,12 +16,12 @@ from pathlib import Path
 
 from bot.broadcasting import (
     EVERYONE,
-    count_recipients,
+    check_audience,
     plan_broadcast,
     progress_counts,
     validate_audience,
 )
-from bot.cli import CliError
+from bot.cli import EXIT_USAGE, CliError
 from bot.clock import SystemClock
 from bot.config import LOCALES, Config
 from bot.i18n import Catalogs
@@ -89,9 +89,16 @@ def read_texts(specs: list[str]) -> dict[str, str]:
 async def send(store, args: argparse.Namespace, config: Config) -> int:  # type: ignore[no-untyped-def]
     problem = validate_audience(args.audience)
     if problem:
-        raise CliError(f"broadcast: {problem}")
+        raise CliError(f"broadcast: {problem}", EXIT_USAGE)
     texts = read_texts(args.text_file)
-    count = await count_recipients(store, args.audience, config.default_locale)
+    refused, count = await check_audience(store, args.audience, config.default_locale)
+    if refused == "unknown-event":
+        event_id = args.audience.partition(":")[2]
+        raise CliError(f"broadcast: no event {event_id!r} (see: civicbot events list)",
+                       EXIT_USAGE)
+    if refused == "empty":
+        raise CliError(f"broadcast: nobody to send to: {args.audience} has no recipients; "
+                       "nothing was queued", EXIT_USAGE)
     if not args.yes:
         if not sys.stdin.isatty():
             raise CliError("broadcast: not confirmed (use --yes when not on a terminal)")

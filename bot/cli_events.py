@@ -6,12 +6,14 @@
     civicbot registrations export EVENT_ID [--format csv|json] [--output FILE]
 
 Problems (a bad file, an unknown event) end with clear lines on stderr and exit code 1.
+Every list or export of registrations is written to the audit log (cli:<login name>).
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
+import getpass
 import io
 import json
 import sys
@@ -73,6 +75,9 @@ async def main(args: argparse.Namespace, config: Config) -> int:
                   file=sys.stderr)
             return 1
         registrations = await store.event_registrations(record.id)
+        # Personal data leaves the database: audited like the chat's /registrations.
+        await store.audit(cli_actor(), f"registrations.{args.action}", record.id,
+                          SystemClock().now())
         if args.action == "list":
             print_registrations(record, registrations)
             return 0
@@ -87,6 +92,14 @@ async def main(args: argparse.Namespace, config: Config) -> int:
         return 0
     finally:
         await store.close()
+
+
+def cli_actor() -> str:
+    """Who runs the command, for the audit log (cli:<login name>)."""
+    try:
+        return f"cli:{getpass.getuser()}"
+    except (OSError, KeyError):  # no login name (some containers)
+        return "cli:unknown"
 
 
 # -- events ----------------------------------------------------------------------------------

@@ -34,7 +34,7 @@ class Config:
     timezone: str = "UTC"
     log_level: str | None = None  # None: INFO, but only warnings while chatting on a terminal
     form_timeout_minutes: int = 60
-    org_name: str = "civicbot"
+    org_name: str = ""  # unset: the welcome and notices name no organisation
     org_contact: str = ""
     admins: tuple[str, ...] = ()
     locales_dir: Path = Path(__file__).resolve().parent.parent / "locales"

@@ -8,14 +8,17 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from bot.i18n import Translator
-from bot.types import Incoming, Reply
+from bot.i18n import N_, Translator
+from bot.types import Incoming, Reply, Rich, Segment
 from storage.base import Conversation, Person
 
 if TYPE_CHECKING:
     from bot.config import Config
     from bot.core import Core
     from storage.base import Store
+
+
+USE_THE_BUTTONS = N_("Please answer with one of the buttons, or send /cancel.")
 
 
 @dataclass
@@ -66,6 +69,12 @@ class Context:
     async def end_form(self) -> None:
         await self.store.clear_conversation(self.person.id)
         self.conversation = None
+
+    async def ask_again(self, reason: Rich | Segment | str | None = None) -> list[Reply]:
+        """Why the answer was not taken, then the form's current question with the same
+        buttons (so that a typed number or label works again)."""
+        return [Reply.of(self._(USE_THE_BUTTONS) if reason is None else reason),
+                *await self.core.form_question(self)]
 
     # -- proactive messages -----------------------------------------------------------------
 

@@ -19,8 +19,8 @@ from bot.context import Context
 from bot.flood import FloodGuard, Verdict
 from bot.i18n import N_, Catalogs, Translator, choose_locale, normalize_locale
 from bot.metrics import HANDLER_SECONDS, MESSAGES_IN, MESSAGES_OUT
-from bot.router import HandlerResult, Routes, parse_command
-from bot.types import Incoming, Reply, Rich, replies_to_json
+from bot.router import HandlerResult, Routes, parse_command, typed_button
+from bot.types import Button, Incoming, Reply, Rich, replies_to_json
 from storage.base import Person, Store
 
 log = logging.getLogger(__name__)
@@ -163,24 +163,38 @@ class Core:
     async def _route(self, ctx: Context, text: str) -> HandlerResult:
         message = ctx.message
         if message.payload is not None:
-            return await self._route_button(ctx, message.payload)
+            return await self._route_button(ctx, message.payload, text)
+        # Forms are personal: their steps run only in the private chat, never in a group where
+        # the answers (an e-mail, a phone number) would be shown to everyone.
+        in_form = (
+            ctx.conversation is not None
+            and message.is_private
+            and ctx.conversation.form in self.routes.forms
+        )
         if not text:
-            return Reply.of(
+            refusal = Reply.of(
                 ctx._("I can only read text messages. Send /help to see what I can do.")
             )
+            return [refusal, *await self.form_question(ctx)] if in_form else refusal
         if len(text) > MAX_TEXT:
+            if in_form:  # refused before it is read, and the question asked again
+                return [
+                    Reply.of(ctx._("That answer is too long for me. Please write a shorter one.")),
+                    *await self.form_question(ctx),
+                ]
             return Reply.of(
                 ctx._("That message is too long for me. Please ask in a shorter message.")
             )
         command = parse_command(text)
         if command is not None:
             return await self._route_command(ctx, *command)
-        # Forms are personal: their steps run only in the private chat, never in a group where
-        # the answers (an e-mail, a phone number) would be shown to everyone.
         if ctx.conversation is not None and message.is_private:
             handler = self.routes.forms.get(ctx.conversation.form)
             if handler is not None:
-                return await handler(ctx, text, None)
+                # A typed option number or label counts as its button, on every platform.
+                button = typed_button(text, await self._form_buttons(ctx))
+                choice = None if button is None else button.payload.split(":", 2)[2]
+                return await handler(ctx, text, choice)
             await ctx.end_form()  # a form this version no longer has
         for text_handler in self.routes.text_handlers:
             result = await text_handler(ctx, text)
@@ -206,7 +220,10 @@ class Core:
             return self.private_chat_invite(ctx, name)
         return await command.handler(ctx, args)
 
-    async def _route_button(self, ctx: Context, payload: str) -> HandlerResult:
+    async def _route_button(self, ctx: Context, payload: str, typed: str = "") -> HandlerResult:
+        """A button press; `typed` is the text when the adapter matched a typed number or
+        label to the button (a question that asks for a number takes a typed number as the
+        answer, not as the button's number)."""
         prefix, *args = payload.split(":")
         if prefix == "f" and len(args) >= 2:
             form = args[0]
@@ -214,7 +231,10 @@ class Core:
                 return self.private_chat_invite(ctx)
             if ctx.conversation is None or ctx.conversation.form != form:
                 return Reply.of(ctx._("That button belongs to a form that is no longer open."))
-            return await self.routes.forms[form](ctx, "", ":".join(args[1:]))
+            handler = self.routes.forms.get(form)
+            if handler is None:
+                return Reply.of(ctx._("That button belongs to a form that is no longer open."))
+            return await handler(ctx, typed[:MAX_TEXT], ":".join(args[1:]))
         entry = self.routes.buttons.get(prefix)
         if entry is None:
             log.info("unknown button payload (platform=%s)", ctx.message.platform)
@@ -226,6 +246,24 @@ class Core:
             )
             return Reply.of(ctx._("Sorry, only the organisation's admins can do that."))
         return await handler(ctx, args)
+
+    async def form_question(self, ctx: Context) -> list[Reply]:
+        """The running form's current question with its buttons ([] when it has none)."""
+        if ctx.conversation is None:
+            return []
+        question = self.routes.form_questions.get(ctx.conversation.form)
+        return [] if question is None else await question(ctx)
+
+    async def _form_buttons(self, ctx: Context) -> list[Button]:
+        """The buttons of the running form's current question, numbered as they are shown."""
+        assert ctx.conversation is not None
+        own = f"f:{ctx.conversation.form}:"
+        return [
+            b
+            for reply in await self.form_question(ctx)
+            for b in reply.all_buttons
+            if b.payload.startswith(own)
+        ]
 
     def private_chat_invite(self, ctx: Context, command: str = "") -> Reply:
         invite = Reply.of(

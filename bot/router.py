@@ -14,7 +14,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from bot.types import Reply
+from bot.types import Button, Reply
 
 if TYPE_CHECKING:
     from bot.context import Context
@@ -24,8 +24,12 @@ CommandHandler = Callable[["Context", str], Awaitable[HandlerResult]]
 ButtonHandler = Callable[["Context", list[str]], Awaitable[HandlerResult]]
 FormHandler = Callable[["Context", str, str | None], Awaitable[HandlerResult]]
 TextHandler = Callable[["Context", str], Awaitable[HandlerResult]]
+# A form's current question, rebuilt from its saved state: re-asked after an answer it cannot
+# take (with the same buttons), and the buttons a typed number or label stands for.
+FormQuestion = Callable[["Context"], Awaitable[list[Reply]]]
 
 MAX_PAYLOAD_BYTES = 64
+MAX_OPTION_DIGITS = 3  # a typed option number is short; longer numbers are text
 
 
 @dataclass(frozen=True)
@@ -44,6 +48,7 @@ class Router:
         self.commands: dict[str, Command] = {}
         self.buttons: dict[str, tuple[ButtonHandler, bool]] = {}
         self.forms: dict[str, FormHandler] = {}
+        self.form_questions: dict[str, FormQuestion] = {}
         self.text_handler: TextHandler | None = None
 
     def command(
@@ -73,9 +78,18 @@ class Router:
 
         return register
 
-    def form(self, name: str) -> Callable[[FormHandler], FormHandler]:
+    def form(
+        self, name: str, *, question: FormQuestion | None = None
+    ) -> Callable[[FormHandler], FormHandler]:
+        """A form's steps. `question(ctx)` gives the current step's question with its buttons:
+        the core re-asks it after a message it cannot take, and maps a typed option number or
+        label to its button. The handler gets (ctx, text, choice): choice is the button's value
+        (pressed, or typed as its number or label), text what was typed (empty for a press)."""
+
         def register(handler: FormHandler) -> FormHandler:
             self.forms[name] = handler
+            if question is not None:
+                self.form_questions[name] = question
             return handler
 
         return register
@@ -99,6 +113,25 @@ def payload(prefix: str, *args: str | int) -> str:
     return text
 
 
+def option_number(text: str) -> int | None:
+    """1 for a typed '1'; None for anything else, also for a long run of digits (a number
+    that is an answer, never converted here: int() of 5,000 digits raises) and for digits
+    int() does not read ('²')."""
+    cleaned = text.strip()
+    if cleaned.isascii() and cleaned.isdigit() and len(cleaned) <= MAX_OPTION_DIGITS:
+        return int(cleaned)
+    return None
+
+
+def typed_button(text: str, buttons: list[Button]) -> Button | None:
+    """The button a typed answer stands for: its number (from 1) or its label (any case)."""
+    number = option_number(text)
+    if number is not None:
+        return buttons[number - 1] if 1 <= number <= len(buttons) else None
+    answer = text.strip().casefold()
+    return next((b for b in buttons if answer and answer == b.label.strip().casefold()), None)
+
+
 def parse_command(text: str) -> tuple[str, str, str | None] | None:
     """('name', 'args', 'botname' or None) for '/name@bot args', else None."""
     if not text.startswith("/") or len(text) < 2:
@@ -118,6 +151,7 @@ class Routes:
         self.commands: dict[str, Command] = {}
         self.buttons: dict[str, tuple[ButtonHandler, bool]] = {}
         self.forms: dict[str, FormHandler] = {}
+        self.form_questions: dict[str, FormQuestion] = {}
         self.text_handlers: list[TextHandler] = []
         for router in routers:
             for table, own in (
@@ -129,6 +163,7 @@ class Routes:
                 if clash:
                     raise ValueError(f"router {router.name} registers {sorted(clash)} again")
                 table.update(own)  # type: ignore[attr-defined]
+            self.form_questions.update(router.form_questions)
             if router.text_handler:
                 self.text_handlers.append(router.text_handler)
 

@@ -12,6 +12,7 @@ from typing import Any
 
 from bot.broadcasting import (
     EVERYONE,
+    check_audience,
     count_recipients,
     plan_broadcast,
     progress_reply,
@@ -41,13 +42,40 @@ async def broadcast_command(ctx: Context, args: str) -> Reply | list[Reply]:
     if args.strip() == "status":
         return await status(ctx)
     await ctx.start_form(FORM, "mode")
+    return ask_mode(ctx)
+
+
+def ask_mode(ctx: Context) -> Reply:
     return Reply.of(ctx._("A new announcement. Will you write one text for everyone, or a text "
                           "per language?"),
                     [[button(ctx._("One text for everyone"), "one")],
                      [button(ctx._("A text per language"), "each")]])
 
 
-@router.form(FORM)
+async def current_question(ctx: Context) -> list[Reply]:
+    """The question of the step the form is at, with its buttons (asked again after an
+    answer it cannot take)."""
+    conv = ctx.conversation
+    assert conv is not None
+    step = conv.step
+    if step == "mode":
+        return [ask_mode(ctx)]
+    if step.startswith("text:") and step.removeprefix("text:") in (EVERYONE, *WRITTEN_LOCALES):
+        return [ask_text(ctx, step.removeprefix("text:"))]
+    if step == "audience":
+        return [ask_audience(ctx)]
+    if step == "audience:locale":
+        return [ask_audience_locale(ctx)]
+    if step == "audience:event":
+        return [ask_audience_event(ctx, await upcoming_events(ctx))]
+    if step == "confirm" and "audience" in conv.data:
+        count = await count_recipients(ctx.store, conv.data["audience"],
+                                       ctx.config.default_locale)
+        return [ask_to_send(ctx, count)]
+    return []
+
+
+@router.form(FORM, question=current_question)
 async def broadcast_step(ctx: Context, text: str, choice: str | None) -> Reply | list[Reply]:
     if not ctx.is_admin:  # revoked while the form was open
         await ctx.end_form()
@@ -64,16 +92,17 @@ async def broadcast_step(ctx: Context, text: str, choice: str | None) -> Reply |
     if step == "audience:locale":
         return await choose_audience_locale(ctx, conv, choice)
     if step == "audience:event":
-        return await choose_audience_event(ctx, conv, choice)
+        return await choose_audience_event(ctx, conv, text, choice)
     if step == "confirm":
         return await confirm(ctx, conv, choice)
     await ctx.end_form()
     return Reply.of(ctx._("That button belongs to a form that is no longer open."))
 
 
-async def choose_mode(ctx: Context, conv: Conversation, choice: str | None) -> Reply:
+async def choose_mode(ctx: Context, conv: Conversation,
+                      choice: str | None) -> Reply | list[Reply]:
     if choice not in ("one", "each"):
-        return Reply.of(ctx._("Please answer with one of the buttons, or send /cancel."))
+        return await ctx.ask_again()
     first = EVERYONE if choice == "one" else WRITTEN_LOCALES[0]
     await ctx.set_step(Conversation(FORM, f"text:{first}", {"texts": {}}))
     return ask_text(ctx, first)
@@ -94,8 +123,9 @@ async def take_text(ctx: Context, conv: Conversation, locale: str, text: str,
         if not text:
             return ask_text(ctx, locale)
         if len(text) > MAX_TEXT:
-            return Reply.of(fmt(ctx._("That text is too long: at most {limit} characters, "
-                                      "please."), limit=ctx.t.number(MAX_TEXT)))
+            return await ctx.ask_again(fmt(ctx._("That text is too long: at most {limit} "
+                                                 "characters, please."),
+                                           limit=ctx.t.number(MAX_TEXT)))
         texts[locale] = text
     if locale != EVERYONE:
         following = WRITTEN_LOCALES.index(locale) + 1
@@ -125,16 +155,24 @@ async def choose_audience(ctx: Context, conv: Conversation,
         return await preview(ctx, conv, "all")
     if choice == "locale":
         await ctx.set_step(Conversation(FORM, "audience:locale", conv.data))
-        return Reply.of(ctx._("Which language?"), [
-            [button(LANGUAGE_NAMES[loc], loc)] for loc in LOCALES])
+        return ask_audience_locale(ctx)
     if choice in ("event", "waitlist"):
         events = await upcoming_events(ctx)
         if not events:
             return Reply.of(ctx._("There are no upcoming events."), ask_audience(ctx).buttons)
         await ctx.set_step(Conversation(FORM, "audience:event", {**conv.data, "kind": choice}))
-        return Reply.of(ctx._("Which event?"),
-                        [[button(title, f"{index}")] for index, (_, title) in enumerate(events)])
-    return ask_audience(ctx)
+        return ask_audience_event(ctx, events)
+    return await ctx.ask_again()
+
+
+def ask_audience_locale(ctx: Context) -> Reply:
+    return Reply.of(ctx._("Which language?"), [
+        [button(LANGUAGE_NAMES[loc], loc)] for loc in LOCALES])
+
+
+def ask_audience_event(ctx: Context, events: list[tuple[str, str]]) -> Reply:
+    return Reply.of(ctx._("Which event?"),
+                    [[button(title, f"{index}")] for index, (_, title) in enumerate(events)])
 
 
 async def upcoming_events(ctx: Context) -> list[tuple[str, str]]:
@@ -152,38 +190,72 @@ async def upcoming_events(ctx: Context) -> list[tuple[str, str]]:
 async def choose_audience_locale(ctx: Context, conv: Conversation,
                                  choice: str | None) -> Reply | list[Reply]:
     if choice not in LOCALES:
-        return Reply.of(ctx._("Please answer with one of the buttons, or send /cancel."))
+        return await ctx.ask_again()
     return await preview(ctx, conv, f"locale:{choice}")
 
 
-async def choose_audience_event(ctx: Context, conv: Conversation,
+async def choose_audience_event(ctx: Context, conv: Conversation, text: str,
                                 choice: str | None) -> Reply | list[Reply]:
     events = await upcoming_events(ctx)
-    if choice is None or not choice.isdigit() or int(choice) >= len(events):
-        return Reply.of(ctx._("Please answer with one of the buttons, or send /cancel."))
+    typed = text.strip().lower()
+    if choice is None and typed:  # an event's id typed instead of its button
+        choice = next((str(i) for i, (event_id, _) in enumerate(events) if event_id == typed),
+                      None)
+    if choice is None or not choice.isdecimal() or int(choice) >= len(events):
+        return await ctx.ask_again()
     event_id = events[int(choice)][0]
     return await preview(ctx, conv, f"{conv.data['kind']}:{event_id}")
 
 
 async def preview(ctx: Context, conv: Conversation, audience: str) -> list[Reply]:
-    count = await count_recipients(ctx.store, audience, ctx.config.default_locale)
+    problem, count = await check_audience(ctx.store, audience, ctx.config.default_locale)
+    if problem is not None:
+        await ctx.set_step(Conversation(FORM, "audience", conv.data))
+        return [audience_refused(ctx, problem), ask_audience(ctx)]
     await ctx.set_step(Conversation(FORM, "confirm", {**conv.data, "audience": audience}))
     shown = render_announcement(ctx.t, conv.data["texts"], audience)
+    return [Reply.of(ctx._("Preview, exactly as recipients in your language will see it:")),
+            *(picture(ctx, reply) for reply in shown),
+            ask_to_send(ctx, count)]
+
+
+def picture(ctx: Context, reply: Reply) -> Reply:
+    """An announcement as the admin's preview shows it: its buttons are named in the text,
+    never live buttons of the admin's form (pressing one would act for the admin)."""
+    labels = [b.label for b in reply.all_buttons]
+    if not labels:
+        return reply
+    shown = fmt(ctx.ngettext("(under it, a button: {labels})",
+                             "(under it, buttons: {labels})", len(labels)),
+                labels=", ".join(f"[{label}]" for label in labels))
+    return Reply.of(reply.text + "\n\n" + shown, attachment=reply.attachment)
+
+
+def ask_to_send(ctx: Context, count: int) -> Reply:
     summary = fmt(ctx.ngettext("This goes to {count} person. Send it?",
                                "This goes to {count} people. Send it?", count),
                   count=bold(ctx.t.number(count)))
-    return [Reply.of(ctx._("Preview, exactly as recipients in your language will see it:")),
-            *shown,
-            Reply.of(summary, [[button(ctx._("Send"), "send"), button(ctx._("Cancel"), "no")]])]
+    return Reply.of(summary, [[button(ctx._("Send"), "send"), button(ctx._("Cancel"), "no")]])
 
 
-async def confirm(ctx: Context, conv: Conversation, choice: str | None) -> Reply:
+def audience_refused(ctx: Context, problem: str) -> Reply:
+    if problem == "unknown-event":
+        return Reply.of(ctx._("That event does not exist (any more). Choose another audience."))
+    return Reply.of(ctx._("Nobody would get it: that audience has nobody in it. Choose another "
+                          "audience."))
+
+
+async def confirm(ctx: Context, conv: Conversation, choice: str | None) -> Reply | list[Reply]:
     if choice == "no":
         await ctx.end_form()
         return Reply.of(ctx._("Cancelled. Nothing was sent."))
     if choice != "send":
-        return Reply.of(ctx._("Please answer with one of the buttons, or send /cancel."))
+        return await ctx.ask_again()
     data: dict[str, Any] = conv.data
+    problem, _ = await check_audience(ctx.store, data["audience"], ctx.config.default_locale)
+    if problem is not None:  # the event went, or everybody left, since the preview
+        await ctx.set_step(Conversation(FORM, "audience", data))
+        return [audience_refused(ctx, problem), ask_audience(ctx)]
     await ctx.end_form()  # first: a double press cannot plan it twice
     record = await plan_broadcast(
         ctx.store, ctx.core.catalogs, created_by=f"{ctx.message.platform}:{ctx.message.user_id}",

@@ -7,6 +7,7 @@ registrants hear of a changed time or place exactly as after an import.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 from datetime import datetime
@@ -14,6 +15,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.cli_events import export_csv
+from bot.config import LOCALES
 from bot.context import Context
 from bot.events.formatting import event_card
 from bot.events.loader import EventFileError, import_events, parse_events_yaml
@@ -21,8 +23,10 @@ from bot.events.model import EventSpec
 from bot.i18n import N_
 from bot.reminders import cancel_event
 from bot.router import Router, form_payload
+from bot.script import dominant_script
 from bot.textnorm import fold
 from bot.types import Attachment, Button, Reply, bold, code, fmt
+from handlers.events import find_event
 from storage.base import Conversation
 
 router = Router("event_admin")
@@ -43,6 +47,7 @@ NEW_STEPS = (
     "confirm",
 )
 EDITABLE = ("title", "starts_at", "location", "registration_deadline", "capacity")
+MAX_SEAT_DIGITS = 7
 
 
 def actor(ctx: Context) -> str:
@@ -93,7 +98,36 @@ def question(ctx: Context, form: str, step: str, data: dict[str, Any]) -> Reply:
             ),
             [[button(ctx._("Name and e-mail"), "fields:default")]],
         )
+    if step == "confirm":
+        return Reply.of(
+            fmt(ctx._("Publish {title}?"), title=bold(str(data.get("title", "")))),
+            [[button(ctx._("Publish"), "publish"), button(ctx._("Cancel"), "no")]],
+        )
+    if step == "what":
+        labels = {
+            "title": ctx._("Title"),
+            "starts_at": ctx._("Start time"),
+            "location": ctx._("Place"),
+            "registration_deadline": ctx._("Deadline"),
+            "capacity": ctx._("Seats"),
+        }
+        return Reply.of(
+            ctx._("What should change?"), [[button(labels[key], key)] for key in EDITABLE]
+        )
     return Reply.of(ctx._("Please answer with one of the buttons, or send /cancel."))
+
+
+async def new_event_question(ctx: Context) -> list[Reply]:
+    assert ctx.conversation is not None
+    return [question(ctx, NEW, ctx.conversation.step, ctx.conversation.data.get("entry", {}))]
+
+
+async def edit_event_question(ctx: Context) -> list[Reply]:
+    assert ctx.conversation is not None
+    record = await ctx.store.get_event(str(ctx.conversation.data.get("event", "")))
+    if record is None:
+        return []
+    return [question(ctx, EDIT, ctx.conversation.step, entry_of(EventSpec.from_record(record)))]
 
 
 def parse_answer(
@@ -106,7 +140,8 @@ def parse_answer(
         if (
             choice
             and choice.startswith("tz:")
-            and choice[3:].isdigit()
+            and choice[3:].isdecimal()
+            and len(choice) <= 5
             and int(choice[3:]) < len(ZONES)
         ):
             return ZONES[int(choice[3:])], None
@@ -123,13 +158,15 @@ def parse_answer(
             else (None, ctx._("I could not read that date and time."))
         )
     if step == "capacity":
-        if choice == "nolimit":
+        # A typed number is the capacity, also when it is the number of a button ("1"
+        # beside "[1] No limit"); digits are counted before int() reads them.
+        typed = text.strip()
+        if typed.isascii() and typed.isdigit() and len(typed) <= MAX_SEAT_DIGITS:
+            if int(typed) > 0:
+                return int(typed), None
+        elif choice == "nolimit":
             return "", None
-        return (
-            (int(text), None)
-            if text.strip().isdigit() and int(text) > 0
-            else (None, ctx._("Please send a whole number above zero."))
-        )
+        return None, ctx._("Please send a whole number above zero.")
     if step == "fields":
         if choice == "fields:default":
             return ["name", "email"], None
@@ -199,7 +236,7 @@ async def new_event(ctx: Context, args: str) -> Reply:
     return question(ctx, NEW, "title", {})
 
 
-@router.form(NEW)
+@router.form(NEW, question=new_event_question)
 async def new_event_step(ctx: Context, text: str, choice: str | None) -> Reply | list[Reply]:
     conv = ctx.conversation
     assert conv is not None
@@ -208,29 +245,41 @@ async def new_event_step(ctx: Context, text: str, choice: str | None) -> Reply |
         return Reply.of(ctx._("Sorry, only the organisation's admins can do that."))
     entry: dict[str, Any] = conv.data["entry"]
     if conv.step == "confirm":
+        if choice not in ("publish", "no"):
+            return await ctx.ask_again()
         await ctx.end_form()
         if choice != "publish":
             return Reply.of(ctx._("Cancelled. Nothing was published."))
         entry["id"] = await fresh_id(ctx, entry["title"], entry["starts_at"])
+        language = await written_in(
+            ctx, *(entry[key] for key in ("title", "description", "location"))
+        )
+        for key in ("title", "description", "location"):
+            entry[key] = {language: entry[key]}
         return await save_entry(ctx, entry, "event.create")
+    if conv.step not in NEW_STEPS:
+        await ctx.end_form()
+        return Reply.of(ctx._("That form is out of date. Please start again."))
     value, problem = parse_answer(ctx, conv.step, text, choice, entry)
     if problem:
-        return [Reply.of(problem), question(ctx, NEW, conv.step, entry)]
+        return await ctx.ask_again(problem)
     if value != "":
         entry[conv.step] = value
     following = NEW_STEPS[NEW_STEPS.index(conv.step) + 1]
     await ctx.set_step(Conversation(NEW, following, conv.data))
-    if following != "confirm":
-        return question(ctx, NEW, following, entry)
-    return Reply.of(
-        fmt(ctx._("Publish {title}?"), title=bold(entry["title"])),
-        [
-            [
-                Button(ctx._("Publish"), form_payload(NEW, "publish")),
-                Button(ctx._("Cancel"), form_payload(NEW, "no")),
-            ]
-        ],
-    )
+    return question(ctx, NEW, following, entry)
+
+
+async def written_in(ctx: Context, *texts: str) -> str:
+    """The language an admin wrote an event's texts in (their own language when the texts
+    say too little): the event is then indexed and shown as a text of that language."""
+    from bot.textnorm import detect_language  # the lemmatiser's data: loaded on first use
+
+    sample = "\n".join(texts)
+    detected = await asyncio.to_thread(detect_language, sample, "")
+    if detected == "sr":
+        return "sr" if dominant_script(sample) == "Cyrl" else "sr_Latn"
+    return detected if detected in LOCALES else ctx.locale
 
 
 # -- /editevent ------------------------------------------------------------------------------
@@ -240,24 +289,28 @@ async def new_event_step(ctx: Context, text: str, choice: str | None) -> Reply |
     "editevent", N_("Change an event: /editevent EVENT_ID"), admin=True, private_only=True
 )
 async def edit_event(ctx: Context, args: str) -> Reply:
-    record = await ctx.store.get_event(args.strip()) if args.strip() else None
+    if not args.strip():
+        return usage(ctx, "editevent")
+    record = await find_event(ctx, args.split()[0])
     if record is None:
         return Reply.of(ctx._("There is no such event. Send /events to see them."))
     await ctx.start_form(EDIT, "what", {"event": record.id})
-    labels = {
-        "title": ctx._("Title"),
-        "starts_at": ctx._("Start time"),
-        "location": ctx._("Place"),
-        "registration_deadline": ctx._("Deadline"),
-        "capacity": ctx._("Seats"),
-    }
+    return question(ctx, EDIT, "what", {})
+
+
+def usage(ctx: Context, command: str) -> Reply:
+    """How to name the event, for an admin command sent without one."""
     return Reply.of(
-        ctx._("What should change?"),
-        [[Button(labels[key], form_payload(EDIT, key))] for key in EDITABLE],
+        fmt(
+            ctx._("Which event? Send {usage}, for example {example}. Send /events to see "
+                  "the events and their ids."),
+            usage=code(f"/{command} EVENT_ID"),
+            example=code(f"/{command} forum-2027"),
+        )
     )
 
 
-@router.form(EDIT)
+@router.form(EDIT, question=edit_event_question)
 async def edit_event_step(ctx: Context, text: str, choice: str | None) -> Reply | list[Reply]:
     conv = ctx.conversation
     assert conv is not None
@@ -271,15 +324,23 @@ async def edit_event_step(ctx: Context, text: str, choice: str | None) -> Reply 
     entry = entry_of(EventSpec.from_record(record))
     if conv.step == "what":
         if choice not in EDITABLE:
-            return Reply.of(ctx._("Please answer with one of the buttons, or send /cancel."))
+            return await ctx.ask_again()
         await ctx.set_step(Conversation(EDIT, choice, conv.data))
         return question(ctx, EDIT, choice, entry)
+    if conv.step not in EDITABLE:
+        await ctx.end_form()
+        return Reply.of(ctx._("That form is out of date. Please start again."))
     value, problem = parse_answer(ctx, conv.step, text, choice, entry)
     if problem:
-        return [Reply.of(problem), question(ctx, EDIT, conv.step, entry)]
+        return await ctx.ask_again(problem)
     await ctx.end_form()
     if value == "":
         entry.pop(conv.step, None)
+    elif conv.step in ("title", "location"):
+        old = entry.get(conv.step)
+        language = next(iter(old)) if isinstance(old, dict) and len(old) == 1 \
+            else await written_in(ctx, value)
+        entry[conv.step] = {language: value}
     else:
         entry[conv.step] = value
     return await save_entry(ctx, entry, "event.edit")
@@ -290,7 +351,9 @@ async def edit_event_step(ctx: Context, text: str, choice: str | None) -> Reply 
 
 @router.command("cancelevent", N_("Cancel an event and tell its registrants"), admin=True)
 async def cancel_event_command(ctx: Context, args: str) -> Reply:
-    outcome = await cancel_event(ctx.core, args.strip(), actor(ctx))
+    if not args.strip():
+        return usage(ctx, "cancelevent")
+    outcome = await cancel_event(ctx.core, args.split()[0].lower(), actor(ctx))
     if outcome.result == "cancelled":
         return Reply.of(
             fmt(
@@ -299,7 +362,7 @@ async def cancel_event_command(ctx: Context, args: str) -> Reply:
                     "Cancelled {id}; {count} registrants will be told.",
                     outcome.notified,
                 ),
-                id=code(args.strip()),
+                id=code(args.split()[0].lower()),
                 count=ctx.t.number(outcome.notified),
             )
         )
@@ -314,7 +377,9 @@ async def cancel_event_command(ctx: Context, args: str) -> Reply:
     "registrations", N_("Registrations of an event, with a CSV file"), admin=True, private_only=True
 )
 async def registrations(ctx: Context, args: str) -> Reply:
-    record = await ctx.store.get_event(args.strip()) if args.strip() else None
+    if not args.strip():
+        return usage(ctx, "registrations")
+    record = await find_event(ctx, args.split()[0])
     if record is None:
         return Reply.of(ctx._("There is no such event. Send /events to see them."))
     rows = await ctx.store.event_registrations(record.id)

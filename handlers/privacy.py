@@ -19,6 +19,10 @@ FORM = "forgetme"
 @router.command("forgetme", N_("Delete everything I know about you"), private_only=True)
 async def forgetme(ctx: Context, args: str) -> Reply:
     await ctx.start_form(FORM, "confirm")
+    return forget_question(ctx)
+
+
+def forget_question(ctx: Context) -> Reply:
     return Reply.of(
         ctx._(
             "This deletes everything I keep about you: your language, subscription and "
@@ -33,8 +37,12 @@ async def forgetme(ctx: Context, args: str) -> Reply:
     )
 
 
-@router.form(FORM)
-async def confirm(ctx: Context, text: str, choice: str | None) -> Reply:
+async def current_question(ctx: Context) -> list[Reply]:
+    return [forget_question(ctx)]
+
+
+@router.form(FORM, question=current_question)
+async def confirm(ctx: Context, text: str, choice: str | None) -> Reply | list[Reply]:
     if choice == "yes":
         await ctx.store.forget_person(ctx.person.id)
         log.info("a person asked to be forgotten; done")
@@ -44,15 +52,7 @@ async def confirm(ctx: Context, text: str, choice: str | None) -> Reply:
     if choice == "no":
         await ctx.end_form()
         return Reply.of(ctx._("Nothing was deleted."))
-    return Reply.of(
-        ctx._("Please answer with one of the buttons, or send /cancel."),
-        [
-            [
-                Button(ctx._("Yes, delete my data"), form_payload(FORM, "yes")),
-                Button(ctx._("No, keep it"), form_payload(FORM, "no")),
-            ]
-        ],
-    )
+    return await ctx.ask_again()
 
 
 @router.command("mydata", N_("Everything I keep about you, as a file"), private_only=True)

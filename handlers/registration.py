@@ -10,13 +10,20 @@ and a notice through the outbox.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from bot.context import Context
-from bot.events.answers import AnswerError, check_answer, choice_by_index, example_phone
+from bot.events.answers import (
+    AnswerError,
+    check_answer,
+    choice_by_index,
+    example_phone,
+    is_number,
+)
 from bot.events.formatting import (
     MINE,
     REGISTER,
@@ -25,7 +32,6 @@ from bot.events.formatting import (
     is_open,
     my_registrations,
     promotion_notice,
-    status_line,
     waiting_text,
 )
 from bot.events.ics import ics_attachment
@@ -82,13 +88,51 @@ async def start_registration(ctx: Context, event_id: str) -> Reply | list[Reply]
         "Registration for {title}. I will ask you {n} questions; send /cancel at any time to "
         "stop.", len(event.fields)),
         title=bold(event.title_for(ctx.locale)), n=ctx.t.number(len(event.fields)))
+    if event.consent is None:  # the organiser wrote no privacy text: ours says the essentials
+        intro = intro + "\n\n" + privacy_notice(ctx, event)
     return [Reply.of(intro), question(ctx, event, 0)]
+
+
+def privacy_notice(ctx: Context, event: EventSpec) -> Rich:
+    """Who keeps what, until when, and how to see or delete it."""
+    kept_until = (event.ends_at or event.starts_at) + timedelta(days=ctx.config.retention_days)
+    until = ctx.t.date(kept_until, event.timezone)
+    if ctx.config.org_name:
+        return fmt(ctx._("Privacy: {org} keeps your answers only for this registration, until "
+                         "{date}; then they are deleted. Send /mydata to see what I keep about "
+                         "you, and /forgetme to delete it."),
+                   org=bold(ctx.config.org_name), date=until)
+    return fmt(ctx._("Privacy: the organisers keep your answers only for this registration, "
+                     "until {date}; then they are deleted. Send /mydata to see what I keep "
+                     "about you, and /forgetme to delete it."), date=until)
 
 
 # -- the form ------------------------------------------------------------------------------
 
 
-@router.form(FORM)
+async def current_question(ctx: Context) -> list[Reply]:
+    """The question of the step the form is at, with its buttons."""
+    assert ctx.conversation is not None
+    data = ctx.conversation.data
+    record = await find_event(ctx, str(data.get("event", "")))
+    if record is None:
+        return []
+    event = EventSpec.from_record(record)
+    if event.cancelled:
+        return []  # the step itself says so
+    step = ctx.conversation.step
+    if step == "field":
+        index = int(data.get("i", 0))
+        return [question(ctx, event, index)] if index < len(event.fields) else []
+    if step == "consent":
+        consent = event.consent_for(ctx.locale)
+        return [] if consent is None else [consent_question(ctx, consent)]
+    if step == "confirm":
+        return [summary(ctx, event, data)]
+    return []
+
+
+@router.form(FORM, question=current_question)
 async def form_step(ctx: Context, text: str, choice: str | None) -> Reply | list[Reply]:
     assert ctx.conversation is not None
     data = dict(ctx.conversation.data)
@@ -97,6 +141,9 @@ async def form_step(ctx: Context, text: str, choice: str | None) -> Reply | list
         await ctx.end_form()
         return Reply.of(ctx._("That event is no longer available. Nothing was saved."))
     event = EventSpec.from_record(record)
+    if event.cancelled:  # cancelled while the form was open
+        await ctx.end_form()
+        return closed(ctx, event)
     step = ctx.conversation.step
     if step == "field":
         return await field_step(ctx, event, data, text, choice)
@@ -115,10 +162,11 @@ async def field_step(ctx: Context, event: EventSpec, data: dict[str, Any], text:
         return await after_fields(ctx, event, data)
     spec = event.fields[index]
     try:
-        value, shown = read_answer(ctx, event, spec, text, choice)
+        # Off the event loop: whatever a check costs, other people's messages do not wait.
+        value, shown = await asyncio.to_thread(read_answer, ctx.locale, event, spec, text,
+                                               choice)
     except AnswerError as error:
-        reason = fmt(ctx._(error.template), **error.values)
-        return [Reply.of(reason), question(ctx, event, index)]
+        return await ctx.ask_again(fmt(ctx._(error.template), **error.values))
     data["answers"] = {**data.get("answers", {}), spec.id: value}
     data["shown"] = {**data.get("shown", {}), spec.id: shown}
     data["i"] = index + 1
@@ -128,16 +176,19 @@ async def field_step(ctx: Context, event: EventSpec, data: dict[str, Any], text:
     return await after_fields(ctx, event, data)
 
 
-def read_answer(ctx: Context, event: EventSpec, spec: FieldSpec, text: str,
+def read_answer(locale: str, event: EventSpec, spec: FieldSpec, text: str,
                 choice: str | None) -> tuple[Any, str]:
-    """(stored value, how to show it) for a typed answer or a pressed button."""
-    if choice is None:
-        answer = check_answer(spec, text, ctx.locale, event.country)
+    """(stored value, how to show it) for a typed answer or a pressed button. A typed number
+    answers a question that asks for a number, even when it is also the number of a button
+    (`1` beside "[1] Skip")."""
+    if choice is None or (text and spec.type == "number" and is_number(text)):
+        answer = check_answer(spec, text, locale, event.country)
         return answer.value, answer.shown or str(answer.value)
     if choice == "skip" and not spec.required:
         return None, ""
-    if spec.type == "choice" and choice.startswith("o") and choice[1:].isdigit():
-        answer = choice_by_index(spec, int(choice[1:]), ctx.locale)
+    if spec.type == "choice" and choice.startswith("o") and choice[1:].isdecimal() \
+            and len(choice) <= 4:
+        answer = choice_by_index(spec, int(choice[1:]), locale)
         return answer.value, answer.shown
     raise AnswerError(N_("Please answer the question, or send /cancel to stop."))
 
@@ -161,9 +212,7 @@ async def consent_step(ctx: Context, event: EventSpec, data: dict[str, Any],
     if choice == "no":
         await ctx.end_form()
         return Reply.of(ctx._("Without your consent I cannot register you. Nothing was saved."))
-    consent = event.consent_for(ctx.locale) or ""
-    return [Reply.of(ctx._("Please answer with one of the buttons, or send /cancel.")),
-            consent_question(ctx, consent)]
+    return await ctx.ask_again()
 
 
 async def confirm_step(ctx: Context, event: EventSpec, data: dict[str, Any],
@@ -177,8 +226,7 @@ async def confirm_step(ctx: Context, event: EventSpec, data: dict[str, Any],
     if choice == "no":
         await ctx.end_form()
         return Reply.of(ctx._("Cancelled. Nothing was saved."))
-    return [Reply.of(ctx._("Please answer with one of the buttons, or send /cancel.")),
-            summary(ctx, event, data)]
+    return await ctx.ask_again()
 
 
 async def complete(ctx: Context, event: EventSpec, data: dict[str, Any]) -> Reply:
@@ -254,15 +302,24 @@ def summary(ctx: Context, event: EventSpec, data: dict[str, Any]) -> Reply:
 
 
 def closed(ctx: Context, event: EventSpec) -> Reply:
+    if event.cancelled:
+        return Reply.of(fmt(ctx._("Sorry, {title} is cancelled: there is no registration for "
+                                  "it. Nothing was saved."),
+                            title=bold(event.title_for(ctx.locale))))
     return Reply.of(fmt(ctx._("Sorry, registration for {title} closed on {deadline}."),
                         title=bold(event.title_for(ctx.locale)),
                         deadline=ctx.t.datetime(event.registration_deadline, event.timezone)))
 
 
 def already_registered(ctx: Context, event: EventSpec, registration: Registration) -> Reply:
-    text = fmt(ctx._("You are already registered for {title}."),
-               title=bold(event.title_for(ctx.locale)))
-    return Reply.of(join(text, " ", status_line(ctx.t, registration)),
+    title = bold(event.title_for(ctx.locale))
+    if registration.status == "waiting":
+        text = fmt(ctx._("You are already on the waiting list for {title}: number {position} in "
+                         "the queue."), title=title,
+                   position=ctx.t.number(registration.position or 0))
+    else:
+        text = fmt(ctx._("You are already registered for {title}."), title=title)
+    return Reply.of(text,
                     [[Button(ctx._("Cancel my registration"), payload(UNREGISTER, event.id))]])
 
 

@@ -70,7 +70,7 @@ async def overview(ctx: Context) -> Reply:
         if not ctx.person.subscribed:
             lines.append(ctx._("Send /subscribe to be reminded of registration deadlines. When "
                                "you register for an event, I remind you before it begins."))
-        return Reply.of(join(*lines, sep="\n"), stop)
+        return Reply.of(join(*lines, sep="\n"))  # nothing to stop
     lines = [ctx._("Reminders planned for you:")]
     events: dict[str, EventSpec | None] = {}
     for reminder in planned[:MAX_LISTED]:

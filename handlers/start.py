@@ -8,6 +8,7 @@ from bot.router import Router, payload
 from bot.types import Button, Reply, bold, fmt
 
 router = Router("start")
+BOT_NAME = "civicbot"
 
 
 def menu_buttons(ctx: Context) -> list[list[Button]]:
@@ -21,13 +22,22 @@ def menu_buttons(ctx: Context) -> list[list[Button]]:
 
 @router.command("start", N_("Welcome and what I can do"))
 async def start(ctx: Context, args: str) -> Reply:
-    text = fmt(
-        ctx._("Hello! I am {name}, the assistant of {org}.\n\n"
-              "Ask me in your own words about programmes, projects, events and deadlines, "
-              "and I will answer from our documents. You can also subscribe to announcements "
-              "and choose your language."),
-        name=bold(ctx.config.org_name), org=ctx.config.org_name,
-    )
+    if ctx.config.org_name:
+        text = fmt(
+            ctx._("Hello! I am {name}, the assistant of {org}.\n\n"
+                  "Ask me in your own words about programmes, projects, events and deadlines, "
+                  "and I will answer from our documents. You can also subscribe to "
+                  "announcements and choose your language."),
+            name=bold(ctx.config.org_name), org=ctx.config.org_name,
+        )
+    else:  # no organisation configured: not "civicbot, the assistant of civicbot"
+        text = fmt(
+            ctx._("Hello! I am {name}.\n\n"
+                  "Ask me in your own words about programmes, projects, events and deadlines, "
+                  "and I will answer from our documents. You can also subscribe to "
+                  "announcements and choose your language."),
+            name=bold(BOT_NAME),
+        )
     return Reply.of(text, menu_buttons(ctx))
 
 

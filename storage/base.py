@@ -152,6 +152,7 @@ class EventRecord:
     revision: int = 0  # +1 on every change: the iCalendar SEQUENCE
     confirmed: int = 0  # active registrations, counted when read
     waiting: int = 0
+    cancelled: bool = False  # status 'cancelled' (bot.reminders.cancel_event), read only
 
     @property
     def seats_left(self) -> int | None:

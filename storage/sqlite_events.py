@@ -391,7 +391,8 @@ def _event(row: aiosqlite.Row) -> EventRecord:
         ends_at=from_db_time(row["ends_at"]), timezone=row["timezone"],
         location=json.loads(row["location"]), registration_deadline=deadline,
         capacity=row["capacity"], reminders=json.loads(row["reminders"]), source=row["source"],
-        revision=row["revision"], confirmed=row["n_confirmed"], waiting=row["n_waiting"])
+        revision=row["revision"], confirmed=row["n_confirmed"], waiting=row["n_waiting"],
+        cancelled=row["status"] == "cancelled")
 
 
 __all__ = ["SqliteEventsMixin"]

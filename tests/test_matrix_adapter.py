@@ -81,7 +81,8 @@ def test_transaction_ids_are_stable_per_send_and_differ_per_message() -> None:
 
 @pytest.mark.parametrize(("text", "number"), [
     ("1", 1), (" 2 ", 2), ("3.", 3), ("1️⃣", 1), ("1\u20e3", 1), ("🔟", 10),
-    ("12 people", None), ("one", None), ("", None), ("1234", None)])
+    ("12 people", None), ("one", None), ("", None), ("1234", None), ("²", None),
+    ("1" * 5000, None)])
 def test_option_numbers(text: str, number: int | None) -> None:
     assert keycap_number(text) == number
 
@@ -207,7 +208,8 @@ def test_a_direct_chat_is_private_and_numbers_press_buttons(adapter: MatrixAdapt
 
     adapter.state.set_options(dm.room_id, [Button("Yes", "f:x:yes")], ["$q"])
     pressed = adapter._incoming(dm, text_event("1"))
-    assert pressed is not None and pressed.payload == "f:x:yes" and pressed.text == ""
+    # the typed text goes along: a question that asks for a number takes it as the answer
+    assert pressed is not None and pressed.payload == "f:x:yes" and pressed.text == "1"
     assert adapter._incoming(dm, text_event("2")).text == "2"  # type: ignore[union-attr]
 
 

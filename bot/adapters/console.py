@@ -2,17 +2,23 @@
 
 Each input line is a message from that person. Buttons print as numbered options `[1] Label`;
 answering with the number or the label presses the button. Proactive messages for this person
-print as they are delivered. End of input ends the chat (exit code 0).
+print as they are delivered. Attachments (`/mydata`, calendar files, CSV exports) are written
+into a folder of their own (`<data dir>/console-files`, 0700; files 0600) and their path is
+printed. End of input ends the chat (exit code 0).
 """
 
 from __future__ import annotations
 
 import asyncio
+import os
+import re
 import sys
 import threading
+from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from bot.types import Address, Button, Incoming, Reply, Rich, Style
+from bot.router import typed_button
+from bot.types import Address, Attachment, Button, Incoming, Reply, Rich, Style
 
 if TYPE_CHECKING:
     from bot.core import Core
@@ -37,8 +43,10 @@ class ConsoleAdapter:
         language: str | None = None,
         stdin: TextIO | None = None,
         stdout: TextIO | None = None,
+        files_dir: Path | None = None,
     ) -> None:
         self.user_id = user_id
+        self.files_dir = files_dir  # None: attachments are only named
         self.language = language
         self.stdin = stdin or sys.stdin
         self.stdout = stdout or sys.stdout
@@ -78,24 +86,17 @@ class ConsoleAdapter:
         loop.call_soon_threadsafe(lines.put_nowait, None)
 
     def _incoming(self, line: str) -> Incoming:
-        button = self._pressed(line)
+        button = typed_button(line, self.options)
+        # The typed text goes along with the button it names: a question that asks for a
+        # number takes a typed number as the answer, not as the number of its button.
         return Incoming(
             platform=self.platform,
             chat_id=self.user_id,
             user_id=self.user_id,
-            text="" if button else line,
+            text=line,
             payload=button.payload if button else None,
             language_hint=self.language,
         )
-
-    def _pressed(self, line: str) -> Button | None:
-        answer = line.strip()
-        if answer.isdigit() and 1 <= int(answer) <= len(self.options):
-            return self.options[int(answer) - 1]
-        for button in self.options:
-            if answer and answer.casefold() == button.label.casefold():
-                return button
-        return None
 
     async def send(self, address: Address, replies: list[Reply], *, key: str | None = None) -> None:
         await self._print(replies)
@@ -113,10 +114,39 @@ class ConsoleAdapter:
                         options.append(button)
                         out.append(f"[{len(options)}] {button.label}")
                 if reply.attachment is not None:
-                    out.append(
-                        f"(file: {reply.attachment.filename}, "
-                        f"{len(reply.attachment.content)} bytes)"
-                    )
+                    out.append(await self._attachment_line(reply.attachment))
             self.options = options
             self.stdout.write("\n".join(out) + "\n\n")
             self.stdout.flush()
+
+    async def _attachment_line(self, attachment: Attachment) -> str:
+        named = f"(file: {attachment.filename}, {len(attachment.content)} bytes"
+        if self.files_dir is None:
+            return named + ")"
+        try:
+            path = await asyncio.to_thread(save_attachment, self.files_dir, attachment)
+        except OSError as error:
+            return f"{named}; not saved: {error.strerror or error})"
+        return f"{named}, saved as {path})"
+
+
+_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+def save_attachment(folder: Path, attachment: Attachment) -> Path:
+    """Write an attachment into `folder` (made 0700) as a new file (0600), never over another
+    one: `my-data.json`, then `my-data-2.json`, ... The name keeps only safe characters."""
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    folder.chmod(0o700)
+    name = _UNSAFE.sub("_", Path(attachment.filename).name).strip("._")[:100] or "file"
+    stem, dot, suffix = name.rpartition(".") if "." in name else (name, "", "")
+    for number in range(1, 10_000):
+        candidate = folder / (name if number == 1 else f"{stem}-{number}{dot}{suffix}")
+        try:
+            handle = os.open(candidate, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            continue
+        with os.fdopen(handle, "wb") as out:
+            out.write(attachment.content)
+        return candidate.resolve()
+    raise OSError(f"too many files named {name} in {folder}")

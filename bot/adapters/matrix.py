@@ -43,7 +43,7 @@ from bot.adapters.base import DeliveryError, RetryLater, Unreachable
 from bot.adapters.console import render_plain
 from bot.config import Config, ConfigError
 from bot.i18n import N_, Translator
-from bot.router import parse_command
+from bot.router import option_number, parse_command, typed_button
 from bot.types import (
     Address,
     Attachment,
@@ -185,15 +185,14 @@ def keycap_number(text: str) -> int | None:
     if cleaned == "🔟":
         return 10
     cleaned = cleaned.removesuffix("\u20e3").removesuffix(".").removesuffix(")")
-    return int(cleaned) if cleaned.isdigit() and len(cleaned) <= 3 else None
+    return option_number(cleaned)
 
 
 def pressed_button(text: str, options: list[Button]) -> Button | None:
     number = keycap_number(text)
     if number is not None:
         return options[number - 1] if 1 <= number <= len(options) else None
-    answer = text.strip().casefold()
-    return next((b for b in options if answer and answer == b.label.casefold()), None)
+    return typed_button(text, options)
 
 
 def strip_reply_fallback(body: str) -> str:
@@ -847,8 +846,8 @@ class MatrixAdapter:
         assert self.state is not None
         options, _ = self.state.options(room.room_id)
         button = pressed_button(text, options) if options else None
-        if button is not None:
-            return self._make(room, event, "", private, True, button.payload)
+        if button is not None:  # the typed text goes along: a number may be the answer
+            return self._make(room, event, text, private, True, button.payload)
         return self._make(room, event, text, private, addressed)
 
     def _reaction(

@@ -9,16 +9,19 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 import phonenumbers
 from email_validator import EmailNotValidError, validate_email
 
 from bot.events.model import FieldSpec, localized
 from bot.i18n import N_
+from bot.router import option_number
 
 MAX_NAME = 200
 MAX_TEXT = 1000
+MAX_NUMBER_CHARS = 15  # a number answer: digits, sign and decimal point
+_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)", re.ASCII)
 EXAMPLE_PHONE = "+386 41 123 456"
 
 
@@ -64,8 +67,9 @@ def choice_by_index(spec: FieldSpec, index: int, locale: str) -> Answer:
 def choice_by_label(spec: FieldSpec, text: str, locale: str) -> Answer:
     """A typed answer to a choice: the option's label (any language) or its number."""
     wanted = text.casefold().strip()
-    if wanted.isdigit():
-        return choice_by_index(spec, int(wanted) - 1, locale)
+    number = option_number(wanted)
+    if number is not None:
+        return choice_by_index(spec, number - 1, locale)
     for option in spec.options:
         labels = [*option.label.values(), localized(option.label, locale), option.id]
         if any(wanted == label.casefold().strip() for label in labels):
@@ -131,15 +135,30 @@ def example_phone(country: str | None) -> str:
     return EXAMPLE_PHONE
 
 
+def is_number(text: str) -> bool:
+    """Whether a typed answer is written as a number (what a number question takes)."""
+    return _NUMBER.fullmatch(_number_text(text)) is not None
+
+
+def _number_text(text: str) -> str:
+    return text.strip().replace("\u00a0", "").replace("\u202f", "").replace(" ", "") \
+        .replace(",", ".")
+
+
 def _number(spec: FieldSpec, text: str) -> Answer:
-    cleaned = text.replace("\u00a0", "").replace(" ", "").replace(",", ".")
-    try:
-        number = Decimal(cleaned)
-    except InvalidOperation:
+    # Checked as text before anything converts it: only plain digits, a bounded count of
+    # them, no exponent (Decimal("1e1000000") is cheap, but int() of it runs for minutes).
+    cleaned = _number_text(text)
+    if len(cleaned) > MAX_NUMBER_CHARS and _NUMBER.fullmatch(cleaned[:MAX_NUMBER_CHARS]):
+        raise AnswerError(N_("That number is too long. Please write at most {limit} "
+                             "digits."), limit=str(MAX_NUMBER_CHARS))
+    if len(cleaned) > MAX_NUMBER_CHARS or not _NUMBER.fullmatch(cleaned):
         raise AnswerError(N_("Please answer with a number, like {example}."),
-                          example="12") from None
-    if not number.is_finite():
-        raise AnswerError(N_("Please answer with a number, like {example}."), example="12")
+                          example="12")
+    number = Decimal(cleaned)
+    if spec.integer and number != number.to_integral_value():
+        raise AnswerError(N_("Please answer with a whole number, like {example}."),
+                          example="2")
     if spec.minimum is not None and number < Decimal(str(spec.minimum)):
         raise AnswerError(N_("Please answer with a number of at least {minimum}."),
                           minimum=_plain(spec.minimum))

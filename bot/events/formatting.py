@@ -62,7 +62,7 @@ def seats_line(t: Translator, record: EventRecord) -> str | None:
 
 
 def is_open(event: EventSpec, now: datetime) -> bool:
-    return now <= event.registration_deadline and now < event.starts_at
+    return not event.cancelled and now <= event.registration_deadline and now < event.starts_at
 
 
 def status_line(t: Translator, registration: Registration) -> str:
@@ -83,7 +83,9 @@ def event_card(t: Translator, record: EventRecord, registration: Registration | 
     seats = seats_line(t, record)
     if seats:
         lines.append(seats)
-    if is_open(event, now):
+    if event.cancelled:
+        lines.append(bold(t.gettext("This event is cancelled.")))
+    elif is_open(event, now):
         lines.append(fmt(t.gettext("Registration is open until {deadline}."),
                          deadline=t.datetime(event.registration_deadline, event.timezone)))
     elif registration is None:
@@ -109,7 +111,8 @@ def events_list(t: Translator, records: list[EventRecord], now: datetime) -> Rep
     for record in records[:MAX_LISTED]:
         event = EventSpec.from_record(record)
         title = event.title_for(t.locale)
-        note = "" if is_open(event, now) else " (" + t.gettext("registration closed") + ")"
+        note = "" if is_open(event, now) else " (" + (
+            t.gettext("cancelled") if event.cancelled else t.gettext("registration closed")) + ")"
         lines.append(join("• ", bold(title), f" — {short_when(t, event)}{note}"))
         buttons.append([Button(_button_label(title), payload(SHOW, event.id))])
     lines.append(t.gettext("Choose an event to see the details and to register."))

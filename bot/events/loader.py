@@ -18,7 +18,9 @@ The format (see examples/events.yaml)::
         registration_deadline: 2027-03-17T17:00:00+01:00   # or a date: end of that day
         capacity: 120                                # optional: no limit without it
         fields: [name, email, {id: phone, required: true},
-                 {id: role, type: choice, label: {...}, options: [...]}]
+                 {id: role, type: choice, label: {...}, options: [...]},
+                 {id: guests, type: number, label: ..., min: 0, max: 5}]  # whole numbers;
+                                                  # integer: false allows decimals
         consent: ...                                 # optional
         reminders: {deadline: [P3D, P1D], event: [P1D, PT2H]}   # optional
 """
@@ -58,7 +60,7 @@ EVENT_KEYS = {"id", "title", "description", "starts_at", "ends_at", "timezone", 
               "country", "registration_deadline", "capacity", "fields", "consent", "reminders"}
 REQUIRED_KEYS = ("id", "title", "description", "starts_at", "timezone", "location",
                  "registration_deadline", "fields")
-FIELD_KEYS = {"id", "type", "label", "required", "options", "min", "max"}
+FIELD_KEYS = {"id", "type", "label", "required", "options", "min", "max", "integer"}
 REMINDER_KINDS = ("deadline", "event")
 RESERVED_COLUMNS = {"status", "registered_at", "position"}  # export columns
 MAX_OPTIONS = 20  # one button each
@@ -388,7 +390,7 @@ class _Checker:
     def _builtin_field(self, key: str, field_id: str, raw: dict[str, Any],
                        required: bool | None) -> FieldSpec | None:
         builtin = BUILTIN_FIELDS[field_id]
-        for not_allowed in ("type", "options", "min", "max"):
+        for not_allowed in ("type", "options", "min", "max", "integer"):
             if not_allowed in raw:
                 self.error(f"{key}.{not_allowed}", f"not for the built-in field {field_id!r}")
         label = self._texts(f"{key}.label", raw["label"]) if "label" in raw else {}
@@ -419,10 +421,17 @@ class _Checker:
             self.error(f"{key}.min", "min and max are only for type: number")
         if minimum is not None and maximum is not None and minimum > maximum:
             self.error(f"{key}.max", "is smaller than min")
+        integer = raw.get("integer", True)
+        if kind != "number" and "integer" in raw:
+            self.error(f"{key}.integer", "only for type: number")
+        elif not isinstance(integer, bool):
+            self.error(f"{key}.integer", "expected true (whole numbers, the default) or false "
+                                         "(decimals allowed)")
+            integer = True
         if label is None or options is None:
             return None
         return FieldSpec(field_id, kind, True if required is None else required, label,
-                         options, minimum, maximum)
+                         options, minimum, maximum, integer)
 
     def _options(self, key: str, value: object) -> tuple[ChoiceOption, ...] | None:
         if not isinstance(value, list) or not value:

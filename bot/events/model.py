@@ -66,6 +66,7 @@ class FieldSpec:
     options: tuple[ChoiceOption, ...] = ()
     minimum: float | None = None  # number fields
     maximum: float | None = None
+    integer: bool = True  # number fields: whole numbers only (a count), unless `integer: false`
 
     @property
     def builtin(self) -> bool:
@@ -81,6 +82,8 @@ class FieldSpec:
             data["min"] = self.minimum
         if self.maximum is not None:
             data["max"] = self.maximum
+        if self.type == "number" and not self.integer:
+            data["integer"] = False
         return data
 
     @classmethod
@@ -89,7 +92,8 @@ class FieldSpec:
             id=data["id"], type=data["type"], required=data["required"],
             label=data.get("label", {}),
             options=tuple(ChoiceOption(o["id"], o["label"]) for o in data.get("options", ())),
-            minimum=data.get("min"), maximum=data.get("max"))
+            minimum=data.get("min"), maximum=data.get("max"),
+            integer=data.get("integer", True))
 
 
 @dataclass(frozen=True)
@@ -109,6 +113,7 @@ class EventSpec:
     reminders: dict[str, list[str]] = field(default_factory=dict)  # ISO 8601 durations
     source: str = ""
     revision: int = 0  # from storage: +1 on every change
+    cancelled: bool = False  # from storage: cancelled by an admin (never imported)
 
     def title_for(self, locale: str) -> str:
         return localized(self.title, locale)
@@ -159,4 +164,4 @@ class EventSpec:
             fields=tuple(FieldSpec.from_json(f) for f in data["fields"]),
             capacity=record.capacity, country=data.get("country"),
             consent=data.get("consent"), reminders=record.reminders, source=record.source,
-            revision=record.revision)
+            revision=record.revision, cancelled=record.cancelled)
