@@ -60,18 +60,22 @@ class App:
         import handlers
 
         store = await open_store(config.database)
-        core = Core(
-            config,
-            store,
-            Catalogs(config.locales_dir),
-            clock or SystemClock(),
-            Routes(handlers.routers()),
-        )
-        app = cls(
-            config, store, core, adapters, worker_id or f"{socket.gethostname()}:{os.getpid()}"
-        )
-        for setup in handlers.setups():
-            await setup(app)
+        try:
+            core = Core(
+                config,
+                store,
+                Catalogs(config.locales_dir),
+                clock or SystemClock(),
+                Routes(handlers.routers()),
+            )
+            app = cls(
+                config, store, core, adapters, worker_id or f"{socket.gethostname()}:{os.getpid()}"
+            )
+            for setup in handlers.setups():
+                await setup(app)
+        except BaseException:
+            await store.close()  # else its connection's thread keeps the process alive
+            raise
         return app
 
     def add_job(self, job_id: str, func: Callable[[], Awaitable[object]], seconds: float) -> None:
@@ -120,9 +124,9 @@ class App:
 
     async def run(self) -> None:
         """Run every adapter until all have finished (console: end of input) or we are stopped."""
-        await self.start_workers()
-        self._stop_on_signals()
         try:
+            await self.start_workers()
+            self._stop_on_signals()
             tasks = [asyncio.create_task(a.run(self.core), name=a.platform) for a in self.adapters]
             done, _ = await asyncio.wait(tasks, return_when=asyncio.FIRST_EXCEPTION)
             for task in done:
@@ -146,13 +150,20 @@ class App:
             asyncio.get_running_loop().create_task(adapter.stop())
 
     async def shutdown(self) -> None:
-        if self.scheduler.running:
-            self.scheduler.pause()
-            await asyncio.gather(*self._running, return_exceptions=True)
-            self.scheduler.shutdown(wait=False)
-        await self.delivery.drain()  # what came due while we finished, still goes out
-        for adapter in self.adapters:
-            await adapter.stop()
-        if self._ops is not None:
-            await self._ops.cleanup()
-        await self.store.close()
+        """Stop everything that was started, also after a failed start: each step is tried,
+        and the store is always closed (its connection's thread would keep us alive)."""
+        try:
+            if self.scheduler.running:
+                self.scheduler.pause()
+                await asyncio.gather(*self._running, return_exceptions=True)
+                self.scheduler.shutdown(wait=False)
+            for step in (self.delivery.drain, *(a.stop for a in self.adapters)):
+                try:
+                    await step()  # drain: what came due while we finished still goes out
+                except Exception as error:  # after a failed start: its cause is reported
+                    log.info("shutdown: %s failed (%s)", step.__qualname__, type(error).__name__)
+                    log.debug("shutdown step failed", exc_info=True)
+            if self._ops is not None:
+                await self._ops.cleanup()
+        finally:
+            await self.store.close()

@@ -18,6 +18,7 @@ from typing import Any
 
 from bot.config import LOCALES, Config, ConfigError, load_config
 from bot.logs import JsonFormatter, SecretMask
+from storage.base import StoreUnavailable
 
 log = logging.getLogger("civicbot")
 EXIT_USAGE = 2
@@ -106,7 +107,7 @@ def main(argv: list[str] | None = None) -> int:
         return asyncio.run(dispatch(args, config))
     except KeyboardInterrupt:
         return 130
-    except (CliError, ConfigError) as error:
+    except (CliError, ConfigError, StoreUnavailable) as error:
         print(f"civicbot: {error}", file=sys.stderr)
         return error.exit_code if isinstance(error, CliError) else 1
     except (OSError, sqlite3.Error) as error:

@@ -84,12 +84,19 @@ async def import_command(store: Any, paths: list[Path], *, force: bool = False) 
     for outcome in outcomes:
         _print_outcome(outcome)
     failed = sum(outcome.status == "failed" for outcome in outcomes)
-    imported = len(outcomes) - failed
-    print(f"{imported} file(s) imported or up to date, {failed} failed", file=sys.stderr)
+    skipped = sum(outcome.status == "skipped" for outcome in outcomes)
+    imported = sum(outcome.status not in ("failed", "skipped", "followed")
+                   for outcome in outcomes)
+    links = f", {skipped} symbolic link(s) not followed" if skipped else ""
+    print(f"{imported} file(s) imported or up to date, {failed} failed{links}", file=sys.stderr)
     return 1 if failed else 0
 
 
 def _print_outcome(outcome: FileOutcome) -> None:
+    for note in outcome.notes:
+        print(f"civicbot: note: {note}", file=sys.stderr)
+    if outcome.status in ("skipped", "followed"):
+        return
     if outcome.status == "failed":
         for line in outcome.errors:
             print(f"civicbot: {line}", file=sys.stderr)

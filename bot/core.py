@@ -7,6 +7,7 @@ a failing handler is logged (without the message text) and the person gets a tra
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 import unicodedata
@@ -132,9 +133,10 @@ class Core:
     ) -> str:
         # Commands and button presses say nothing about the script a person writes in.
         writing = "" if message.payload is not None or text.startswith("/") else text
+        detected = None if person.locale else await self._detected(writing, message, in_form)
         locale = choose_locale(
             explicit=person.locale,
-            remembered_hint=self._detected(writing, message, in_form) or person.hint_locale,
+            remembered_hint=detected or person.hint_locale,
             platform_hint=message.language_hint,
             text=writing,
             default=self.config.default_locale,
@@ -145,15 +147,16 @@ class Core:
         return locale
 
     @staticmethod
-    def _detected(writing: str, message: Incoming, in_form: bool) -> str | None:
+    async def _detected(writing: str, message: Incoming, in_form: bool) -> str | None:
         """Without a platform hint (Matrix, the console), a sentence of the person's own words
         tells their language. Not from form answers (a name, an organisation) nor from a word
-        or two, which say too little."""
+        or two, which say too little. In a thread: the detector's first call loads its data
+        (seconds of CPU), which on the event loop would stall every chat."""
         if message.language_hint or in_form or len(re.findall(r"[^\W\d_]{2,}", writing)) < 3:
             return None
         from bot.textnorm import detect_language  # the lemmatiser's data: loaded on first use
 
-        detected = detect_language(writing, default="")
+        detected = await asyncio.to_thread(detect_language, writing, "")
         return normalize_locale(detected) if detected else None
 
     def _expired(self, updated_at: datetime | None, now: datetime) -> bool:

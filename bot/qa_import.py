@@ -9,6 +9,7 @@ gets one line saying why and changes nothing; the others still import. A file wh
 from __future__ import annotations
 
 import hashlib
+import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -41,24 +42,63 @@ class FileOutcome:
     items: int = 0  # passages, or FAQ entries
     errors: tuple[str, ...] = ()  # one line each
     events: ImportResult | None = None
+    notes: tuple[str, ...] = ()  # what the admin should know (a link followed or skipped)
 
 
-def discover(paths: Iterable[Path]) -> tuple[list[Path], list[FileOutcome]]:
-    """The files to import: files as given, folders walked (hidden entries skipped); a
-    missing path is a failed outcome."""
-    files: list[Path] = []
-    missing: list[FileOutcome] = []
+@dataclass(frozen=True)
+class Found:
+    path: Path
+    named: bool  # named on the command line (a link is followed), or found in a folder (not)
+
+
+def discover(paths: Iterable[Path]) -> tuple[list[Found], list[FileOutcome]]:
+    """The files to import: files as given, folders walked (hidden entries skipped). Symbolic
+    links inside a folder are not followed (a link to a secret file would be published); a
+    link named on the command line is the admin's choice: followed, and said so. A missing
+    path is a failed outcome, a link skipped a skipped one."""
+    files: dict[Path, Found] = {}
+    outcomes: list[FileOutcome] = []
     for path in paths:
         if path.is_dir():
-            files.extend(
-                found for found in sorted(path.rglob("*"))
-                if found.is_file() and not _hidden(found.relative_to(path))
-            )
+            if path.is_symlink():
+                outcomes.append(FileOutcome(str(path), "followed", notes=(_followed(path),)))
+            found, links = _walk(path)
+            files.update((file, Found(file, named=False)) for file in found)
+            outcomes += [FileOutcome(str(link), "skipped", notes=(
+                f"{link} is a symbolic link: not followed inside a folder "
+                "(name it on the command line to import it)",)) for link in links]
         elif path.is_file():
-            files.append(path)
+            files[path] = Found(path, named=True)
         else:
-            missing.append(FileOutcome(str(path), "failed", errors=(f"{path}: no such file",)))
-    return list(dict.fromkeys(files)), missing
+            outcomes.append(FileOutcome(str(path), "failed", errors=(f"{path}: no such file",)))
+    return list(files.values()), outcomes
+
+
+def _walk(folder: Path) -> tuple[list[Path], list[Path]]:
+    """The regular files under `folder` and the symbolic links met, neither followed."""
+    files: list[Path] = []
+    links: list[Path] = []
+    for top, dirs, names in os.walk(folder):
+        here = Path(top)
+        for name in sorted(dirs):
+            if name.startswith("."):
+                dirs.remove(name)
+            elif (here / name).is_symlink():
+                links.append(here / name)  # os.walk does not descend into it
+        for name in names:
+            path = here / name
+            if name.startswith("."):
+                continue
+            if path.is_symlink():
+                links.append(path)
+            elif path.is_file():
+                files.append(path)
+    return sorted(files), sorted(links)
+
+
+def _followed(path: Path) -> str:
+    return (f"{path} is a symbolic link to {path.resolve()}: followed, as it was named on "
+            "the command line")
 
 
 async def import_paths(
@@ -69,10 +109,13 @@ async def import_paths(
     files, outcomes = discover(paths)
     known = await store.content_checksums()
     events_changed = False
-    for number, path in enumerate(files, start=1):
+    for number, found in enumerate(files, start=1):
         if progress is not None:
-            progress(number, len(files), path.name)
-        outcome = await import_file(store, path, now, force=force, known=known)
+            progress(number, len(files), found.path.name)
+        outcome = await import_file(store, found.path, now, force=force, known=known,
+                                    follow_links=found.named)
+        if found.named and found.path.is_symlink():
+            outcome.notes += (_followed(found.path),)
         events_changed |= outcome.events is not None
         outcomes.append(outcome)
     if events_changed:
@@ -82,18 +125,19 @@ async def import_paths(
 
 async def import_file(
     store: Any, path: Path, now: datetime, *, force: bool = False,
-    known: dict[str, tuple[str, str]] | None = None,
+    known: dict[str, tuple[str, str]] | None = None, follow_links: bool = True,
 ) -> FileOutcome:
     """One file in its own transaction(s); never raises for a bad file. `known`: the saved
-    documents' checksums (asked of the store when not given)."""
+    documents' checksums (asked of the store when not given); `follow_links=False`: a file
+    that is (or became) a symbolic link is refused."""
     if known is None:
         known = await store.content_checksums()
     skip = set() if force else {name for name, saved in known.items() if saved[1] == INDEXER}
     unchanged = {name: known[name][0] for name in skip}
     try:
         if path.suffix.lower() in FAQ_SUFFIXES:
-            return await _import_yaml(store, path, now, unchanged)
-        return await _import_document(store, path, now, unchanged)
+            return await _import_yaml(store, path, now, unchanged, follow_links)
+        return await _import_document(store, path, now, unchanged, follow_links)
     except ContentError as error:
         return FileOutcome(str(path), "failed", errors=(str(error),))
     except EventFileError as error:
@@ -103,16 +147,17 @@ async def import_file(
 
 
 async def _import_document(
-    store: Any, path: Path, now: datetime, unchanged: dict[str, str]
+    store: Any, path: Path, now: datetime, unchanged: dict[str, str], follow_links: bool
 ) -> FileOutcome:
     if path.suffix.lower() not in DOCUMENT_SUFFIXES:
         raise ContentError(path, f"unsupported file type {path.suffix or '(none)'!r}; "
                                  f"supported: {', '.join(sorted(SUFFIXES))}")
-    checksum = hashlib.sha256(read_bounded(path, DEFAULT_MAX_BYTES)).hexdigest()
+    data = read_bounded(path, DEFAULT_MAX_BYTES, follow_links=follow_links)
+    checksum = hashlib.sha256(data).hexdigest()
     if unchanged.get(path.name) == checksum:
         return FileOutcome(str(path), "unchanged")
     try:
-        parsed = read_document(path)
+        parsed = read_document(path, data=data)
     except ContentError:
         raise
     except Exception as error:  # a reader library's own failure on a strange file
@@ -123,11 +168,11 @@ async def _import_document(
 
 
 async def _import_yaml(
-    store: Any, path: Path, now: datetime, unchanged: dict[str, str]
+    store: Any, path: Path, now: datetime, unchanged: dict[str, str], follow_links: bool
 ) -> FileOutcome:
     """FAQ entries and events of one YAML file: both parts are checked before either is
     written, so a file with a mistake anywhere changes nothing."""
-    data = read_bounded(path, DEFAULT_MAX_BYTES)
+    data = read_bounded(path, DEFAULT_MAX_BYTES, follow_links=follow_links)
     content = load_yaml_safely(path, decode_text(path, data))
     if not isinstance(content, dict) or not ({"faq", "events"} & set(content)):
         raise ContentError(path, "expected a mapping with 'faq:' and/or 'events:' at the top")
@@ -153,6 +198,3 @@ def _events_status(result: ImportResult | None) -> str:
         return "created"
     return "updated" if result is not None and result.updated else "unchanged"
 
-
-def _hidden(relative: Path) -> bool:
-    return any(part.startswith(".") for part in relative.parts)

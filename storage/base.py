@@ -253,6 +253,17 @@ class PassageHit:
     position: int
 
 
+class StoreUnavailable(Exception):
+    """The database cannot be opened or migrated. The message is one line naming the
+    database (never its password) and the reason."""
+
+    def __init__(self, redacted: str, error: BaseException) -> None:
+        reason = str(error).splitlines()[0] if str(error) else type(error).__name__
+        if isinstance(error, OSError) and error.strerror:
+            reason = error.strerror + (f": {error.filename}" if error.filename else "")
+        super().__init__(f"cannot open the database {redacted}: {reason}")
+
+
 class ContentConflict(Exception):
     """A document that cannot be saved as it is (a FAQ key another document owns)."""
 

@@ -108,7 +108,11 @@ class PostgresStore(PostgresContentMixin, SqliteStore):
         pool = await asyncpg.create_pool(dsn, min_size=1, max_size=10,
                                          server_settings=settings)
         store = cls(pool, redacted)
-        await store.migrate()
+        try:
+            await store.migrate()
+        except BaseException:
+            await pool.close()
+            raise
         return store
 
     async def close(self) -> None:

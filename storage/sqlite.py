@@ -64,17 +64,37 @@ class SqliteStore(SqliteEventsMixin, SqliteAdminMixin, SqlitePrivacyMixin, Sqlit
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         # isolation_level=None: we issue BEGIN/COMMIT ourselves, nothing implicit.
         db = await aiosqlite.connect(path, isolation_level=None, timeout=30)
-        db.row_factory = aiosqlite.Row
-        await db.execute("PRAGMA journal_mode=WAL")
-        await db.execute("PRAGMA synchronous=NORMAL")
-        await db.execute("PRAGMA foreign_keys=ON")
-        await db.execute("PRAGMA busy_timeout=30000")
-        store = cls(db, path)
-        await store.migrate()
+        try:
+            db.row_factory = aiosqlite.Row
+            await db.execute("PRAGMA journal_mode=WAL")
+            await db.execute("PRAGMA synchronous=NORMAL")
+            await db.execute("PRAGMA foreign_keys=ON")
+            await db.execute("PRAGMA busy_timeout=30000")
+            store = cls(db, path)
+            await store.migrate()
+            await store._check_writable()
+        except BaseException:
+            # Not a database, read-only, disk full: the connection's thread must end too, or
+            # the process never exits.
+            await db.close()
+            raise
         return store
 
     async def close(self) -> None:
         await self.db.close()
+
+    async def _check_writable(self) -> None:
+        """Fail at start, not at the first message, when the file is read-only: rewrite the
+        header's user_version (unused) in a transaction that is rolled back."""
+        if self.path == ":memory:":
+            return
+        async with self._write_lock:
+            await self.db.execute("BEGIN IMMEDIATE")
+            try:
+                row = await self._one("PRAGMA user_version")
+                await self.db.execute(f"PRAGMA user_version = {int(row[0]) if row else 0}")
+            finally:
+                await self.db.execute("ROLLBACK")
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:

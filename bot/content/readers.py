@@ -6,8 +6,11 @@ Every failure an admin can cause (wrong type, binary, broken, empty, too big) be
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import io
+import os
+import stat
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -47,16 +50,19 @@ Blocks = tuple[str, list[Block]]  # (title or "", blocks)
 
 
 def read_document(
-    path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES, max_chars: int = MAX_PASSAGE_CHARS
+    path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES, max_chars: int = MAX_PASSAGE_CHARS,
+    data: bytes | None = None,
 ) -> ParsedDocument:
-    """Read a .txt, .md, .html, .pdf or .docx file into titled, language-tagged passages."""
+    """Read a .txt, .md, .html, .pdf or .docx file into titled, language-tagged passages
+    (`data`: its bytes, when the caller has read them already)."""
     path = Path(path)
     reader = _READERS.get(path.suffix.lower())
     if path.suffix.lower() in FAQ_SUFFIXES:
         raise ContentError(path, "YAML is structured content (FAQ), not a document")
     if reader is None:
         raise ContentError(path, f"unsupported file type {path.suffix or '(none)'!r}")
-    data = read_bounded(path, max_bytes)
+    if data is None:
+        data = read_bounded(path, max_bytes)
     title, blocks = reader(path, data, max_bytes)
     blocks = [Block(text, block.heading) for block in blocks if (text := clean_text(block.text))]
     if not any(not block.heading for block in blocks):
@@ -66,17 +72,31 @@ def read_document(
     return assemble(path.name, title, blocks, checksum, max_chars)
 
 
-def read_bounded(path: Path, max_bytes: int) -> bytes:
-    """The file's bytes, refusing a missing, empty or oversized file before reading it."""
+def read_bounded(path: Path, max_bytes: int, *, follow_links: bool = True) -> bytes:
+    """The file's bytes, refusing a missing, empty or oversized file before reading it (and
+    never reading more than `max_bytes`, should it grow meanwhile). `follow_links=False`:
+    a symbolic link is refused, also one swapped in after the folder was walked."""
+    flags = os.O_RDONLY | (0 if follow_links else os.O_NOFOLLOW)
     try:
-        size = path.stat().st_size
+        descriptor = os.open(path, flags)
     except OSError as error:
+        if error.errno == errno.ELOOP and not follow_links:
+            raise ContentError(path, "is a symbolic link: not followed") from None
         raise ContentError(path, f"cannot be read ({error.strerror or error})") from None
-    if size == 0:
-        raise ContentError(path, "the file is empty")
-    if size > max_bytes:
-        raise ContentError(path, f"too large ({_megabytes(size)}, limit {_megabytes(max_bytes)})")
-    return path.read_bytes()
+    with os.fdopen(descriptor, "rb") as file:
+        status = os.fstat(file.fileno())
+        size = status.st_size
+        if not stat.S_ISREG(status.st_mode):
+            raise ContentError(path, "is not a regular file")
+        if size == 0:
+            raise ContentError(path, "the file is empty")
+        if size > max_bytes:
+            raise ContentError(path, f"too large ({_megabytes(size)}, "
+                                     f"limit {_megabytes(max_bytes)})")
+        data = file.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        raise ContentError(path, f"too large (over {_megabytes(max_bytes)})")
+    return data
 
 
 def decode_text(path: Path, data: bytes) -> str:
