@@ -164,7 +164,7 @@ _MONEY = re.compile(
     r"milij\w*|milion\w*|million\w*)(?!\w)|(?:\$|eur|usd|gbp|pln|rsd|uah)\s*\d"
 )
 # "How much", asking for money when a word of funding follows ("koliko sredstava").
-_HOW_MUCH = frozenset(["koliko", "ile", "skilki", "kolko"])
+_HOW_MUCH = interrogatives("number")
 # Words that ask for an amount of money (folded lemmas and forms), beside the glossary's.
 _MONEY_CONCEPTS = frozenset(["zzbudget", "zzamount", "zzcost"])
 _MONEY_WORDS = frozenset([

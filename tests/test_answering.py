@@ -202,6 +202,20 @@ def test_a_number_city_or_amount_the_document_never_names_gets_no_answer() -> No
     assert answer is not None and "2.000 dinara" in answer.text
 
 
+def test_a_question_naming_money_without_asking_an_amount_is_answered_by_words() -> None:
+    workshop = search_over((
+        "workshop", "en",
+        "Open data workshop for youth organisations in Maribor on 12 March.\n"
+        "Travel costs of the participants are covered by the organisers.\n"
+        "There is no participation fee for the open data workshop.",
+    ))
+    covered = answer_question("are travel costs covered for the open data workshop?", workshop,
+                              lang_hint="en")
+    assert covered is not None and "covered by the organisers" in covered.text
+    fee = answer_question("is there a fee for the open data workshop?", workshop, lang_hint="en")
+    assert fee is not None and "no participation fee" in fee.text
+
+
 def test_a_document_naming_the_acronym_asked_about_wins() -> None:
     search = search_over(
         ("cetra", "sr", "Успех ЦЕТРЕ у сарадњи са локалном влашћу је центар за подршку."),
