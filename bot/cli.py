@@ -44,7 +44,7 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
 
 NO_PLATFORM = (
     "civicbot: no chat platform configured (set CIVICBOT_TELEGRAM_TOKEN or "
-    "CIVICBOT_MATRIX_HOMESERVER, see README); reading console messages from standard input"
+    "CIVICBOT_MATRIX_HOMESERVER, see README): only console messages from standard input were read"
 )
 
 
@@ -183,16 +183,17 @@ async def run(args: argparse.Namespace, config: Config) -> int:
     from bot.app import App
 
     adapters = configured_adapters(config)
-    if not adapters:
+    console_only = not adapters
+    if console_only:
         from bot.adapters.console import ConsoleAdapter
 
         log.info("no chat platform configured: chatting on this terminal")
-        if not sys.stdin.isatty():  # a container or a service: say why nothing will happen
-            print(NO_PLATFORM, file=sys.stderr)
         adapters = [ConsoleAdapter("1", files_dir=console_files(config))]
     app = await App.create(config, adapters)
     _warn_missing_catalogs(app)
-    await app.run()
+    await app.run()  # a failure to start or run is its own one line
+    if console_only and not sys.stdin.isatty():  # a container or a service: say why it ended
+        print(NO_PLATFORM, file=sys.stderr)
     return 0
 
 

@@ -106,7 +106,8 @@ def test_run_without_platform_or_terminal_says_why_in_one_line(tmp_path: Path) -
     assert result.returncode == 0 and result.stdout == ""
     assert result.stderr.strip().splitlines() == [
         "civicbot: no chat platform configured (set CIVICBOT_TELEGRAM_TOKEN or "
-        "CIVICBOT_MATRIX_HOMESERVER, see README); reading console messages from standard input"
+        "CIVICBOT_MATRIX_HOMESERVER, see README): only console messages from standard input were "
+        "read"
     ]
 
 
