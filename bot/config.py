@@ -77,9 +77,12 @@ def _timezone(value: str) -> str:
 
 
 def _positive_int(value: str) -> int:
-    if not value.strip().isdigit() or int(value) <= 0:
+    # ASCII digits, and not too many of them, before int() reads them ('²' is a digit to
+    # str.isdigit but not to int(); 5,000 digits exceed int()'s limit)
+    cleaned = value.strip()
+    if not (cleaned.isascii() and cleaned.isdigit()) or len(cleaned) > 9 or int(cleaned) <= 0:
         raise ConfigError(f"expected a positive whole number, got {value!r}")
-    return int(value)
+    return int(cleaned)
 
 
 def _positive_float(value: str) -> float:
@@ -144,7 +147,8 @@ def _database(value: str) -> DatabaseUrl:
 
 def _listen(value: str) -> str:
     host, _, port = value.rpartition(":")
-    if not host or not port.isdigit() or not 0 < int(port) < 65536:
+    if not host or not (port.isascii() and port.isdigit()) or len(port) > 5 \
+            or not 0 < int(port) < 65536:
         raise ConfigError(f"expected HOST:PORT, got {value!r}")
     return value
 
