@@ -69,6 +69,18 @@ def test_plain_text_title_is_its_first_line_and_markup_is_dropped(tmp_path: Path
     assert document.lang == "pl"
 
 
+def test_a_plain_texts_title_is_not_a_menu_nor_a_sentence(tmp_path: Path) -> None:
+    path = tmp_path / "razpis.txt"
+    path.write_text(
+        "Domov | Novice | Razpisi | Kontakt\n\n"
+        "Ta projekt sofinancira Evropska unija.\n\n"
+        "Javni razpis za mladinske projekte 2025\n\n"
+        "Občina vabi mladinske organizacije, da prijavijo svoje projekte do 20. 3. 2025.\n",
+        encoding="utf-8",
+    )
+    assert read_document(path).title == "Javni razpis za mladinske projekte 2025"
+
+
 def test_a_line_said_twice_is_kept_once(tmp_path: Path) -> None:
     # scraped pages repeat banners: "Funded by the EU Funded by the EU"
     path = tmp_path / "cetra.txt"

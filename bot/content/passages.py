@@ -76,14 +76,33 @@ def build_passages(
 
 
 def guess_title(blocks: list[Block], fallback: str) -> str:
-    """The first heading, else the first line of text, else `fallback` (the file name)."""
+    """The first heading, else the first of the first lines that reads as a title, else the
+    first line, else `fallback` (the file name). A line reads as a title when it is short,
+    does not end as a sentence does ("This project is funded by the EU."), and is not a
+    site's menu ("Home | News | Contact")."""
     for block in blocks[:5]:
         if block.heading:
             return _shorten(block.text)
-    for block in blocks:
-        if block.text.strip():
-            return _shorten(block.text.splitlines()[0])
-    return fallback
+    lines = [line.strip() for block in blocks for line in block.text.splitlines() if line.strip()]
+    for line in lines[:TITLE_LINES]:
+        if _reads_as_title(line):
+            return _shorten(line)
+    return _shorten(lines[0]) if lines else fallback
+
+
+# How many first lines of a plain text may hold its title.
+TITLE_LINES = 5
+_MENU_SEPARATORS = re.compile(r"\s[|»>•·/]\s")
+
+
+def _reads_as_title(line: str) -> bool:
+    words = line.split()
+    return (
+        0 < len(words) <= 20
+        and not line.endswith((".", ":", ";", ","))
+        and len(_MENU_SEPARATORS.findall(line)) < 2
+        and any(char.isalpha() for char in line)
+    )
 
 
 def assemble(
