@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.config import LOCALES, Config, ConfigError, load_config
-from bot.logs import JsonFormatter, SecretMask
+from bot.logs import JsonFormatter, LibraryNoise, SecretMask
 from storage.base import StoreUnavailable
 
 log = logging.getLogger("civicbot")
@@ -150,6 +150,7 @@ def setup_logging(config: Config, *, quiet: bool) -> None:
             ]
         )
     )
+    handler.addFilter(LibraryNoise(level))
     logging.basicConfig(level=level, handlers=[handler], force=True)
     for noisy in ("aiosqlite", "httpx", "aiohttp.access"):
         logging.getLogger(noisy).setLevel(logging.WARNING)

@@ -43,3 +43,21 @@ class SecretMask(logging.Filter):
                 record.exc_info = None  # the exception text itself carries a secret
                 record.msg = f"{record.msg} (exception details withheld: they held a secret)"
         return True
+
+
+class LibraryNoise(logging.Filter):
+    """What document libraries log about a file they read (pypdf on a damaged PDF: "EOF
+    marker not found") is for developers: the importer says what is wrong in one line of its
+    own. Such records are logged at DEBUG, and shown only when the log level is DEBUG."""
+
+    LIBRARIES = ("pypdf",)
+
+    def __init__(self, level: int) -> None:
+        super().__init__()
+        self.level = level
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.name.partition(".")[0] not in self.LIBRARIES:
+            return True
+        record.levelno, record.levelname = logging.DEBUG, "DEBUG"
+        return self.level <= logging.DEBUG

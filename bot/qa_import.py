@@ -8,6 +8,7 @@ gets one line saying why and changes nothing; the others still import. A file wh
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import os
 from collections.abc import Callable, Iterable
@@ -157,12 +158,12 @@ async def _import_document(
     if unchanged.get(path.name) == checksum:
         return FileOutcome(str(path), "unchanged")
     try:
-        parsed = read_document(path, data=data)
+        parsed = await asyncio.to_thread(read_document, path, data=data)  # CPU: off the loop
     except ContentError:
         raise
     except Exception as error:  # a reader library's own failure on a strange file
         raise ContentError(path, f"could not be read ({type(error).__name__})") from None
-    document = document_content(parsed)
+    document = await asyncio.to_thread(document_content, parsed)  # index terms: CPU too
     status = await store.save_document(document, now)
     return FileOutcome(str(path), status, items=len(document.passages))
 
