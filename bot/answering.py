@@ -77,14 +77,8 @@ WINDOW_FEATURES = ("matched", "phrases", "answered", "lacking", "repeats", "extr
                    "best_word", "opening", "length")
 WINDOW_WEIGHTS = (0.91, -0.17, 1.30, -0.76, -0.55, -0.65, -1.10, 1.11, 0.18, -0.74)
 _fitting: list[tuple[str, tuple[float, ...]]] | None = None
+# A section's heading counts this much for the question words of its sentences.
 _HEADING_SHARE = 0.5
-# A window that names years, none of them the year the question asks about, loses this much.
-_OTHER_YEAR_COST = 1.0
-# Each sentence past the first costs this much: a shorter window wins a near-tie, so that a
-# second place in the document that answers as well fits beside it (SECOND_PLACE_*).
-_SENTENCE_COST = 0.4
-# A sentence whose words are all in the title mostly repeats it: half its match is taken off.
-_TITLE_REPEAT_COST = 0.5
 # The answer shows a second, separate window of the document when it scores at least this
 # share of the best one and both fit in SECOND_PLACE_CHARS: a question whose words are
 # spread over the document (the project's name here, its funder there) is answered by both
