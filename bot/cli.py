@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import os
 import sqlite3
 import sys
 from collections.abc import Callable, Coroutine, Iterator
@@ -19,6 +20,7 @@ from typing import Any
 from bot.config import LOCALES, Config, ConfigError, load_config
 from bot.logs import JsonFormatter, LibraryNoise, SecretMask
 from storage.base import StoreUnavailable
+from storage.files import PRIVATE_UMASK
 
 log = logging.getLogger("civicbot")
 EXIT_USAGE = 2
@@ -97,6 +99,8 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    if args.command != "catalogs":  # catalogs are source files, read by other users (Docker)
+        os.umask(PRIVATE_UMASK)  # whatever we create holds personal data: the owner's only
     try:
         config = load_config()
     except ConfigError as error:

@@ -16,6 +16,7 @@ from pathlib import Path
 from bot.cli import CliError
 from bot.config import Config
 from storage import open_store
+from storage.files import create_private_file, private_dir
 
 PG_GUIDANCE = (
     'PostgreSQL: back up with `pg_dump --format=custom --file=civicbot.dump "$URL"` and '
@@ -40,7 +41,7 @@ async def main(args: argparse.Namespace, config: Config) -> int:
 async def backup(path: Path, config: Config) -> int:
     if path.exists():
         raise CliError(f"backup: {path} exists; choose a new file name")
-    path.parent.mkdir(parents=True, exist_ok=True)
+    private_dir(path.parent)
     store = await open_store(config.database)
     try:
         await store.backup(str(path))  # type: ignore[attr-defined]
@@ -75,8 +76,9 @@ def restore(path: Path, config: Config, yes: bool) -> int:
         if answer.strip().lower() not in ("y", "yes"):
             print("Nothing was changed.")
             return 1
-    target.parent.mkdir(parents=True, exist_ok=True)
+    private_dir(target.parent)
     staging = target.with_name(target.name + ".restoring")
+    create_private_file(staging, truncate=True)  # os.replace keeps its mode: 0600
     with (
         sqlite3.connect(f"file:{path}?mode=ro", uri=True) as source,
         sqlite3.connect(staging) as copy,

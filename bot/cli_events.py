@@ -27,6 +27,7 @@ from bot.config import Config
 from bot.events.loader import EventFileError, ImportResult, import_event_files
 from bot.events.model import EventSpec, localized
 from storage.base import EventRecord, Registration, Store
+from storage.files import write_private
 
 CSV_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -84,7 +85,7 @@ async def main(args: argparse.Namespace, config: Config) -> int:
         text = export_json(record, registrations) if args.format == "json" \
             else export_csv(record, registrations)
         if args.output:
-            args.output.write_text(text, encoding="utf-8", newline="")
+            write_private(args.output, text)  # names and e-mails: the owner's eyes only
             print(f"{len(registrations)} registrations written to {args.output}",
                   file=sys.stderr)
         else:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import sqlite3
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -20,12 +21,14 @@ from typing import Any
 import aiosqlite
 
 from storage.base import Conversation, OutboxItem, Person, from_db_time, to_db_time
+from storage.files import create_private_file, make_private, private_dir
 from storage.sqlite_admin import SqliteAdminMixin
 from storage.sqlite_content import SqliteContentMixin
 from storage.sqlite_events import SqliteEventsMixin
 from storage.sqlite_privacy import SqlitePrivacyMixin
 from storage.sqlite_reminders import SqliteRemindersMixin
 
+log = logging.getLogger(__name__)
 MIGRATIONS_PACKAGE = "storage.migrations"
 LAST_SEEN_PRECISION = timedelta(hours=1)  # last_seen_at is for retention, not for the second
 
@@ -61,7 +64,9 @@ class SqliteStore(SqliteEventsMixin, SqliteAdminMixin, SqlitePrivacyMixin, Sqlit
     @classmethod
     async def open(cls, path: str) -> SqliteStore:
         if path != ":memory:":
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
+            private_dir(Path(path).parent)
+            if not Path(path).exists():
+                create_private_file(Path(path))  # SQLite gives its -wal and -shm its mode
         # isolation_level=None: we issue BEGIN/COMMIT ourselves, nothing implicit.
         db = await aiosqlite.connect(path, isolation_level=None, timeout=30)
         try:
@@ -73,6 +78,7 @@ class SqliteStore(SqliteEventsMixin, SqliteAdminMixin, SqlitePrivacyMixin, Sqlit
             store = cls(db, path)
             await store.migrate()
             await store._check_writable()
+            store._make_files_private()
         except BaseException:
             # Not a database, read-only, disk full: the connection's thread must end too, or
             # the process never exits.
@@ -82,6 +88,15 @@ class SqliteStore(SqliteEventsMixin, SqliteAdminMixin, SqlitePrivacyMixin, Sqlit
 
     async def close(self) -> None:
         await self.db.close()
+
+    def _make_files_private(self) -> None:
+        """A database created by an older version under umask 022 is world-readable: its
+        files (and their journals) become the owner's alone."""
+        if self.path == ":memory:":
+            return
+        for suffix in ("", "-wal", "-shm"):
+            if make_private(Path(self.path + suffix)):
+                log.info("made %s readable by its owner only", Path(self.path + suffix).name)
 
     async def _check_writable(self) -> None:
         """Fail at start, not at the first message, when the file is read-only: rewrite the
@@ -159,7 +174,9 @@ class SqliteStore(SqliteEventsMixin, SqliteAdminMixin, SqlitePrivacyMixin, Sqlit
         return int(row[0])
 
     async def backup(self, target: str) -> None:
-        """A consistent online copy of the whole database (SQLite's backup API)."""
+        """A consistent online copy of the whole database (SQLite's backup API), in a new
+        file only its owner can read."""
+        create_private_file(Path(target), exclusive=True)
         destination = await aiosqlite.connect(target)
         try:
             await self.db.backup(destination)
