@@ -75,6 +75,7 @@ class SqliteStore(SqliteEventsMixin, SqliteAdminMixin, SqlitePrivacyMixin, Sqlit
             await db.execute("PRAGMA synchronous=NORMAL")
             await db.execute("PRAGMA foreign_keys=ON")
             await db.execute("PRAGMA busy_timeout=30000")
+            await db.execute("PRAGMA secure_delete=ON")  # deleted personal data is zeroed
             store = cls(db, path)
             await store.migrate()
             await store._check_writable()
@@ -208,7 +209,13 @@ class SqliteStore(SqliteEventsMixin, SqliteAdminMixin, SqlitePrivacyMixin, Sqlit
         if row is not None and not self._needs_touch(row, chat_id, now):
             return _person(row)
         person = await self._create_or_touch(platform, user_id, chat_id, now)
-        person.admin = bool(row["admin"]) if row is not None else False
+        if row is not None:
+            person.admin = bool(row["admin"])
+        else:  # first contact: the role may have been granted before they ever wrote
+            granted = await self._one(
+                "SELECT 1 FROM admin_roles WHERE platform = ? AND user_id = ?",
+                (platform, user_id))
+            person.admin = granted is not None
         return person
 
     @staticmethod
@@ -295,17 +302,46 @@ class SqliteStore(SqliteEventsMixin, SqliteAdminMixin, SqlitePrivacyMixin, Sqlit
         """Delete the person and everything that cascades from them.
 
         Capabilities that keep anonymous counts (registrations) null their personal columns
-        in their own `forget` hooks, run in the same transaction (see `forget_hooks`).
+        in their own `forget` hooks, run in the same transaction (see `forget_hooks`). The
+        outbox keeps anonymous rows (a broadcast's counts stay): their pending messages are
+        skipped, and every row of theirs loses its chat, its text and a dedupe key that named
+        them or their registration (`promotion:<registration>`). Then nothing of theirs is
+        left in the database's files either (`_scrub_files`).
         """
         async with self.transaction() as db:
             for hook in self.forget_hooks():
                 await hook(db, person_id)
             await db.execute(
-                "UPDATE outbox SET state = 'skipped', body = '[]', last_error = 'forgotten' "
+                "UPDATE outbox SET state = 'skipped', last_error = 'forgotten' "
                 "WHERE person_id = ? AND state = 'pending'",
                 (person_id,),
             )
+            # Rows of people forgotten before outbox rows were anonymised go as well.
+            await db.execute(
+                "UPDATE outbox SET chat_id = '', body = '[]', "
+                "dedupe_key = 'forgotten:' || CAST(id AS TEXT), "
+                "last_error = CASE WHEN last_error = 'forgotten' THEN last_error END "
+                "WHERE person_id = ? OR (person_id IS NULL AND chat_id <> '')",
+                (person_id,),
+            )
             await db.execute("DELETE FROM people WHERE id = ?", (person_id,))
+        await self._scrub_files()
+
+    async def _scrub_files(self) -> None:
+        """Deleted rows must not live on in the files: secure_delete (set at open) zeroes
+        them in the database's pages; a TRUNCATE checkpoint copies the pages back and empties
+        the WAL, which held the old versions. A reader in another process can hold the
+        checkpoint back; it then completes at a later forget or checkpoint."""
+        if self.path == ":memory:":
+            return
+        async with self._write_lock:
+            await self.db.execute("PRAGMA busy_timeout=2000")  # wait for readers, not long
+            try:
+                row = await self._one("PRAGMA wal_checkpoint(TRUNCATE)")
+            finally:
+                await self.db.execute("PRAGMA busy_timeout=30000")
+        if row is not None and row[0]:
+            log.info("forget: the WAL could not be emptied now (a reader is busy)")
 
     async def person_export(self, person_id: int) -> dict[str, Any]:
         """Everything stored about a person in the core tables (for /mydata)."""
