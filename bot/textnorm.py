@@ -246,6 +246,7 @@ def _normalised(folded: str) -> str:
     return _GLIDE.sub("", _DOUBLED.sub(r"\1", _HARD_C.sub("k", key)))
 
 
+@lru_cache(maxsize=65536)  # called for every pair of words an event question compares
 def cognate_stem(folded: str) -> str:
     """The long cross-language key of a long word ("" for a short one): the spelling-
     normalised word's first _STEM_LETTERS letters, marked `xx` (partnerstwo, partnerstvo ->
@@ -258,6 +259,7 @@ def cognate_stem(folded: str) -> str:
     return f"{_STEM_MARK}{key[:_STEM_LETTERS]}" if len(key) >= _STEM_LETTERS else ""
 
 
+@lru_cache(maxsize=65536)
 def is_stopword(folded: str, langs: tuple[str, ...] = LANGUAGES) -> bool:
     """Whether a folded word is a stopword of any of `langs`."""
     return any(folded in _stopwords(lang) for lang in langs)

@@ -27,6 +27,7 @@ fit: a short list, a button each. Nothing is cached: the store is read for every
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import re
 import unicodedata
@@ -183,6 +184,7 @@ def concepts_of(text: str, langs: tuple[str, ...]) -> frozenset[str]:
                      if term.startswith(CONCEPT_MARK))
 
 
+@lru_cache(maxsize=4096)
 def _word_concepts(word: Word) -> frozenset[str]:
     return concepts_of(word.text, _SCRIPT_LANGUAGES.get(word.script or "", ()))
 
@@ -200,8 +202,10 @@ class _Names:
     kinds: frozenset[str]
     places: frozenset[str]  # words of its place, in every language
     year: int
+    keys: frozenset[str] = frozenset()  # `_match_keys` of every naming word and acronym
 
 
+@lru_cache(maxsize=65536)
 def _is_content(folded: str) -> bool:
     return len(folded) > 1 and not folded.isdigit() and not is_stopword(folded)
 
@@ -241,7 +245,32 @@ def _names(titles: tuple[tuple[str, str], ...], descriptions: tuple[str, ...],
         parts.append(slug)
     place_words = frozenset(w.folded for place in places for w in words_of(place)
                             if _is_content(w.folded))
-    return _Names(tuple(parts), frozenset(acronyms), frozenset(kinds), place_words, year)
+    keys = {key for part in parts for name in part
+            for key in _match_keys(name.folded, name.concepts)}
+    for acronym in acronyms:
+        keys |= _match_keys(acronym, frozenset())
+    return _Names(tuple(parts), frozenset(acronyms), frozenset(kinds), place_words, year,
+                  frozenset(keys))
+
+
+def _match_keys(folded: str, concepts: frozenset[str]) -> set[str]:
+    """Keys two words share whenever `same_word` or a shared concept could pair them: the
+    word itself (short words match only themselves), its first four letters (a shared
+    beginning of four or more), its cognate stem, its concepts. A question sharing no key
+    with an event's names cannot name it, so most events are passed over unread."""
+    keys = {f"w:{folded}" if len(folded) < 4 else f"p:{folded[:4]}"}
+    if stem := cognate_stem(folded):
+        keys.add(f"s:{stem}")
+    keys.update(f"c:{concept}" for concept in concepts)
+    return keys
+
+
+def _question_keys(words: list[Word]) -> set[str]:
+    keys: set[str] = set()
+    for word in words:
+        concepts = _word_concepts(word) if _is_content(word.folded) else frozenset()
+        keys |= _match_keys(word.folded, concepts)
+    return keys
 
 
 def event_names(record: EventRecord) -> _Names:
@@ -252,6 +281,7 @@ def event_names(record: EventRecord) -> _Names:
                   tuple(record.location.values()), record.id, year)
 
 
+@lru_cache(maxsize=65536)  # each question compares its words with every event's names
 def same_word(a: str, b: str) -> bool:
     """One word in two forms: inflected (`upravo`, `upravi`), in another language or script
     (`partnerstwo`, `партнерство`), typed without diacritics (folded already)."""
@@ -413,7 +443,10 @@ def understand(question: str, records: list[EventRecord], live: set[str],
     if not records:
         return None
     read = read_question(question)
-    namings = [found for record in records if (found := naming(read.words, record))]
+    keys = _question_keys(read.words)
+    namings = [found for record in records
+               if not event_names(record).keys.isdisjoint(keys)
+               and (found := naming(read.words, record))]
     if read.years:
         namings = [n for n in namings if event_names(n.record).year in read.years]
     if namings:
@@ -1014,11 +1047,13 @@ async def answer_from_store(store: Any, question: str, now: datetime) -> EventAn
     records = await store.list_events()
     if not records:
         return None
-    live = {record.id for record in await store.list_events(ending_after=now)}
-    answer = understand(question, records, live, now)
+    # what people can still go to: the store's `list_events(ending_after=now)`, from one read
+    live = {record.id for record in records
+            if (record.ends_at or record.starts_at) > now and not record.cancelled}
+    # Comparing the question's words with every event's names is CPU work: off the loop.
+    answer = await asyncio.to_thread(understand, question, records, live, now)
     if answer is not None and answer.mode == "one":
         record = answer.events[0]
-        if record.id not in live and record.id not in answer.cancelled \
-                and await store.event_status(record.id) == "cancelled":
+        if record.cancelled and record.id not in answer.cancelled:
             answer = dataclasses.replace(answer, cancelled=frozenset([record.id]))
     return answer
