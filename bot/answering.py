@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from functools import cache
 
 import cyrtranslit
+from babel import Locale
 
 from bot.content.model import FaqEntry
 from bot.places import COUNTRIES_OF_LANGUAGE, countries_of, places_named
@@ -90,6 +91,9 @@ SECOND_PLACE_SHORT = 200  # a short second place always fits ("Funded by the EU.
 # few sentences weighs about 1.5-2.5: see _word_weights).
 SECOND_PLACE_ADDS = 1.0
 MORE_PLACES = 2
+# The fact asked for should start within what a phone shows first of an answer (about 300
+# characters): text before it longer than half of that is left out of the answer.
+LEAD_CHARS = 150
 # Question words already in the passage's title or heading weigh this much in picking
 # its sentences.
 _CONTEXT_WORD_WEIGHT = 0.3
@@ -121,7 +125,7 @@ _ADDRESS_CONCEPTS = frozenset(["zzmail", "zzaddress", "zzwebsite", "zzform"])
 _PLACE_CONCEPTS = frozenset(["zzvenue", "zzlibrary"])
 _GOAL_CONCEPTS = frozenset(["zzgoal"])
 # The kinds of fact (see _holds) an answer must show when asked for.
-_FACT_KINDS = frozenset(["date", "number", "money", "who", "where", "link"])
+_FACT_KINDS = frozenset(["date", "year", "number", "money", "who", "where", "link"])
 # The kinds a document must hold somewhere to answer a question asking for one.
 _CHECKED_KINDS = frozenset(["money"])
 _DATE_CONCEPTS = frozenset([f"zz{month}" for month in (
@@ -131,6 +135,7 @@ _DATE_CONCEPTS = frozenset([f"zz{month}" for month in (
 # "Which day", "until what date", "in which year": asked for by a word of these concepts after
 # "which"; "how long does it last" (zzduration) by dates too.
 _DATE_QUESTION_CONCEPTS = frozenset(["zzday", "zzdate", "zzdeadline", "zzmonth", "zzyear"])
+_YEAR_CONCEPTS = frozenset(["zzyear"])
 # "Дата" (uk, sr) folds to "data", in English not a date: after "which" it is one, as is
 # Ukrainian "якого числа" ("of which number": on which day).
 _DATE_WORDS = frozenset(["data", "dati", "datu", "datum", "datuma", "date", "dates", "cisla"])
@@ -141,12 +146,6 @@ _WHICH = frozenset([
     "jakim", "jakiego", "jakij", "jaka", "jakoji", "jakomu", "jakogo", "jake", "kotrij",
     "kotromu", "kotrogo", "kotroji",
 ])  # fmt: skip
-# A year, a numeric date or a day before a month's name (folded, in the five languages).
-_CALENDAR = re.compile(
-    r"\b(?:1[89]|20)\d\d\b|\b\d{1,2}\s?[./-]\s?\d{1,2}\b|\b\d{1,2}\.?\s+(?:jan|feb|mar|apr|maj|may|"
-    r"jun|jul|avg|aug|sep|okt|oct|nov|dec|dic|sty|lut|kwi|czer|lip|sier|wrz|pazd|listop|gru|sic|"
-    r"ljut|berez|kvit|trav|cerv|serp|veres|zovt)"
-)
 # A number that counts something, not the marker of a list item ("1) ...", "2) ...").
 _COUNT = re.compile(r"\d(?!\d*\))")
 _NUMBER = re.compile(r"(?<!\d)\d{1,4}(?!\d)")
@@ -168,14 +167,13 @@ _MONEY_WORDS = frozenset([
     "kostuje", "kostuvati", "ticket", "tickets", "vstopnica", "ulaznica", "bilet", "kvitok",
 ])  # fmt: skip
 _YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
-# A year, a day and month (15. 3., 15.03, 01/08/2021, 2027-03-19) or a day before a month name.
-_DATE = re.compile(
-    r"\b(?:1[89]|20)\d\d\b|\b\d{1,2}\s?[./-]\s?\d{1,2}\b|\b\d{1,2}\.?\s+[^\W\d_]{3,}"
-)
 _LINK = re.compile(r"\S@\S|https?://|www\.|\b[a-z0-9-]+\.(?:gov|org|com|net|eu)\b", re.IGNORECASE)
 _TOKEN = re.compile(r"[a-z0-9]+")
 _NAME_WORD = re.compile(r"[^\W\d_][\w-]*")
-_STREET = re.compile(r"\b[^\W\d_]{3,}\s\d{1,3}[a-z]?\b")  # not a year: "marta 2019"
+# A name and a house number (not a year: "marta 2019"); what follows tells it from a count:
+# a house number ends the address ("Trg slobode 1.", "Taborski 1, Grosuplje"), a count is
+# followed by what it counts ("najmanj 90 odstotkov", "do 14 časova").
+_STREET = re.compile(r"\b[^\W\d_]{3,}\s\d{1,3}[a-z]?\b(?P<after>\.?\s*\w?)")
 _URLISH = re.compile(r"(?i:\S*[@/\\.]\S*[a-z]\S*)|\b[A-Z]{2,}\b")
 
 Words = Sequence[QueryWord]
@@ -635,6 +633,7 @@ def pick_sentences(
         length = own + sum(len(unit.text) for place in shown for unit in units[slice(*place)])
         return not overlaps and (length <= SECOND_PLACE_CHARS or own <= SECOND_PLACE_SHORT)
 
+    shown = [_leading_with_fact(units, shown[0], wanted)]
     if cue_place := _cue_place(units, ranked, scores, wanted, word_matches, fits, max_sentences):
         return _joined(units, [cue_place, *shown])  # the place holding the fact leads
     # What the places shown leave out (a word they lack: "who finances" beside the project's
@@ -699,6 +698,22 @@ def _cue_place(
         ):
             return place
     return None
+
+
+def _leading_with_fact(
+    units: Sequence[_Unit], place: tuple[int, int], wanted: frozenset[str]
+) -> tuple[int, int]:
+    """The place, starting at its first sentence holding the kind of fact asked for (or the
+    label just before it) when the sentences before it would push the fact off what a phone
+    shows first (LEAD_CHARS)."""
+    start, end = place
+    kinds = wanted & _FACT_KINDS
+    holding = next((i for i in range(start, end) if units[i].holds & kinds), None)
+    if holding is None or sum(len(unit.text) + 1 for unit in units[start:holding]) <= LEAD_CHARS:
+        return place
+    if holding - 1 > start and _is_label(units[holding - 1].text):
+        holding -= 1
+    return holding, end
 
 
 def _shown(units: Sequence[_Unit], window: tuple[int, int], most: int) -> tuple[int, int]:
@@ -805,7 +820,9 @@ def question_cues(question: str, words: Words = ()) -> frozenset[str]:
     tokens = set(folded)
     cues = set()
     concepts = {concept for word in words for concept in word.concepts}
-    if tokens & _ASKS_FOR_DATE or "zzduration" in concepts or _asks_which_date(folded, words):
+    if _asks_which_date(folded, words, _YEAR_CONCEPTS):
+        cues.add("year")  # "koje godine", "in which year": a year answers
+    elif tokens & _ASKS_FOR_DATE or "zzduration" in concepts or _asks_which_date(folded, words):
         cues.add("date")
     elif tokens & _ASKS_FOR_NUMBER:
         cues.add("number")
@@ -822,15 +839,64 @@ def question_cues(question: str, words: Words = ()) -> frozenset[str]:
     return frozenset(cues)
 
 
-def _asks_which_date(folded: list[str], words: Words) -> bool:
+def _asks_which_date(
+    folded: list[str], words: Words, concepts: frozenset[str] = frozenset()
+) -> bool:
     """Whether the question asks which day, date or year ("do którego dnia", "koje godine",
-    "з якої дати"), not merely names one ("this year")."""
+    "з якої дати"), not merely names one ("this year"); with `concepts`, which of those."""
     asked = {
-        word.exact[0] for word in words if set(word.concepts) & _DATE_QUESTION_CONCEPTS
-    } | {token for token in folded if token in _DATE_WORDS}
+        word.exact[0] for word in words
+        if set(word.concepts) & (concepts or _DATE_QUESTION_CONCEPTS)
+    } | ({token for token in folded if token in _DATE_WORDS} if not concepts else set())
     return any(
         token in asked and previous in _WHICH for previous, token in itertools.pairwise(folded)
     )
+
+
+# The locales whose month names make a date: the bot's languages and the Serbo-Croatian
+# standards people write in (hr, bs: "ožujka", "marta"), by babel's CLDR data.
+_MONTH_LOCALES = ("sl", "hr", "bs", "sr", "sr_Latn", "pl", "uk", "en")
+
+
+@cache
+def _month_stems() -> tuple[str, ...]:
+    """Folded beginnings of every month's name, which a text inflects: what the forms CLDR
+    gives share (wide, format and stand-alone: "listopad", "listopada" -> "listopad";
+    "березень", "березня" -> "berez"), or, where it gives one form, that form less a
+    two-letter ending, never below four letters ("septembar" -> "septemb" for "septembra";
+    "mart" stays whole)."""
+    stems = set()
+    for code in _MONTH_LOCALES:
+        months = Locale.parse(code).months
+        for number in range(1, 13):
+            forms = {fold(months[context]["wide"][number]) for context in ("format", "stand-alone")}
+            stem = "".join(
+                letters[0] for letters in itertools.takewhile(lambda c: len(set(c)) == 1,
+                                                             zip(*forms, strict=False))
+            )
+            if len(forms) == 1:
+                stem = stem[: max(len(stem) - 2, min(len(stem), 4))]
+            stems.add(stem)
+    return tuple(sorted(stems, key=len, reverse=True))
+
+
+@cache
+def _day_date() -> re.Pattern[str]:
+    """A day in folded text, a date finer than a year (what "when?" asks for): day and month
+    in numbers (15. 3., 15.03, 01/08/2021, 2027-03-19, also a time 13:00), a day beside a
+    month's name ("25. marta", "13 bereznja", "7th march", "february 22"): the month's stem and
+    an ending of at most four letters, so that "29 let" or "90 odstotkov" are not dates."""
+    month = "(?:" + "|".join(map(re.escape, _month_stems())) + r")[a-z]{0,4}"
+    day = r"\d{1,2}(?:\.|st|nd|rd|th)?"
+    return re.compile(
+        rf"\b\d{{1,2}}\s?[./:-]\s?\d{{1,2}}\b|\b{day}\s+{month}\b|\b{month}\s+\d{{1,2}}\b"
+    )
+
+
+@cache
+def _calendar() -> re.Pattern[str]:
+    """A year or a day in folded text: numbers that date, not count."""
+    return re.compile(rf"\b(?:1[89]|20)\d\d\b|{_day_date().pattern}")
 
 
 def _holds(text: str, terms: set[str]) -> frozenset[str]:
@@ -838,13 +904,16 @@ def _holds(text: str, terms: set[str]) -> frozenset[str]:
     if text.startswith("/"):
         return frozenset()  # a command to type ("/register forum-2030") answers nothing
     kinds = set()
-    if _COUNT.search(_CALENDAR.sub(" ", fold(text))):
+    folded = fold(text)
+    if _COUNT.search(_calendar().sub(" ", folded)):
         kinds.add("number")  # "how many" is not answered by a date
-    if _DATE.search(text) or terms & _DATE_CONCEPTS:
+    if _day_date().search(folded) or terms & _DATE_CONCEPTS:
         kinds.add("date")
+    if _YEAR.search(folded):
+        kinds.add("year")
     if _has_name(text):
         kinds.add("who")
-    if terms & _PLACE_CONCEPTS or _STREET.search(text) or places_named(text):
+    if terms & _PLACE_CONCEPTS or _has_street(text) or places_named(text):
         kinds.add("where")
     if _LINK.search(text):
         kinds.add("link")
@@ -853,6 +922,10 @@ def _holds(text: str, terms: set[str]) -> frozenset[str]:
     if terms & _GOAL_CONCEPTS:
         kinds.add("why")
     return frozenset(kinds)
+
+
+def _has_street(text: str) -> bool:
+    return any(not match["after"][-1:].islower() for match in _STREET.finditer(text))
 
 
 def _has_name(text: str) -> bool:

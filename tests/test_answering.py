@@ -266,6 +266,45 @@ def test_a_date_question_is_answered_with_the_date() -> None:
     assert answer is not None and "18 lutego" in answer.text
 
 
+def test_a_count_before_a_noun_is_no_date_so_when_finds_the_day() -> None:
+    """"90 odstotkov" and "29 let" count; "20. marca 2026" dates (month names from CLDR)."""
+    text = (
+        "Na razpis se lahko prijavijo mladinska društva, v katerih je najmanj 90 odstotkov "
+        "članov mladih do 29 let, s sedežem v občini Kamnik.\n"
+        "Vloge sprejemamo do 20. marca 2026 po pošti."
+    )
+    answer = answer_question("do kdaj se lahko mladinska drustva prijavijo na razpis",
+                             search_over(("razpis", "sl", text)), lang_hint="sl")
+    assert answer is not None and "do 20. marca 2026" in answer.text
+
+
+def test_a_year_alone_does_not_answer_when_but_the_day_does() -> None:
+    text = (
+        "Čistilna akcija Zelena obala 2024 – prostovoljna akcija na otoku Krku.\n"
+        "Organizator je Udruga More i mi, ki zbira prostovoljce iz vse regije.\n"
+        "Akcija se održava 14. rujna od 9 do 13 sati na plaži Oprna."
+    )
+    answer = answer_question("kada je akcija zelena obala", search_over(
+        ("akcija", "sr", text)), lang_hint="sr")
+    assert answer is not None and "14. rujna" in answer.text[:150]
+
+
+def test_the_answer_leads_with_the_sentence_holding_the_amount() -> None:
+    text = (
+        "The Riverside Community Fund gives grants to groups that bring neighbours together, "
+        "from gardening clubs to choirs and youth football teams across the whole borough, and "
+        "any group can apply.\n"
+        "Groups applying should explain who takes part, how often they meet and what difference "
+        "the grant makes to the people involved and to the wider neighbourhood.\n"
+        "How much\n"
+        "Up to £900 per year."
+    )
+    answer = answer_question(
+        "how much money can a group get in grants from the riverside community fund",
+        search_over(("fund", "en", text)), lang_hint="en")
+    assert answer is not None and answer.text.startswith("How much Up to £900 per year.")
+
+
 def test_question_of_stopwords_only_gets_no_answer() -> None:
     assert answer_question("Kdaj in kje?", SEARCH, lang_hint="sl") is None
 
