@@ -372,6 +372,31 @@ async def test_questions_about_something_else_go_on_to_document_search(core: Cor
     assert result.event is None and result.answer is None
 
 
+# "What is coming up?" and "what is on soon?", as people ask them in each language.
+SOON = {
+    "sl": ("Kateri dogodki so na sporedu?", "Kaj bo kmalu?", "kateri dogodki so v kratkem"),
+    "sr": ("Који су предстојећи догађаји?", "Шта имате ускоро?", "Који догађаји су ускоро?"),
+    "sr_Latn": ("Koji su predstojeći događaji?", "Sta ima uskoro?",
+                "koji dogadjaji su u skorije vreme"),
+    "pl": ("Jakie są nadchodzące wydarzenia?", "Co będzie wkrótce?",
+           "Jakie wydarzenia są w najbliższym czasie?"),
+    "uk": ("Які майбутні події?", "Що буде незабаром?", "Які події найближчим часом?"),
+    "en": ("What events are coming up?", "What is coming soon?",
+           "any events in the near future?"),
+}
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+async def test_what_is_on_soon_lists_the_upcoming_events(core: Core, locale: str) -> None:
+    await load_everything(core)
+    canonical, *soon = SOON[locale]
+    listed = await ask(core, locale, canonical)
+    assert listed.text.plain.count("•") >= 3, listed.text.plain
+    for question in soon:
+        reply = await ask(core, locale, question)
+        assert reply.text.plain == listed.text.plain, (question, reply.text.plain)
+        check_reader(reply, locale)
+
 async def test_changes_show_in_the_next_answer(core: Core) -> None:
     await load_everything(core)
     question = "When is the Civic Tech Forum?"
