@@ -265,6 +265,13 @@ def is_stopword(folded: str, langs: tuple[str, ...] = LANGUAGES) -> bool:
     return any(folded in _stopwords(lang) for lang in langs)
 
 
+@lru_cache(maxsize=65536)
+def is_word(folded: str, langs: tuple[str, ...] = LANGUAGES) -> bool:
+    """Whether a folded word is in the dictionary of any of `langs` (an unknown short word,
+    "ogp", "nvo", may be an acronym typed in lower case)."""
+    return any(lexicon.is_known(folded, _SIMPLEMMA_CODE.get(lang, lang)) for lang in langs)
+
+
 @lru_cache(maxsize=1 << 17)
 def _word_variants(
     word: str, langs: tuple[str, ...], stop_langs: tuple[str, ...], typed: bool = False

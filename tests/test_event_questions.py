@@ -386,6 +386,21 @@ SOON = {
 }
 
 
+async def test_an_acronym_typed_in_lower_case_names_the_event(core: Core) -> None:
+    """People type "ogp" on a phone: the upcoming event, not the 2019 page, answers."""
+    await load_everything(core)
+    for locale, upper, lower in [
+        ("en", "Where is the OGP conference?", "where is the ogp conference"),
+        ("sr_Latn", "Do kada mogu da se prijavim za OGP?", "do kada mogu da se prijavim za ogp"),
+        ("sl", "Kje bo konferenca OGP?", "kje bo konferenca ogp"),
+    ]:
+        named = await ask(core, locale, upper)
+        typed = await ask(core, locale, lower)
+        assert typed.text.plain == named.text.plain, (lower, typed.text.plain)
+        assert (f"reg:{OGP}") in [payload for _, payload in buttons(typed)], lower
+        check_reader(typed, locale)
+
+
 @pytest.mark.parametrize("locale", LOCALES)
 async def test_what_is_on_soon_lists_the_upcoming_events(core: Core, locale: str) -> None:
     await load_everything(core)

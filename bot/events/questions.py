@@ -45,7 +45,15 @@ from bot.events.model import ANY_LANGUAGE, EventSpec
 from bot.i18n import N_, Translator, babel_locale
 from bot.router import payload
 from bot.script import dominant_script, serbian_to_latin
-from bot.textnorm import LANGUAGES, cognate_stem, detect_language, fold, index_words, is_stopword
+from bot.textnorm import (
+    LANGUAGES,
+    cognate_stem,
+    detect_language,
+    fold,
+    index_words,
+    is_stopword,
+    is_word,
+)
 from bot.types import Button, Reply, Rich, Segment, bold, fmt, join
 from storage.base import EventRecord, Registration
 
@@ -334,7 +342,10 @@ def naming(words: list[Word], record: EventRecord) -> _Naming | None:
     names = event_names(record)
     best: _Naming | None = None
     for i, word in enumerate(words):
-        if word.folded in names.acronyms and (word.upper or len(word.folded) >= 4):
+        # "ogp" typed in lower case names the Open Government Partnership; "dan" does not.
+        if word.folded in names.acronyms and (
+            word.upper or len(word.folded) >= 4 or not is_word(word.folded)
+        ):
             best = _Naming(record, 1.0, 1, 0, frozenset([i]))
     for part in names.parts:
         used: set[int] = set()
