@@ -386,13 +386,15 @@ SOON = {
 }
 
 
-async def test_an_acronym_typed_in_lower_case_names_the_event(core: Core) -> None:
-    """People type "ogp" on a phone: the upcoming event, not the 2019 page, answers."""
+async def test_a_question_typed_as_on_a_phone_gets_the_same_answer(core: Core) -> None:
+    """People type "ogp" in lower case and "jel" for "je li": the upcoming event, not the
+    2019 page or "don't know", answers."""
     await load_everything(core)
     for locale, upper, lower in [
         ("en", "Where is the OGP conference?", "where is the ogp conference"),
         ("sr_Latn", "Do kada mogu da se prijavim za OGP?", "do kada mogu da se prijavim za ogp"),
         ("sl", "Kje bo konferenca OGP?", "kje bo konferenca ogp"),
+        ("sr_Latn", "Ima li mesta na OGP konferenciji?", "jel ima mesta na ogp konferenciji"),
     ]:
         named = await ask(core, locale, upper)
         typed = await ask(core, locale, lower)

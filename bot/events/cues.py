@@ -161,7 +161,7 @@ SR: dict[str, tuple[str, ...]] = {
                "prisustvova*", "ići"),
     "filler": ("ima", "imaju", "imate", "imamo", "molim", "zanima", "još", "znati", "hteo",
                "htela", "htio", "htjela", "želim", "mogu", "možemo", "tačno", "točno", "uopšte",
-               "li"),
+               "li", "jel"),  # "jel" is the spoken "je li"
     "kind:conference": ("konferencij*",), "kind:workshop": ("radionic*",),
     "kind:seminar": ("seminar*",), "kind:forum": ("forum*",), "kind:meeting": ("sastan*",
                                                                                  "skup",
