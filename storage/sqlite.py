@@ -20,7 +20,14 @@ from typing import Any
 
 import aiosqlite
 
-from storage.base import Conversation, OutboxItem, Person, from_db_time, to_db_time
+from storage.base import (
+    Conversation,
+    EventRecord,
+    OutboxItem,
+    Person,
+    from_db_time,
+    to_db_time,
+)
 from storage.files import create_private_file, make_private, private_dir
 from storage.sqlite_admin import SqliteAdminMixin
 from storage.sqlite_content import SqliteContentMixin
@@ -60,6 +67,8 @@ class SqliteStore(SqliteEventsMixin, SqliteAdminMixin, SqlitePrivacyMixin, Sqlit
         self.db = db
         self.path = path
         self._write_lock = asyncio.Lock()
+        # Events as parsed, by id, with the revision and update time they were read at.
+        self._event_records: dict[str, tuple[tuple[int, str], EventRecord]] = {}
 
     @classmethod
     async def open(cls, path: str) -> SqliteStore:

@@ -9,6 +9,7 @@ When a confirmed seat frees up, the first of the waiting list takes it in the sa
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Awaitable, Callable
 from contextlib import AbstractAsyncContextManager
@@ -33,12 +34,14 @@ PERSONAL_COLUMNS = ("name", "email", "phone", "organisation")
 _EVENT_COLUMNS = ("starts_at", "ends_at", "timezone", "location", "registration_deadline",
                   "capacity", "reminders", "spec")
 
+_IDS_PER_QUERY = 500  # under SQLite's limit of bound parameters
 ForgetHook = Callable[[aiosqlite.Connection, int], Awaitable[None]]
 
 
 class SqliteEventsMixin:
     if TYPE_CHECKING:
         db: aiosqlite.Connection
+        _event_records: dict[str, tuple[tuple[int, str], EventRecord]]
 
         def transaction(self) -> AbstractAsyncContextManager[aiosqlite.Connection]: ...
 
@@ -80,8 +83,12 @@ class SqliteEventsMixin:
             (to_db_time(ending_after),))
 
     async def _event_rows(self, where: str, params: tuple[Any, ...]) -> list[EventRecord]:
+        """The events as records, counts and status read now. Every question reads all events
+        (bot.events.questions): a row whose revision and update time are those of a record
+        parsed before (in this process) reuses it, so only what changed is parsed again; an
+        edit anywhere (another replica too) bumps both."""
         rows = await self.db.execute_fetchall(
-            "SELECT e.*, "
+            "SELECT e.id, e.revision, e.updated_at, e.status, "
             "(SELECT COUNT(*) FROM registrations r WHERE r.event_id = e.id "
             " AND r.status = 'confirmed') AS n_confirmed, "
             "(SELECT COUNT(*) FROM registrations r WHERE r.event_id = e.id "
@@ -89,7 +96,21 @@ class SqliteEventsMixin:
             "ORDER BY e.starts_at, e.id",
             params,
         )
-        return [_event(row) for row in rows]
+        parsed = self._event_records
+        stale = [row["id"] for row in rows
+                 if parsed.get(row["id"], (None,))[0] != (row["revision"], row["updated_at"])]
+        for start in range(0, len(stale), _IDS_PER_QUERY):
+            ids = stale[start:start + _IDS_PER_QUERY]
+            marks = ", ".join("?" * len(ids))
+            for row in await self.db.execute_fetchall(
+                f"SELECT * FROM events WHERE id IN ({marks})", tuple(ids)
+            ):
+                parsed[row["id"]] = ((row["revision"], row["updated_at"]), _event(row))
+        return [
+            dataclasses.replace(parsed[row["id"]][1], confirmed=row["n_confirmed"],
+                                waiting=row["n_waiting"], cancelled=row["status"] == "cancelled")
+            for row in rows
+        ]
 
     async def event_changes(self, *, unannounced: bool = True) -> list[EventChange]:
         rows = await self.db.execute_fetchall(
@@ -391,8 +412,7 @@ def _event(row: aiosqlite.Row) -> EventRecord:
         ends_at=from_db_time(row["ends_at"]), timezone=row["timezone"],
         location=json.loads(row["location"]), registration_deadline=deadline,
         capacity=row["capacity"], reminders=json.loads(row["reminders"]), source=row["source"],
-        revision=row["revision"], confirmed=row["n_confirmed"], waiting=row["n_waiting"],
-        cancelled=row["status"] == "cancelled")
+        revision=row["revision"], cancelled=row["status"] == "cancelled")
 
 
 __all__ = ["SqliteEventsMixin"]

@@ -4,11 +4,11 @@ together, the CLI on a PostgreSQL URL, and moving a deployment from SQLite to Po
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from storage.postgres import PostgresStore, postgres_migrations
-from storage.sqlite import sqlite_migrations
+from storage.sqlite import SqliteStore, sqlite_migrations
 from tests.conftest import run_cli
 
 
@@ -89,3 +89,52 @@ async def test_replicas_starting_together_migrate_a_new_database_once(database: 
     assert versions == {postgres_migrations()[-1][0]}
     for store in stores:
         await store.close()
+
+
+def _event_file(title: str, capacity: int) -> dict:
+    return {"events": [{
+        "id": "forum", "title": {"en": title}, "starts_at": "2027-03-04T17:00:00+01:00",
+        "timezone": "Europe/Ljubljana", "registration_deadline": "2027-03-01",
+        "capacity": capacity, "location": {"en": "Town Hall"},
+        "description": {"en": "Local groups meet the council."}, "fields": ["name", "email"],
+        "consent": {"en": "We keep your name and e-mail for this event."},
+    }]}
+
+
+async def _reads_what_another_replica_wrote(first, second) -> None:  # type: ignore[no-untyped-def]
+    from bot.events.loader import import_events, parse_events_yaml
+
+    now = datetime(2027, 2, 1, tzinfo=UTC)
+    await import_events(first, parse_events_yaml(_event_file("Civic forum", 2), "a.yaml"), now)
+    [seen] = await second.list_events()  # parsed once, kept by the second replica
+    assert seen.spec["title"]["en"] == "Civic forum" and seen.seats_left == 2
+    edited = parse_events_yaml(_event_file("Civic Tech Forum", 3), "a.yaml")
+    await import_events(first, edited, now + timedelta(minutes=1))
+    person = await first.person_for_identity("console", "1", "1", now)
+    await first.register("forum", person.id, {"name": "Ana", "email": "a@example.org"},
+                         locale="en", consented=True, now=now)
+    [seen] = await second.list_events()
+    assert seen.spec["title"]["en"] == "Civic Tech Forum", "an edit elsewhere shows at once"
+    assert (seen.capacity, seen.confirmed, seen.seats_left) == (3, 1, 2)
+    await first.cancel_event("forum", now)
+    [seen] = await second.list_events()
+    assert seen.cancelled and (await second.get_event("forum")).cancelled
+
+
+async def test_events_edited_by_another_replica_read_fresh_on_sqlite(tmp_path: Path) -> None:
+    path = str(tmp_path / "civicbot.db")
+    first, second = await SqliteStore.open(path), await SqliteStore.open(path)
+    try:
+        await _reads_what_another_replica_wrote(first, second)
+    finally:
+        await first.close()
+        await second.close()
+
+
+async def test_events_edited_by_another_replica_read_fresh_on_postgresql(database: str) -> None:
+    first, second = await PostgresStore.open(database), await PostgresStore.open(database)
+    try:
+        await _reads_what_another_replica_wrote(first, second)
+    finally:
+        await first.close()
+        await second.close()

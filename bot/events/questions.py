@@ -282,11 +282,25 @@ def _question_keys(words: list[Word]) -> set[str]:
 
 
 def event_names(record: EventRecord) -> _Names:
+    """What names the event; every question asks it of every event, so it is kept by the
+    record's parsed spec (the store reuses an unchanged event's: storage/sqlite_events.py)."""
+    kept = _NAMES_BY_SPEC.get(id(record.spec))
+    if kept is not None and kept[0] is record.spec and kept[1] == record.location:
+        return kept[2]
     spec = record.spec
     descriptions = tuple(spec.get("description", {}).values())
     year = record.starts_at.astimezone(ZoneInfo(record.timezone)).year
-    return _names(tuple(spec.get("title", {}).items()), descriptions,
-                  tuple(record.location.values()), record.id, year)
+    names = _names(tuple(spec.get("title", {}).items()), descriptions,
+                   tuple(record.location.values()), record.id, year)
+    if len(_NAMES_BY_SPEC) >= _NAMES_KEPT:
+        _NAMES_BY_SPEC.clear()
+    # the spec itself is kept too, so that its id is not reused by another while here
+    _NAMES_BY_SPEC[id(spec)] = (spec, record.location, names)
+    return names
+
+
+_NAMES_KEPT = 8192
+_NAMES_BY_SPEC: dict[int, tuple[dict[str, Any], dict[str, str], _Names]] = {}
 
 
 @lru_cache(maxsize=65536)  # each question compares its words with every event's names
