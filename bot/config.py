@@ -56,6 +56,9 @@ class Config:
     retention_days: int = 180
     flood_burst: int = 15
     flood_per_second: float = 1.0
+    staff_chat: str = ""  # "ask the team": telegram:<chat id> or matrix:<room id>; unset: off
+    ticket_remind_hours: int = 24
+    unanswered_days: int = 30
 
 
 def _locale(value: str) -> str:
@@ -131,6 +134,15 @@ def _admins(value: str) -> tuple[str, ...]:
     return admins
 
 
+def _staff_chat(value: str) -> str:
+    platform, _, chat = value.strip().partition(":")
+    if platform == "telegram" and re.fullmatch(r"-?\d{1,20}", chat):
+        return f"telegram:{chat}"
+    if platform == "matrix" and re.fullmatch(r"![^:\s]+:\S+", chat):
+        return f"matrix:{chat}"
+    raise ConfigError(f"expected telegram:<chat id> or matrix:<room id>, got {value!r}")
+
+
 def _log_level(value: str) -> str:
     level = value.strip().upper()
     if level not in ("DEBUG", "INFO", "WARNING", "ERROR"):
@@ -182,6 +194,9 @@ _PARSERS: Mapping[str, Callable[[str], object]] = {
     "retention_days": _positive_int,
     "flood_burst": _positive_int,
     "flood_per_second": _positive_float,
+    "staff_chat": _staff_chat,
+    "ticket_remind_hours": _positive_int,
+    "unanswered_days": _positive_int,
 }
 _SECRET = {"telegram_token", "matrix_password", "matrix_access_token", "telegram_webhook_secret"}
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
 
 from bot.adapters.base import Adapter, DeliveryError, RetryLater, Unreachable
@@ -24,6 +25,9 @@ MAX_ATTEMPTS = 8
 LEASE = timedelta(minutes=5)  # a claim older than this belongs to a worker that died
 # Kinds a person only gets while subscribed (checked again at sending time).
 SUBSCRIBER_KINDS = {"broadcast", "deadline-reminder"}
+# Told how a row of its kind ended: (row, the platform's message id when sent, else None,
+# the error when it failed for good, else None).
+OutcomeHook = Callable[[OutboxItem, str | None, str | None], Awaitable[None]]
 
 
 def backoff(attempts: int) -> timedelta:
@@ -60,6 +64,7 @@ class DeliveryWorker:
         self.worker_id = worker_id
         self.pacers = {a.platform: Pacer(a.messages_per_second()) for a in adapters}
         self._lock = asyncio.Lock()
+        self.outcome_hooks: dict[str, OutcomeHook] = {}  # by kind (capabilities register)
 
     async def recover(self) -> int:
         """At start: settle rows an earlier run of this worker left half-sent, and rows of any
@@ -113,7 +118,7 @@ class DeliveryWorker:
         await self.pacers[adapter.platform].wait()
         await self.store.begin_send(item.id)
         try:
-            await adapter.send(
+            sent_id = await adapter.send(
                 Address(item.platform, item.chat_id),
                 replies_from_json(item.body),
                 key=f"outbox-{item.id}",
@@ -129,6 +134,7 @@ class DeliveryWorker:
             if item.person_id is not None:
                 await self.store.set_unreachable(item.person_id, True)
             await self.store.finish_outbox(item.id, "failed", self.clock.now(), str(error)[:200])
+            await self._tell_outcome(item, None, "unreachable")
         except Exception as error:  # transient or unexpected: retry with backoff, then give up
             if not isinstance(error, DeliveryError):
                 log.exception("adapter %s failed to send", item.platform)
@@ -137,13 +143,26 @@ class DeliveryWorker:
                 await self.store.finish_outbox(
                     item.id, "failed", self.clock.now(), type(error).__name__
                 )
+                await self._tell_outcome(item, None, type(error).__name__)
             else:
                 await self.store.retry_outbox(
                     item.id, self.clock.now() + backoff(item.attempts), type(error).__name__
                 )
         else:
+            await self._tell_outcome(item, sent_id, None)
             await self.store.finish_outbox(item.id, "sent", self.clock.now())
             MESSAGES_OUT.labels(item.platform, item.kind).inc()
+
+    async def _tell_outcome(
+        self, item: OutboxItem, sent_id: str | None, error: str | None
+    ) -> None:
+        hook = self.outcome_hooks.get(item.kind)
+        if hook is None:
+            return
+        try:
+            await hook(item, sent_id, error)
+        except Exception:  # the row's own state is recorded whatever the hook does
+            log.exception("outcome hook for %s failed", item.kind)
 
     async def _skip_reason(self, item: OutboxItem) -> str | None:
         if item.person_id is None:

@@ -28,7 +28,22 @@ async def readiness(app: App) -> tuple[bool, dict[str, str]]:
     for adapter in app.adapters:
         ready = getattr(adapter, "is_ready", None)
         checks[adapter.platform] = "ok" if ready is None or ready() else "not connected"
-    return all(value == "ok" for value in checks.values()), checks
+    all_ready = all(value == "ok" for value in checks.values())
+    # Reported, not counted: a staff chat that refuses messages must not take the bot out
+    # of service for the citizens it still answers.
+    if app.config.staff_chat:
+        checks["staff_chat"] = await _staff_chat_check(app)
+    return all_ready, checks
+
+
+async def _staff_chat_check(app: App) -> str:
+    try:
+        status = await app.store.staff_chat_status(app.config.staff_chat)  # type: ignore[attr-defined]
+    except Exception as error:
+        return type(error).__name__
+    if status is None:
+        return "not used yet"
+    return "ok" if status[0] else f"unreachable ({status[1]})"
 
 
 async def update_outbox_depth(app: App) -> None:

@@ -159,6 +159,7 @@ class Incoming:
     addressed_to_bot: bool = True  # in groups: a command, a mention or a reply to the bot
     display_name: str = ""
     message_id: str | None = None
+    reply_to: str | None = None  # the id of the message this one replies to, if any
 
     @property
     def address(self) -> Address:

@@ -24,6 +24,7 @@ MODULES = [
     "handlers.events",
     "handlers.registration",
     "handlers.reminders",
+    "handlers.handoff",  # before qa: a staff member's reply is an answer, not a question
     "handlers.qa",
     "handlers.fallback",
 ]

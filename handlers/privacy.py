@@ -68,6 +68,16 @@ async def mydata(ctx: Context, args: str) -> Reply:
         }
         for r in await ctx.store.person_registrations(ctx.person.id)
     ]
+    data["questions_to_our_team"] = [
+        {"ticket": t.id, "question": t.question, "language": t.locale, "state": t.state,
+         "asked_at": t.created_at.isoformat()}
+        for t in await ctx.store.person_tickets(ctx.person.id)  # type: ignore[attr-defined]
+    ]
+    data["questions_not_answered"] = [
+        {"question": q.text, "language": q.locale, "asked_at": q.asked_at.isoformat()}
+        for q in await ctx.store.unanswered_since(  # type: ignore[attr-defined]
+            ctx.now() - timedelta(days=ctx.config.unanswered_days), person_id=ctx.person.id)
+    ]
     content = json.dumps(data, ensure_ascii=False, indent=2, default=str).encode()
     return Reply.of(
         ctx._("Here is everything I keep about you. Send /forgetme to delete it."),

@@ -15,6 +15,7 @@ import asyncio
 from datetime import timedelta
 from typing import Any
 
+from bot import handoff
 from bot.context import Context
 from bot.events.formatting import LIST as EVENTS_LIST
 from bot.events.questions import event_reply
@@ -59,7 +60,7 @@ async def question(ctx: Context, text: str) -> Reply | None:
         return Reply.of(fmt(ctx._(SOURCE), answer=answer.text, title=bold(answer.title)))
     if not result.searched:
         return None
-    return dont_know(ctx)
+    return await handoff.offer(ctx, text, dont_know(ctx))
 
 
 def dont_know(ctx: Context) -> Reply:

@@ -419,3 +419,71 @@ class RemindersStore(Protocol):
     async def set_reminders_off(self, person_id: int, off: bool) -> None: ...
     async def event_changes_by_id(self, ids: list[int]) -> list[EventChange]: ...
     async def reminder_counts(self, event_id: str | None = None) -> dict[str, int]: ...
+
+
+# -- "ask the team": unanswered questions and tickets (storage/sqlite_handoff.py) ---------------
+
+
+@dataclass(slots=True)
+class Ticket:
+    id: int
+    person_id: int | None  # None once closed: the answer went through the outbox
+    question: str
+    locale: str
+    display_name: str | None
+    state: str  # open | answered | unreachable
+    staff_chat: str  # platform:chat
+    staff_message_id: str | None
+    answer: str | None
+    answered_by: str | None
+    faq_key: str | None
+    created_at: datetime
+    closed_at: datetime | None
+
+
+@dataclass(slots=True)
+class UnansweredQuestion:
+    id: int
+    person_id: int | None
+    text: str
+    locale: str
+    asked_at: datetime
+
+
+@dataclass(slots=True)
+class TicketOpened:
+    """What opening a ticket did: `opened` (with the ticket), `exists` (that question went to
+    the team before: the same ticket), `too-many` (the person has MAX open tickets)."""
+
+    result: str
+    ticket: Ticket | None = None
+
+
+# The body of the staff chat's message, rendered once the ticket has its number.
+TicketRender = Callable[[Ticket], list[dict]]
+
+
+class HandoffStore(Protocol):
+    async def record_unanswered(self, person_id: int, text: str, locale: str,
+                                now: datetime) -> int: ...
+    async def get_unanswered(self, question_id: int) -> UnansweredQuestion | None: ...
+    async def unanswered_since(self, since: datetime, *,
+                               person_id: int | None = None) -> list[UnansweredQuestion]: ...
+    async def open_ticket(self, *, person_id: int, question: str, locale: str,
+                          display_name: str, question_id: int | None, staff_chat: str,
+                          max_open: int, render: TicketRender, now: datetime) -> TicketOpened: ...
+    async def get_ticket(self, ticket_id: int) -> Ticket | None: ...
+    async def ticket_by_message(self, staff_chat: str, message_id: str) -> Ticket | None: ...
+    async def set_ticket_message(self, ticket_id: int, message_id: str | None) -> None: ...
+    async def tickets(self, *, open_only: bool = False) -> list[Ticket]: ...
+    async def person_tickets(self, person_id: int) -> list[Ticket]: ...
+    async def answer_ticket(self, ticket_id: int, *, answer: str, answered_by: str,
+                            outbox: dict[str, Any], now: datetime) -> bool: ...
+    async def mark_ticket_unreachable(self, ticket_id: int, now: datetime) -> int | None: ...
+    async def save_ticket_faq(self, ticket_id: int, key: str, now: datetime) -> bool: ...
+    async def staff_faq_entries(self) -> list[FaqRecord]: ...
+    async def remove_faq_entry(self, key: str) -> str | None: ...
+    async def set_staff_chat_status(self, chat: str, reachable: bool, error: str | None,
+                                    now: datetime) -> None: ...
+    async def staff_chat_status(self, chat: str) -> tuple[bool, str | None] | None: ...
+    async def forget_handoff_older_than(self, cutoff: datetime) -> int: ...

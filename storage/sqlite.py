@@ -32,6 +32,7 @@ from storage.files import create_private_file, make_private, private_dir
 from storage.sqlite_admin import SqliteAdminMixin
 from storage.sqlite_content import SqliteContentMixin
 from storage.sqlite_events import SqliteEventsMixin
+from storage.sqlite_handoff import SqliteHandoffMixin
 from storage.sqlite_privacy import SqlitePrivacyMixin
 from storage.sqlite_reminders import SqliteRemindersMixin
 
@@ -62,7 +63,7 @@ def _person(row: aiosqlite.Row) -> Person:
 
 
 class SqliteStore(SqliteEventsMixin, SqliteAdminMixin, SqlitePrivacyMixin, SqliteRemindersMixin,
-                  SqliteContentMixin):
+                  SqliteContentMixin, SqliteHandoffMixin):
     def __init__(self, db: aiosqlite.Connection, path: str) -> None:
         self.db = db
         self.path = path
@@ -330,7 +331,8 @@ class SqliteStore(SqliteEventsMixin, SqliteAdminMixin, SqlitePrivacyMixin, Sqlit
                 "UPDATE outbox SET chat_id = '', body = '[]', "
                 "dedupe_key = 'forgotten:' || CAST(id AS TEXT), "
                 "last_error = CASE WHEN last_error = 'forgotten' THEN last_error END "
-                "WHERE person_id = ? OR (person_id IS NULL AND chat_id <> '')",
+                "WHERE person_id = ? OR (person_id IS NULL AND chat_id <> '' "
+                "AND kind NOT LIKE 'staff-%')",  # staff chat messages belong to nobody
                 (person_id,),
             )
             await db.execute("DELETE FROM people WHERE id = ?", (person_id,))

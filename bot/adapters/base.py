@@ -39,8 +39,11 @@ class Adapter(Protocol):
 
     async def stop(self) -> None: ...
 
-    async def send(self, address: Address, replies: list[Reply], *, key: str | None = None) -> None:
-        """Deliver replies to a chat, or raise DeliveryError / RetryLater / Unreachable.
+    async def send(
+        self, address: Address, replies: list[Reply], *, key: str | None = None
+    ) -> str | None:
+        """Deliver replies to a chat, or raise DeliveryError / RetryLater / Unreachable; the
+        platform's id of the first message sent, when it tells one.
 
         `key` is stable for one outbox row across retries and restarts; a platform with
         idempotent sends (Matrix transaction ids) uses it so that a retry is never a copy."""

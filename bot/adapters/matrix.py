@@ -848,7 +848,7 @@ class MatrixAdapter:
         button = pressed_button(text, options) if options else None
         if button is not None:  # the typed text goes along: a number may be the answer
             return self._make(room, event, text, private, True, button.payload)
-        return self._make(room, event, text, private, addressed)
+        return self._make(room, event, text, private, addressed, reply_to=replied_to)
 
     def _reaction(
         self, room: nio.MatrixRoom, event: nio.ReactionEvent, private: bool
@@ -868,6 +868,7 @@ class MatrixAdapter:
         private: bool,
         addressed: bool,
         payload: str | None = None,
+        reply_to: str | None = None,
     ) -> Incoming:
         return Incoming(
             platform=PLATFORM,
@@ -880,6 +881,7 @@ class MatrixAdapter:
             addressed_to_bot=addressed,
             display_name=room.user_name(event.sender) or event.sender,
             message_id=event.event_id,
+            reply_to=reply_to,
         )
 
     def _command_alias(self, text: str) -> str:
@@ -992,21 +994,24 @@ class MatrixAdapter:
             await asyncio.sleep(wait)
         log.error("Matrix: gave up answering in %s", address.chat_id)
 
-    async def send(self, address: Address, replies: list[Reply], *, key: str | None = None) -> None:
+    async def send(
+        self, address: Address, replies: list[Reply], *, key: str | None = None
+    ) -> str | None:
+        """Returns the event id of the first message sent (a reply to it names it)."""
         await self._wait_ready()
         room_id = self._deliverable_room(address.chat_id)
         key = key or uuid.uuid4().hex
         lock = self._room_locks.setdefault(room_id, asyncio.Lock())
         try:
             async with lock:  # options and reactions of one room stay in step
-                await self._send_replies(room_id, replies, key)
+                return await self._send_replies(room_id, replies, key)
         except (DeliveryError, Unreachable):
             raise
         except Exception as error:  # e.g. the client was replaced under us by a new login
             log.exception("Matrix: unexpected failure while sending")
             raise DeliveryError(type(error).__name__) from None
 
-    async def _send_replies(self, room_id: str, replies: list[Reply], key: str) -> None:
+    async def _send_replies(self, room_id: str, replies: list[Reply], key: str) -> str | None:
         assert self.state is not None
         total = sum(len(r.all_buttons) for r in replies)
         hint_index = max((i for i, r in enumerate(replies) if r.buttons), default=-1)
@@ -1015,6 +1020,7 @@ class MatrixAdapter:
         option_events: list[str] = []
         sent = self._sent.setdefault(room_id, deque(maxlen=SENT_REMEMBERED))
         reactions: list[tuple[int, str, int]] = []  # (reply index, event id, option number)
+        first: str | None = None
         for index, reply in enumerate(replies):
             content = message_content(
                 reply, len(options) + 1, total, hint if index == hint_index else None
@@ -1023,6 +1029,7 @@ class MatrixAdapter:
                 room_id, "m.room.message", content, transaction_id(key, index, "text", reply)
             )
             sent.append(event_id)
+            first = first or event_id
             if reply.attachment is not None:
                 await self._send_file(
                     room_id, reply.attachment, transaction_id(key, index, "file", reply)
@@ -1048,6 +1055,7 @@ class MatrixAdapter:
                     content,
                     transaction_id(key, index, f"r{number}", replies[index]),
                 )
+        return first
 
     async def _choice_hint(self, room_id: str, total: int) -> str:
         assert self.state is not None

@@ -505,9 +505,12 @@ class TelegramAdapter:
         self._stop_requested.set()
         await self._shutdown()
 
-    async def send(self, address: Address, replies: list[Reply], *, key: str | None = None) -> None:
-        """The outbox's way out: raises RetryLater, DeliveryError or Unreachable."""
-        await self._deliver(address, replies, patient=False, key=key)
+    async def send(
+        self, address: Address, replies: list[Reply], *, key: str | None = None
+    ) -> str | None:
+        """The outbox's way out: raises RetryLater, DeliveryError or Unreachable. Returns the
+        id of the first message sent (a reply to it can be matched to the row)."""
+        return await self._deliver(address, replies, patient=False, key=key)
 
     # -- start and stop ----------------------------------------------------------------------
 
@@ -739,6 +742,8 @@ class TelegramAdapter:
             addressed_to_bot=addressed,
             display_name=user.full_name,
             message_id=str(message.message_id),
+            reply_to=None if message.reply_to_message is None
+            else str(message.reply_to_message.message_id),
         )
         replies = await self.core.handle(incoming)
         await self._reply(incoming, replies, reply_to=None if private else message.message_id)
@@ -838,7 +843,7 @@ class TelegramAdapter:
         patient: bool,
         key: str | None = None,
         reply_to: int | None = None,
-    ) -> None:
+    ) -> str | None:
         """The one send path. `patient`: wait out flood control and retry network errors in
         place (a direct reply); else raise for the outbox to retry the row later. `key`
         remembers how many parts of a multi-part outbox message went out, so that a retry of
@@ -847,18 +852,21 @@ class TelegramAdapter:
         chat_id = _chat_id(address)
         parts = [part for reply in replies for part in parts_of(reply)]
         done = self._progress.get(key, 0) if key else 0
+        first: str | None = None
         for index in range(done, len(parts)):
-            chat_id = await self._send_part(
+            chat_id, sent = await self._send_part(
                 bot,
                 chat_id,
                 parts[index],
                 patient=patient,
                 reply_to=reply_to if index == 0 else None,
             )
+            first = first or str(sent)
             if key:
                 self._remember(key, index + 1)
         if key:
             self._progress.pop(key, None)
+        return first
 
     def _remember(self, key: str, sent: int) -> None:
         self._progress[key] = sent
@@ -868,15 +876,16 @@ class TelegramAdapter:
 
     async def _send_part(
         self, bot: Any, chat_id: int, part: _Part, *, patient: bool, reply_to: int | None
-    ) -> int:
-        """Send one part; returns the chat id it went to (a group may have migrated)."""
+    ) -> tuple[int, int]:
+        """Send one part; returns the chat id it went to (a group may have migrated) and the
+        message's id."""
         failures = 0
         waited = 0.0
         while True:
             try:
                 async with self.limiter.slot(chat_id):
-                    await self._call(bot, chat_id, part, reply_to)
-                return chat_id
+                    sent = await self._call(bot, chat_id, part, reply_to)
+                return chat_id, sent
             except RetryAfter as error:
                 seconds = retry_seconds(error)
                 self.limiter.hold(chat_id, seconds)
@@ -901,23 +910,23 @@ class TelegramAdapter:
                     raise DeliveryError(_describe(error)) from None
                 await asyncio.sleep(0.5 * 2 ** (failures - 1))
 
-    async def _call(self, bot: Any, chat_id: int, part: _Part, reply_to: int | None) -> None:
+    async def _call(self, bot: Any, chat_id: int, part: _Part, reply_to: int | None) -> int:
         reply_parameters = (
             ReplyParameters(reply_to, allow_sending_without_reply=True)
             if reply_to is not None
             else None
         )
         if part.document is None:
-            await bot.send_message(
+            message = await bot.send_message(
                 chat_id,
                 part.html,
                 parse_mode=ParseMode.HTML,
                 reply_markup=part.markup,
                 reply_parameters=reply_parameters,
             )
-            return
+            return int(message.message_id)
         document = InputFile(part.document.content, filename=part.document.filename)
-        await bot.send_document(
+        message = await bot.send_document(
             chat_id,
             document,
             caption=part.html or None,
@@ -925,6 +934,7 @@ class TelegramAdapter:
             reply_markup=part.markup,
             reply_parameters=reply_parameters,
         )
+        return int(message.message_id)
 
 
 def _file_url(api_url: str) -> str:
