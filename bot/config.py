@@ -138,7 +138,7 @@ def _staff_chat(value: str) -> str:
     platform, _, chat = value.strip().partition(":")
     if platform == "telegram" and re.fullmatch(r"-?\d{1,20}", chat):
         return f"telegram:{chat}"
-    if platform == "matrix" and re.fullmatch(r"![^:\s]+:\S+", chat):
+    if platform == "matrix" and re.fullmatch(r"![^:\s]+(:\S+)?", chat):  # v12: no server
         return f"matrix:{chat}"
     raise ConfigError(f"expected telegram:<chat id> or matrix:<room id>, got {value!r}")
 

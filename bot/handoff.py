@@ -81,6 +81,15 @@ def language_name(locale: str, t: Translator) -> str:
     return f"{name} ({locale})"
 
 
+def shown_name(name: str) -> str:
+    """The display name for the staff chat, never a platform id (a Matrix user without a
+    display name is shown by their mxid; a bare number is an id too)."""
+    name = name.strip()
+    if re.fullmatch(r"@[^:\s]+:\S+", name) or name.isdigit():
+        return ""
+    return name[:80]
+
+
 def quote(text: str) -> str:
     return text if len(text) <= MAX_QUOTE else text[: MAX_QUOTE - 1].rstrip() + "…"
 
@@ -105,7 +114,7 @@ async def hand_off(ctx: Context, question: str, question_id: int | None) -> Repl
     staff_t = ctx.core.translator(ctx.config.default_locale)
     opened = await ctx.store.open_ticket(  # type: ignore[attr-defined]
         person_id=ctx.person.id, question=question, locale=ctx.locale,
-        display_name=ctx.message.display_name, question_id=question_id,
+        display_name=shown_name(ctx.message.display_name), question_id=question_id,
         staff_chat=staff_chat, max_open=MAX_OPEN_TICKETS,
         render=lambda ticket: replies_to_json(ticket_message(staff_t, ticket)), now=ctx.now())
     if opened.result == "too-many":
