@@ -41,6 +41,8 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "db": ("bot.cli_db", "copy a deployment's data to another database (SQLite to PostgreSQL)"),
     "backup": ("bot.cli_backup", "write a consistent copy of the database to a file"),
     "restore": ("bot.cli_backup", "replace the database with a backup (stop the bot first)"),
+    "tickets": ("bot.cli_handoff", "the questions sent to the staff chat (ask the team)"),
+    "unanswered": ("bot.cli_handoff", "the questions the bot could not answer lately"),
 }
 
 

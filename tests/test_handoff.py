@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -292,3 +292,40 @@ def test_the_staff_chat_setting_is_checked() -> None:
         with pytest.raises(ConfigError) as error:
             load_config({"CIVICBOT_STAFF_CHAT": bad})
         assert str(error.value).startswith("CIVICBOT_STAFF_CHAT: expected")
+
+
+async def test_the_command_line_lists_tickets_and_gaps(config, clock, tmp_path: Path) -> None:
+    import handlers
+    from bot.i18n import Catalogs
+    from bot.router import Routes
+    from storage.sqlite import SqliteStore
+    from tests.conftest import run_cli
+
+    store = await SqliteStore.open(config.database.path)
+    try:
+        core = Core(dataclasses.replace(config, staff_chat=f"telegram:{STAFF}"), store,
+                    Catalogs(config.locales_dir), clock, Routes(handlers.routers()))
+        path = tmp_path / "poziv.md"
+        path.write_text(CONFERENCE, encoding="utf-8")
+        await import_paths(store, [path], clock.now())
+        clock.set(datetime.now(UTC))  # the command line counts from the real now
+        await ask_team(core)
+        await core.handle(citizen("kje lahko podaljsam osebno izkaznico", user="520"))
+        await core.handle(citizen("/ask Kdaj je odprta pisarna?", user="521"))
+        await core.handle(staff("/answer 2 Ob devetih."))
+    finally:
+        await store.close()
+    listed = run_cli(["tickets"], tmp_path)
+    assert listed.returncode == 0, listed.stderr
+    lines = listed.stdout.splitlines()
+    assert lines[0].startswith("#1     open        ") and lines[0].endswith(UNKNOWN_SL)
+    assert lines[1].startswith("#2     answered    ") and lines[1].endswith(" by Mojca")
+    opened = run_cli(["tickets", "--open"], tmp_path)
+    assert [line.split()[0] for line in opened.stdout.splitlines()] == ["#1"]
+    gaps = run_cli(["unanswered", "--days", "7"], tmp_path)
+    assert gaps.returncode == 0, gaps.stderr
+    assert gaps.stdout.splitlines()[0] == "2 unanswered questions in the last 7 days, 1 different"
+    assert gaps.stdout.splitlines()[1].split()[:2] == ["2", "sl"]
+    bad = run_cli(["unanswered", "--days", "0"], tmp_path)
+    assert bad.returncode == 2 and "expected a number of days from 1 to 3650" in bad.stderr
+    assert "Traceback" not in bad.stderr
