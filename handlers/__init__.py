@@ -24,6 +24,7 @@ MODULES = [
     "handlers.events",
     "handlers.registration",
     "handlers.reminders",
+    "handlers.documents",
     "handlers.qa",
     "handlers.fallback",
 ]
