@@ -236,3 +236,20 @@ async def test_file_text_reads_a_sent_document_for_other_capabilities(tmp_path: 
         assert refused.problem == "damaged"
     else:
         raise AssertionError("a broken PDF was read")
+
+
+async def test_a_file_inside_a_form_or_in_a_group_is_not_imported(
+    core: Core, tmp_path: Path
+) -> None:
+    await core.handle(says(ADMIN, "/broadcast"))
+    replies = await core.handle(sent(tmp_path, "razpis.md", SLOVENIAN_CALL))
+    assert replies[0].text.plain == ("I can only read text messages. Send /help to see what I "
+                                     "can do.")
+    assert len(replies) > 1 and replies[1].all_buttons  # the form's question again
+    await core.handle(says(ADMIN, "/cancel"))
+    group = sent(tmp_path, "razpis.md", SLOVENIAN_CALL)
+    group = Incoming(platform="console", chat_id="group-1", user_id=ADMIN, file=group.file,
+                     is_private=False, addressed_to_bot=True)
+    [reply] = await core.handle(group)
+    assert reply.text.plain.startswith("Please send documents to me in a private chat")
+    assert await core.store.list_documents() == []
