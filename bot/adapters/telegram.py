@@ -63,6 +63,7 @@ from telegram.error import (
 from telegram.ext import Application, BaseUpdateProcessor, ContextTypes, TypeHandler
 
 from bot.adapters.base import DeliveryError, RetryLater, Unreachable
+from bot.adapters.files import telegram_file
 from bot.config import LOCALES, Config, ConfigError
 from bot.i18n import N_, Translator
 from bot.router import MAX_PAYLOAD_BYTES
@@ -725,7 +726,10 @@ class TelegramAdapter:
             return
         assert self.core is not None
         private = message.chat.type == ChatType.PRIVATE
-        text = message.text or ""
+        text = message.text or message.caption or ""
+        # A document is fetched (getFile, the file URL) only if a handler takes it.
+        file = None if message.document is None else telegram_file(message.get_bot(),
+                                                                   message.document)
         addressed = private or self._addressed_to_me(message)
         if not private and addressed:
             text = self._without_my_mentions(text, message.entities)
@@ -739,6 +743,7 @@ class TelegramAdapter:
             addressed_to_bot=addressed,
             display_name=user.full_name,
             message_id=str(message.message_id),
+            file=file,
         )
         replies = await self.core.handle(incoming)
         await self._reply(incoming, replies, reply_to=None if private else message.message_id)
