@@ -19,8 +19,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import httpx
-
 from bot.types import IncomingFile
 
 DOWNLOAD_TIMEOUT = 60.0  # seconds for one file
@@ -48,6 +46,8 @@ def check_declared(size: int | None, max_bytes: int) -> None:
 async def download(url: str, max_bytes: int, *, headers: dict[str, str] | None = None) -> bytes:
     """GET `url`, refusing a Content-Length over `max_bytes` before reading and stopping the
     download as soon as the bytes received pass it."""
+    import httpx  # the platforms' extras bring it; the console (base install) never downloads
+
     try:
         async with httpx.AsyncClient(timeout=DOWNLOAD_TIMEOUT) as client, \
                 client.stream("GET", url, headers=headers) as response:
