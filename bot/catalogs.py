@@ -46,6 +46,7 @@ DOMAINS: dict[str, list[str]] = {
     "adapters": ["bot/adapters/matrix.py"],
     "telegram": ["bot/adapters/telegram.py"],
     "handoff": ["handlers/handoff.py", "bot/handoff.py"],
+    "documents": ["handlers/documents.py"],
 }
 KEYWORDS = {"_": None, "N_": None, "gettext": None, "ngettext": (1, 2)}
 # The catalogs are written without source locations, sorted by message and with a fixed

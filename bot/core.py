@@ -21,7 +21,7 @@ from bot.flood import FloodGuard, Verdict
 from bot.i18n import N_, Catalogs, Translator, choose_locale, normalize_locale
 from bot.metrics import HANDLER_SECONDS, MESSAGES_IN, MESSAGES_OUT
 from bot.router import HandlerResult, Routes, parse_command, typed_button
-from bot.types import Button, Incoming, Reply, Rich, replies_to_json
+from bot.types import Button, Incoming, IncomingFile, Reply, Rich, replies_to_json
 from storage.base import Person, Store
 
 log = logging.getLogger(__name__)
@@ -174,6 +174,11 @@ class Core:
             and message.is_private
             and ctx.conversation.form in self.routes.forms
         )
+        if message.file is not None:
+            file_reply = await self._route_file(ctx, message.file, in_form=in_form)
+            if file_reply is not None:
+                return file_reply
+            text = ""  # a file nobody takes is no text message, whatever its caption says
         if not text:
             refusal = Reply.of(
                 ctx._("I can only read text messages. Send /help to see what I can do.")
@@ -201,6 +206,21 @@ class Core:
             await ctx.end_form()  # a form this version no longer has
         for text_handler in self.routes.text_handlers:
             result = await text_handler(ctx, text)
+            if result is not None:
+                return result
+        return None
+
+    async def _route_file(
+        self, ctx: Context, file: IncomingFile, *, in_form: bool
+    ) -> HandlerResult:
+        """A sent file: the running form's file step, else the file handlers; None when
+        nobody takes it (then it counts as a message without text)."""
+        if in_form:
+            assert ctx.conversation is not None
+            handler = self.routes.form_files.get(ctx.conversation.form)
+            return None if handler is None else await handler(ctx, file)
+        for file_handler in self.routes.file_handlers:
+            result = await file_handler(ctx, file)
             if result is not None:
                 return result
         return None

@@ -14,7 +14,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from bot.types import Button, Reply
+from bot.types import Button, IncomingFile, Reply
 
 if TYPE_CHECKING:
     from bot.context import Context
@@ -24,6 +24,8 @@ CommandHandler = Callable[["Context", str], Awaitable[HandlerResult]]
 ButtonHandler = Callable[["Context", list[str]], Awaitable[HandlerResult]]
 FormHandler = Callable[["Context", str, str | None], Awaitable[HandlerResult]]
 TextHandler = Callable[["Context", str], Awaitable[HandlerResult]]
+# A file a person sent (Incoming.file), not yet downloaded: the handler decides whether to.
+FileHandler = Callable[["Context", IncomingFile], Awaitable[HandlerResult]]
 # A form's current question, rebuilt from its saved state: re-asked after an answer it cannot
 # take (with the same buttons), and the buttons a typed number or label stands for.
 FormQuestion = Callable[["Context"], Awaitable[list[Reply]]]
@@ -50,6 +52,8 @@ class Router:
         self.forms: dict[str, FormHandler] = {}
         self.form_questions: dict[str, FormQuestion] = {}
         self.text_handler: TextHandler | None = None
+        self.file_handler: FileHandler | None = None
+        self.form_files: dict[str, FileHandler] = {}
 
     def command(
         self,
@@ -97,6 +101,20 @@ class Router:
     def text(self, handler: TextHandler) -> TextHandler:
         self.text_handler = handler
         return handler
+
+    def file(self, *, form: str | None = None) -> Callable[[FileHandler], FileHandler]:
+        """A sent file: outside forms (`form=None`; the first handler that answers wins), or
+        as the answer to the running form `form` (inside any other form a file is refused
+        and the question asked again)."""
+
+        def register(handler: FileHandler) -> FileHandler:
+            if form is None:
+                self.file_handler = handler
+            else:
+                self.form_files[form] = handler
+            return handler
+
+        return register
 
 
 def form_payload(form: str, value: str) -> str:
@@ -153,6 +171,8 @@ class Routes:
         self.forms: dict[str, FormHandler] = {}
         self.form_questions: dict[str, FormQuestion] = {}
         self.text_handlers: list[TextHandler] = []
+        self.file_handlers: list[FileHandler] = []
+        self.form_files: dict[str, FileHandler] = {}
         for router in routers:
             for table, own in (
                 (self.commands, router.commands),
@@ -166,6 +186,9 @@ class Routes:
             self.form_questions.update(router.form_questions)
             if router.text_handler:
                 self.text_handlers.append(router.text_handler)
+            if router.file_handler:
+                self.file_handlers.append(router.file_handler)
+            self.form_files.update(router.form_files)
 
     def listed_commands(self, *, admin: bool) -> list[Command]:
         return [c for c in self.commands.values() if c.listed and (admin or not c.admin)]

@@ -8,7 +8,7 @@ renders its own markup (Telegram HTML, Matrix formatted_body) and nobody can inj
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import Enum
 
@@ -146,6 +146,18 @@ class Address:
 
 
 @dataclass(frozen=True, slots=True)
+class IncomingFile:
+    """A file a person sent (a Telegram document, a Matrix m.file, a console /file PATH),
+    not yet read: `fetch(max_bytes)` downloads it only when a handler decides to, refusing
+    more than `max_bytes` (bot.adapters.files.FileTooLarge) before and while downloading."""
+
+    name: str  # as the sender named it (never trusted as a path)
+    size: int | None  # as the platform declares it; None when it does not say
+    mime_type: str
+    fetch: Callable[[int], Awaitable[bytes]] = field(compare=False, repr=False)
+
+
+@dataclass(frozen=True, slots=True)
 class Incoming:
     """One message or button press from a person, as any adapter delivers it."""
 
@@ -160,6 +172,7 @@ class Incoming:
     display_name: str = ""
     message_id: str | None = None
     reply_to: str | None = None  # the id of the message this one replies to, if any
+    file: IncomingFile | None = None  # a document sent; `text` is then its caption
 
     @property
     def address(self) -> Address:

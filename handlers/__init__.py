@@ -25,6 +25,7 @@ MODULES = [
     "handlers.registration",
     "handlers.reminders",
     "handlers.handoff",  # before qa: a staff member's reply is an answer, not a question
+    "handlers.documents",
     "handlers.qa",
     "handlers.fallback",
 ]

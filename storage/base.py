@@ -487,3 +487,37 @@ class HandoffStore(Protocol):
                                     now: datetime) -> None: ...
     async def staff_chat_status(self, chat: str) -> tuple[bool, str | None] | None: ...
     async def forget_handoff_older_than(self, cutoff: datetime) -> int: ...
+
+
+# -- uploads: files admins send in a chat (storage/sqlite_uploads.py, bot/content/upload.py) --
+
+
+@dataclass(slots=True)
+class UploadRecord:
+    """One import of a file sent in a chat, with what its Undo needs."""
+
+    id: int
+    uploaded_by: str  # platform:user id
+    document: str  # the file's base name
+    kind: str  # document | faq | events
+    status: str  # created | updated
+    checksum: str  # sha256 of the file sent
+    previous: dict[str, Any] | None  # the document it replaced (uploads.previous JSON)
+    events_created: list[str]
+    events_previous: list[dict[str, Any]]  # the event records it replaced
+    created_at: datetime
+    undone_at: datetime | None = None
+
+
+class UploadsStore(Protocol):
+    async def save_uploaded_document(self, document: ContentDocument, uploaded_by: str,
+                                     checksum: str, now: datetime) -> tuple[str, int]: ...
+    async def record_upload(self, *, uploaded_by: str, document: str, kind: str, status: str,
+                            checksum: str, events_created: list[str],
+                            events_previous: list[dict[str, Any]], now: datetime) -> int: ...
+    async def add_upload_events(self, upload_id: int, events_created: list[str],
+                                events_previous: list[dict[str, Any]]) -> None: ...
+    async def get_upload(self, upload_id: int) -> UploadRecord | None: ...
+    async def undo_document_upload(self, upload: UploadRecord, now: datetime) -> str: ...
+    async def delete_unregistered_events(self, event_ids: list[str]) -> list[str]: ...
+    async def mark_upload_undone(self, upload_id: int, now: datetime) -> bool: ...

@@ -35,6 +35,7 @@ from storage.sqlite_events import SqliteEventsMixin
 from storage.sqlite_handoff import SqliteHandoffMixin
 from storage.sqlite_privacy import SqlitePrivacyMixin
 from storage.sqlite_reminders import SqliteRemindersMixin
+from storage.sqlite_uploads import SqliteUploadsMixin
 
 log = logging.getLogger(__name__)
 MIGRATIONS_PACKAGE = "storage.migrations"
@@ -63,7 +64,7 @@ def _person(row: aiosqlite.Row) -> Person:
 
 
 class SqliteStore(SqliteEventsMixin, SqliteAdminMixin, SqlitePrivacyMixin, SqliteRemindersMixin,
-                  SqliteContentMixin, SqliteHandoffMixin):
+                  SqliteContentMixin, SqliteHandoffMixin, SqliteUploadsMixin):
     def __init__(self, db: aiosqlite.Connection, path: str) -> None:
         self.db = db
         self.path = path

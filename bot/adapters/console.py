@@ -4,7 +4,8 @@ Each input line is a message from that person. Buttons print as numbered options
 answering with the number or the label presses the button. Proactive messages for this person
 print as they are delivered. Attachments (`/mydata`, calendar files, CSV exports) are written
 into a folder of their own (`<data dir>/console-files`, 0700; files 0600) and their path is
-printed. End of input ends the chat (exit code 0).
+printed. `/file PATH` sends a local file as if it were sent in a chat (an admin's document
+to import). End of input ends the chat (exit code 0).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
+from bot.adapters.files import local_file
 from bot.router import typed_button
 from bot.types import Address, Attachment, Button, Incoming, Reply, Rich, Style
 
@@ -86,6 +88,11 @@ class ConsoleAdapter:
         loop.call_soon_threadsafe(lines.put_nowait, None)
 
     def _incoming(self, line: str) -> Incoming:
+        if line.startswith("/file ") and line[6:].strip():
+            # The operator's own file: sent as a file, read only if the bot takes it.
+            path = Path(line[6:].strip()).expanduser()
+            return Incoming(platform=self.platform, chat_id=self.user_id, user_id=self.user_id,
+                            language_hint=self.language, file=local_file(path))
         button = typed_button(line, self.options)
         # The typed text goes along with the button it names: a question that asks for a
         # number takes a typed number as the answer, not as the number of its button.

@@ -63,6 +63,7 @@ from telegram.error import (
 from telegram.ext import Application, BaseUpdateProcessor, ContextTypes, TypeHandler
 
 from bot.adapters.base import DeliveryError, RetryLater, Unreachable
+from bot.adapters.files import telegram_file
 from bot.config import LOCALES, Config, ConfigError
 from bot.i18n import N_, Translator
 from bot.router import MAX_PAYLOAD_BYTES
@@ -728,7 +729,10 @@ class TelegramAdapter:
             return
         assert self.core is not None
         private = message.chat.type == ChatType.PRIVATE
-        text = message.text or ""
+        text = message.text or message.caption or ""
+        # A document is fetched (getFile, the file URL) only if a handler takes it.
+        file = None if message.document is None else telegram_file(message.get_bot(),
+                                                                   message.document)
         addressed = private or self._addressed_to_me(message)
         if not private and addressed:
             text = self._without_my_mentions(text, message.entities)
@@ -744,6 +748,7 @@ class TelegramAdapter:
             message_id=str(message.message_id),
             reply_to=None if message.reply_to_message is None
             else str(message.reply_to_message.message_id),
+            file=file,
         )
         replies = await self.core.handle(incoming)
         await self._reply(incoming, replies, reply_to=None if private else message.message_id)

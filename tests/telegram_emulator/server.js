@@ -1436,6 +1436,15 @@ const controlRoutes = (app, server) => {
     return server.rateLimit;
   });
 
+  // a file a user is about to send (the document object to put into send_message)
+  ctl('post', 'userFile', (req, body) => {
+    requireToken(body);
+    const data = Buffer.from(String(body.data || ''), 'base64');
+    const rec = storeFile(server, 'document', data, body.file_name || undefined, body.mime_type || 'application/octet-stream');
+    if (body.file_size !== undefined) rec.file_size = Number(body.file_size); // a size declared
+    return mediaObject('document', rec);
+  });
+
   ctl('post', 'block', (req, body) => {
     const token = requireToken(body);
     const chatId = chatIdParam(body.chat_id);

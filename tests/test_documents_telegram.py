@@ -1,0 +1,67 @@
+"""Documents sent on Telegram: the real adapter and App against the Bot API emulator (the file
+served by its getFile and file URL), with a real SQLite file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.telegram_emulator.harness import (  # noqa: F401  (fixtures)
+    TelegramEmulator,
+    telegram_emulator,
+    telegram_emulator_session,
+)
+from tests.test_content_readers import tiny_pdf
+from tests.test_documents import SLOVENIAN_CALL
+from tests.test_telegram_adapter import (  # noqa: F401  (fixtures)
+    bot,
+    emu,
+    logs_keep_secrets,
+    running,
+    telegram_config,
+)
+
+pytestmark = pytest.mark.filterwarnings(
+    "ignore:Deprecated since version v22.2:telegram.warnings.PTBDeprecationWarning"
+)
+ADMIN = 7101
+CITIZEN = 7102
+
+
+async def send(emu: TelegramEmulator, user: int, data: bytes, name: str,  # noqa: F811
+               **kw: object):
+    after = await emu.last_message_id()
+    await emu.send_document(user, user, data, name, **kw)  # type: ignore[arg-type]
+    [reply] = await emu.wait_for_bot_messages(user, 1, timeout=15, after=after)
+    return reply
+
+
+async def test_an_admins_document_is_imported_and_a_citizens_is_not_read(
+    tmp_path: Path, emu: TelegramEmulator  # noqa: F811
+) -> None:
+    config = telegram_config(tmp_path, emu, admins=f"telegram:{ADMIN}")
+    async with running(config, emu) as r:
+        reply = await send(emu, ADMIN, SLOVENIAN_CALL.encode(), "razpis.md",
+                           language_code="sl")
+        assert reply.text.startswith("Uvožen dokument Razpis za mladinske projekte 2027")
+        assert [b["text"] for b in reply.buttons] == ["Prekliči"]
+        pdf = await send(emu, ADMIN, tiny_pdf(["Rok za prijavo je 13. marec 2019."]),
+                         "vabilo.pdf", mime_type="application/pdf", language_code="sl")
+        assert pdf.text.startswith("Uvožen dokument Vabilo")
+        calls = len(await emu.calls("getFile"))
+        refused = await send(emu, CITIZEN, b"secret", "notes.txt", language_code="en")
+        assert refused.text.startswith("Thank you, but I take files only from")
+        assert len(await emu.calls("getFile")) == calls  # the citizen's file was not fetched
+        huge = await send(emu, ADMIN, b"small really", "huge.txt", file_size=50 * 2**20,
+                          language_code="en")
+        assert huge.text == "huge.txt is too large (the limit is 20 MB): nothing was imported."
+        assert len(await emu.calls("getFile")) == calls  # refused before getFile
+        answer = await r.say(CITIZEN, "Koliko denarja razdeli občina Kamnik za projekte?",
+                             language_code="sl")
+        assert "40.000 evrov" in answer[0].text
+        _, [undone] = await r.press(ADMIN, reply, reply.callback_data[0])
+        # the emulator's button press carries no language_code: the default (en) answers
+        assert undone.text == "Undone: the import of razpis.md is reversed."
+        names = {d.name for d in await r.core.store.list_documents()}
+        assert names == {"vabilo.pdf"}
