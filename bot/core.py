@@ -70,15 +70,20 @@ class Core:
 
     # -- one message -----------------------------------------------------------------------
 
-    async def handle(self, message: Incoming) -> list[Reply]:
+    def admit(self, message: Incoming) -> Verdict:
+        """Flood control for one message. Adapters that queue messages call it on arrival
+        (bot/inbox.py), so that a burst is judged as it came, not as its turns come."""
+        if not message.is_private and not message.addressed_to_bot:
+            return Verdict.ALLOW  # group chatter that is not for us costs nothing
+        if message.platform == "console":
+            return Verdict.ALLOW  # the operator's own terminal: scripts may pipe in fast
+        return self.flood.check(f"{message.platform}:{message.user_id}")
+
+    async def handle(self, message: Incoming, *, verdict: Verdict | None = None) -> list[Reply]:
+        """The replies to one message; `verdict`: flood control already counted on arrival."""
         if not message.is_private and not message.addressed_to_bot:
             return []  # group chatter that is not for us
-        # The console is the operator's own terminal: scripts may pipe in as fast as they like.
-        verdict = (
-            Verdict.ALLOW
-            if message.platform == "console"
-            else self.flood.check(f"{message.platform}:{message.user_id}")
-        )
+        verdict = self.admit(message) if verdict is None else verdict
         if verdict is not Verdict.ALLOW:
             return self._slow_down(message) if verdict is Verdict.WARN else []
         MESSAGES_IN.labels(message.platform).inc()

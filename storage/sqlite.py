@@ -33,6 +33,7 @@ from storage.sqlite_admin import SqliteAdminMixin
 from storage.sqlite_content import SqliteContentMixin
 from storage.sqlite_events import SqliteEventsMixin
 from storage.sqlite_handoff import SqliteHandoffMixin
+from storage.sqlite_inbox import SqliteInboxMixin
 from storage.sqlite_privacy import SqlitePrivacyMixin
 from storage.sqlite_reminders import SqliteRemindersMixin
 from storage.sqlite_uploads import SqliteUploadsMixin
@@ -64,7 +65,7 @@ def _person(row: aiosqlite.Row) -> Person:
 
 
 class SqliteStore(SqliteEventsMixin, SqliteAdminMixin, SqlitePrivacyMixin, SqliteRemindersMixin,
-                  SqliteContentMixin, SqliteHandoffMixin, SqliteUploadsMixin):
+                  SqliteContentMixin, SqliteHandoffMixin, SqliteUploadsMixin, SqliteInboxMixin):
     def __init__(self, db: aiosqlite.Connection, path: str) -> None:
         self.db = db
         self.path = path

@@ -27,6 +27,11 @@ class RetryLater(DeliveryError):
         self.seconds = seconds
 
 
+class OutcomeUnknown(DeliveryError):
+    """The request reached the platform but its answer did not (a timeout while waiting): the
+    message may have been delivered, so it is never sent again (the outbox's `unknown`)."""
+
+
 class Unreachable(Exception):
     """A permanent failure: the person blocked the bot, left, or the account is gone."""
 

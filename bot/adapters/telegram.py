@@ -1,9 +1,11 @@
 """The Telegram adapter, on python-telegram-bot 22 (asyncio).
 
-Updates come by long polling, or by webhook when CIVICBOT_TELEGRAM_WEBHOOK_URL is set (the
-secret-token header is checked, so several replicas can sit behind a load balancer). Each update
-becomes an `Incoming` for `Core.handle`; updates run concurrently, but those of one chat in the
-order they came. A button press is answered at once (no endless spinner) and its replies follow
+Updates come by long polling (our own getUpdates loop), or by webhook when
+CIVICBOT_TELEGRAM_WEBHOOK_URL is set (the secret-token header is checked, so several replicas
+can sit behind a load balancer). Each update is recorded in the inbox (bot/inbox.py) before
+Telegram is told it arrived, with flood control counted there and then; it is then handled in
+its lane (a private chat, or one member of a group), lanes concurrently, as an `Incoming` for
+`Core.handle`. A button press is answered at once (no endless spinner) and its replies follow
 up as new messages; stale or forged button data is the core's to judge.
 
 Sending is one path, `_deliver`, for replies and for the outbox (`send`): neutral `Rich` text
@@ -12,6 +14,9 @@ paragraph boundaries, buttons become inline keyboards and an attachment a docume
 limits are kept here per chat (one message a second, 20 a minute in a group) and overall (30 a
 second, shared by replies and the outbox). A 429 is honoured: the outbox gets `RetryLater`, a
 direct reply waits and tries again; a 403 makes the person unreachable until they write again.
+A send that timed out after it reached Telegram may have been delivered: it is never sent again
+(`OutcomeUnknown`, the outbox's `unknown`), for replies too; the timeouts allow Telegram's real
+latency.
 
 The token is part of every Bot API URL, so it must never reach a log: httpx's request log is
 kept at WARNING, PTB's debug log (it prints message texts) at INFO, and our own messages carry
@@ -25,8 +30,11 @@ import contextlib
 import hashlib
 import hmac
 import html
+import json
 import logging
+import os
 import re
+import socket
 import time
 import warnings
 from collections import OrderedDict
@@ -36,6 +44,7 @@ from functools import partial
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
+import httpx
 from aiohttp import web
 from telegram import (
     BotCommand,
@@ -59,15 +68,19 @@ from telegram.error import (
     NetworkError,
     RetryAfter,
     TelegramError,
+    TimedOut,
 )
-from telegram.ext import Application, BaseUpdateProcessor, ContextTypes, TypeHandler
+from telegram.ext import Application
 
-from bot.adapters.base import DeliveryError, RetryLater, Unreachable
+from bot.adapters.base import DeliveryError, OutcomeUnknown, RetryLater, Unreachable
 from bot.adapters.files import telegram_file
 from bot.config import LOCALES, Config, ConfigError
+from bot.flood import Verdict
 from bot.i18n import N_, Translator
+from bot.inbox import Inbox
 from bot.router import MAX_PAYLOAD_BYTES
 from bot.types import Address, Attachment, Button, Incoming, Reply, Rich, Segment, Style, link
+from storage.base import InboxItem
 
 if TYPE_CHECKING:
     from bot.core import Core
@@ -83,7 +96,8 @@ ALLOWED_UPDATES = ("message", "callback_query", "my_chat_member")
 TELEGRAM_LANGUAGES: dict[str, tuple[str, ...]] = {"sr_Latn": ("hr", "bs")}
 REPLY_RETRIES = 4  # network errors and 5xx while replying: tries after the first
 MAX_FLOOD_WAIT = 60.0  # seconds a direct reply may wait in total for flood control
-START_RETRY_MAX = 30.0  # seconds between tries when Telegram is unreachable at start
+START_RETRY_MAX = 30.0  # seconds between tries when Telegram is unreachable
+SEND_TIMEOUT = 30.0  # seconds for a send's answer: Telegram can take several under load
 _COMMAND_NAME = re.compile(r"^[a-z0-9_]{1,32}$")
 _SECRET_TOKEN = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
 _LINK_SCHEMES = ("http://", "https://", "tg://", "mailto:")
@@ -277,42 +291,6 @@ class SendLimiter:
             del self._chats[chat_id]
 
 
-# -- updates in order per chat ---------------------------------------------------------------
-
-
-def _chat_of(update: object) -> int | None:
-    if isinstance(update, Update) and update.effective_chat is not None:
-        return update.effective_chat.id
-    return None
-
-
-class ChatOrderedProcessor(BaseUpdateProcessor):
-    """Updates run concurrently, but those of one chat one after another, in arrival order."""
-
-    def __init__(self, max_concurrent_updates: int) -> None:
-        super().__init__(max_concurrent_updates)
-        self._locks: dict[int | None, asyncio.Lock] = {}
-        self._users: dict[int | None, int] = {}
-
-    async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
-        chat = _chat_of(update)
-        lock = self._locks.setdefault(chat, asyncio.Lock())
-        self._users[chat] = self._users.get(chat, 0) + 1
-        try:
-            async with lock:
-                await coroutine
-        finally:
-            self._users[chat] -= 1
-            if not self._users[chat]:
-                del self._users[chat], self._locks[chat]
-
-    async def initialize(self) -> None:
-        pass
-
-    async def shutdown(self) -> None:
-        pass
-
-
 # -- what goes out -----------------------------------------------------------------------------
 
 
@@ -422,6 +400,7 @@ class TelegramAdapter:
         poll_timeout: float = 10.0,
         limits: Limits | None = None,
         max_concurrent_updates: int = 1024,
+        send_timeout: float = SEND_TIMEOUT,
     ) -> None:
         if not config.telegram_token:
             raise ConfigError("CIVICBOT_TELEGRAM_TOKEN is not set")
@@ -431,6 +410,7 @@ class TelegramAdapter:
         self.limits = limits or Limits()
         self.limiter = SendLimiter(self.limits)
         self.max_concurrent_updates = max_concurrent_updates
+        self.send_timeout = send_timeout
         self.webhook_secret = self._webhook_secret(config)
         self.core: Core | None = None
         self.username = ""
@@ -443,6 +423,8 @@ class TelegramAdapter:
         self._closed = False
         self._progress: OrderedDict[str, int] = OrderedDict()  # outbox key -> parts sent
         self._webhook: web.AppRunner | None = None
+        self._inbox: Inbox | None = None
+        self._poller: asyncio.Task[None] | None = None
         self._start_trouble = False  # Telegram was unreachable at start: sends fail fast
         protect_logs(config.telegram_token)
 
@@ -488,8 +470,7 @@ class TelegramAdapter:
             async with self._shutdown_lock:  # a stop meanwhile waits for a whole start
                 self._register_with_core(core)
                 await self._publish_commands(app)
-                await app.start()
-                await self._start_receiving(app)
+                await self._start_receiving(app, core)
             self._ready.set()
             self.receiving.set()
             log.info(
@@ -497,9 +478,22 @@ class TelegramAdapter:
                 self.username,
                 "webhook" if self.config.telegram_webhook_url else "long polling",
             )
-            await self._stop_requested.wait()
+            await self._until_stopped()
         finally:
             await self._shutdown()
+
+    async def _until_stopped(self) -> None:
+        """Until stop(); a poller that ended (Telegram refused the token) ends the run."""
+        stopped = asyncio.create_task(self._stop_requested.wait())
+        waiting: set[asyncio.Future[Any]] = {stopped}
+        if self._poller is not None:
+            waiting.add(self._poller)
+        try:
+            await asyncio.wait(waiting, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            stopped.cancel()
+        if self._poller is not None and self._poller.done() and not self._poller.cancelled():
+            self._poller.result()  # re-raises its ConfigError
 
     async def stop(self) -> None:
         """Stop receiving, finish the updates already taken, close the connections."""
@@ -522,15 +516,18 @@ class TelegramAdapter:
             .token(self.config.telegram_token or "")
             .base_url(api_url)
             .base_file_url(_file_url(api_url))
-            .concurrent_updates(ChatOrderedProcessor(self.max_concurrent_updates))
+            .updater(None)  # our own polling loop records updates before confirming them
             .job_queue(None)
             .connection_pool_size(16)
+            .connect_timeout(10)
+            .pool_timeout(10)
+            .read_timeout(self.send_timeout)
+            .write_timeout(self.send_timeout)
             .media_write_timeout(60)
+            .get_updates_connect_timeout(10)
+            .get_updates_read_timeout(self.poll_timeout + 10)
         )
-        app = builder.build()
-        app.add_handler(TypeHandler(Update, self._on_update))
-        app.add_error_handler(self._on_error)
-        return app
+        return builder.build()
 
     async def _start_application(self) -> Application | None:  # type: ignore[type-arg]
         """Initialize (getMe), retrying while Telegram cannot be reached (None if stopped
@@ -582,20 +579,80 @@ class TelegramAdapter:
         url = f"https://t.me/{self.username}" + (f"?start={start}" if start else "")
         return Rich((link(t.gettext(OPEN_PRIVATE_CHAT), url),))
 
-    async def _start_receiving(self, app: Application) -> None:  # type: ignore[type-arg]
-        updater = app.updater
-        assert updater is not None
-        if not self.config.telegram_webhook_url:
-            await updater.start_polling(
-                poll_interval=self.poll_interval,
-                timeout=int(self.poll_timeout),
-                bootstrap_retries=-1,
-                allowed_updates=list(ALLOWED_UPDATES),
-                drop_pending_updates=False,
-                error_callback=_log_polling_error,
-            )
+    async def _start_receiving(self, app: Application, core: Core) -> None:  # type: ignore[type-arg]
+        self._inbox = Inbox(
+            core.store,  # type: ignore[arg-type]  # the Store Protocol lacks the inbox (#21)
+            core.clock,
+            f"{socket.gethostname()}:{os.getpid()}",
+            self._handle_recorded,
+            concurrency=self.max_concurrent_updates,
+        )
+        if self.config.telegram_webhook_url:
+            await self._start_webhook(app)
             return
-        await self._start_webhook(app)
+        with contextlib.suppress(TelegramError):
+            await app.bot.delete_webhook(drop_pending_updates=False)  # polling needs none set
+        await self._inbox.recover(PLATFORM)
+        self._poller = asyncio.create_task(self._poll(app.bot), name="telegram-poll")
+
+    async def _poll(self, bot: Any) -> None:
+        """Long polling. A batch is recorded before the next getUpdates confirms it (its
+        offset), so updates in hand at a crash are fetched again; the inbox skips repeats."""
+        offset: int | None = None
+        delay = 1.0
+        while True:
+            try:
+                updates = await bot.get_updates(
+                    offset=offset,
+                    timeout=int(self.poll_timeout),
+                    allowed_updates=list(ALLOWED_UPDATES),
+                )
+            except InvalidToken:
+                # Revoked while running: retrying for ever would be a deaf process that
+                # looks alive. One line and a non-zero exit instead.
+                raise ConfigError(self._refused_token_message()) from None
+            except TelegramError as error:  # network, 5xx, 409 (another poller), timeouts
+                log.warning("telegram: polling failed (%s); retrying in %.0fs",
+                            _describe(error), delay)
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, START_RETRY_MAX)
+                continue
+            delay = 1.0
+            if updates:
+                await self._arrive(updates)
+                offset = updates[-1].update_id + 1
+            if self.poll_interval:
+                await asyncio.sleep(self.poll_interval)
+
+    async def _arrive(
+        self, updates: Sequence[Update]
+    ) -> tuple[list[InboxItem], list[asyncio.Future[bool]]]:
+        """Record updates in the inbox, flood control counted now; (the items, the futures of
+        those that are new and to be handled)."""
+        assert self._inbox is not None and self.core is not None
+        items, states = [], []
+        for update in updates:
+            lane, verdict = self._lane_and_verdict(update)
+            payload = json.dumps(update.to_dict(), ensure_ascii=False, separators=(",", ":"))
+            items.append(InboxItem(PLATFORM, update.update_id, lane, verdict.value, payload))
+            states.append("dropped" if verdict is Verdict.DROP else "pending")
+        return items, await self._inbox.arrive(items, states)
+
+    def _lane_and_verdict(self, update: Update) -> tuple[str, Verdict]:
+        """A private chat is one lane; in a group each member is one (one member's burst
+        must not hold up the others)."""
+        assert self.core is not None
+        incoming = self._incoming(update)
+        if incoming is None:
+            chat = update.effective_chat
+            return str(chat.id if chat is not None else ""), Verdict.ALLOW
+        lane = incoming.chat_id if incoming.is_private else f"{incoming.chat_id}:{incoming.user_id}"
+        return lane, self.core.admit(incoming)
+
+    async def _handle_recorded(self, item: InboxItem) -> None:
+        assert self._app is not None
+        update = Update.de_json(json.loads(item.payload), self._app.bot)
+        await self._on_update(update, Verdict(item.verdict))
 
     async def _start_webhook(self, app: Application) -> None:  # type: ignore[type-arg]
         """Our own webhook endpoint: an update is answered 200 only once it has been handled,
@@ -625,14 +682,19 @@ class TelegramAdapter:
         if not hmac.compare_digest(given.encode(), (self.webhook_secret or "").encode()):
             log.warning("telegram: a webhook call without the right secret was refused")
             return web.Response(status=403)
-        try:
-            update = Update.de_json(await request.json(), app.bot)
-        except (ValueError, TypeError, KeyError):
-            return web.Response(status=400)
+        update = _update_of(await request.read(), app.bot)
         if update is None:
+            log.warning("telegram: a webhook call whose body is not an update was refused")
             return web.Response(status=400)
-        await app.process_update(update)  # handled (or logged as failed) before we answer
-        return web.Response(status=200)
+        items, handling = await self._arrive([update])
+        if handling:  # new: answered once handled, so a replica's death loses nothing
+            handled = await handling[0]
+            return web.Response(status=200 if handled else 503)
+        assert self._inbox is not None
+        # Recorded before: a redelivery (handled: nothing to do; its replica died: ours now;
+        # still in a live replica's hands: Telegram is asked to come back later).
+        outcome = await self._inbox.redelivered(items[0])
+        return web.Response(status=503 if outcome in ("busy", "abandoned") else 200)
 
     async def _shutdown(self) -> None:
         async with self._shutdown_lock:
@@ -640,12 +702,13 @@ class TelegramAdapter:
                 return
             self._closed = True
             app = self._app
-            if app.updater is not None and app.updater.running:
-                await _quietly(app.updater.stop())  # polling: confirms what was fetched
+            if self._poller is not None:
+                self._poller.cancel()  # what it fetched and did not record comes again
+                await asyncio.gather(self._poller, return_exceptions=True)
+            if self._inbox is not None:
+                await self._inbox.stop()  # the updates in hand, briefly; the rest stay recorded
             if self._webhook is not None:
-                await _quietly(self._webhook.cleanup())  # waits for the calls in hand
-            if app.running:
-                await _quietly(app.stop())  # waits for the updates already taken
+                await _quietly(self._webhook.cleanup())  # the calls in hand answer 503
             await _quietly(app.shutdown())
             self._failed = True  # later sends fail fast; the outbox retries them
             log.info("telegram: stopped")
@@ -697,12 +760,12 @@ class TelegramAdapter:
 
     # -- updates in ----------------------------------------------------------------------------
 
-    async def _on_update(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    async def _on_update(self, update: Update, verdict: Verdict) -> None:
         try:
             if update.callback_query is not None:
-                await self._on_button(update.callback_query)
+                await self._on_button(update.callback_query, verdict)
             elif update.message is not None:
-                await self._on_message(update.message)
+                await self._on_message(update.message, verdict)
             elif update.my_chat_member is not None:
                 await self._on_membership(update.my_chat_member)
         except Exception as error:
@@ -714,20 +777,26 @@ class TelegramAdapter:
                 exc_info=not isinstance(error, TelegramError),
             )
 
-    async def _on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
-        update_id = getattr(update, "update_id", None)
-        error = context.error
-        log.error(
-            "telegram: update %s failed (%s)",
-            update_id,
-            _describe(error) if error else "unknown error",
-        )
+    def _incoming(self, update: Update) -> Incoming | None:
+        if update.callback_query is not None:
+            return self._button_incoming(update.callback_query)
+        if update.message is not None:
+            return self._message_incoming(update.message)
+        return None
 
-    async def _on_message(self, message: Message) -> None:
-        user = message.from_user
-        if user is None or user.is_bot or message.chat.type == ChatType.CHANNEL:
+    async def _on_message(self, message: Message, verdict: Verdict) -> None:
+        incoming = self._message_incoming(message)
+        if incoming is None:
             return
         assert self.core is not None
+        replies = await self.core.handle(incoming, verdict=verdict)
+        private = message.chat.type == ChatType.PRIVATE
+        await self._reply(incoming, replies, reply_to=None if private else message.message_id)
+
+    def _message_incoming(self, message: Message) -> Incoming | None:
+        user = message.from_user
+        if user is None or user.is_bot or message.chat.type == ChatType.CHANNEL:
+            return None
         private = message.chat.type == ChatType.PRIVATE
         text = message.text or message.caption or ""
         # A document is fetched (getFile, the file URL) only if a handler takes it.
@@ -736,7 +805,7 @@ class TelegramAdapter:
         addressed = private or self._addressed_to_me(message)
         if not private and addressed:
             text = self._without_my_mentions(text, message.entities)
-        incoming = Incoming(
+        return Incoming(
             platform=PLATFORM,
             chat_id=str(message.chat.id),
             user_id=str(user.id),
@@ -750,20 +819,25 @@ class TelegramAdapter:
             else str(message.reply_to_message.message_id),
             file=file,
         )
-        replies = await self.core.handle(incoming)
-        await self._reply(incoming, replies, reply_to=None if private else message.message_id)
 
-    async def _on_button(self, query: CallbackQuery) -> None:
+    async def _on_button(self, query: CallbackQuery, verdict: Verdict) -> None:
         # Answer first: the spinner stops even if the rest fails or waits for flood control.
         try:
             await query.answer()
         except TelegramError as error:
             log.info("telegram: could not answer a button press (%s)", _describe(error))
-        message = query.message
-        if message is None or query.data is None:  # an inline-mode message or a game button
+        incoming = self._button_incoming(query)
+        if incoming is None:
             return
         assert self.core is not None
-        incoming = Incoming(
+        replies = await self.core.handle(incoming, verdict=verdict)
+        await self._reply(incoming, replies, reply_to=None)
+
+    def _button_incoming(self, query: CallbackQuery) -> Incoming | None:
+        message = query.message
+        if message is None or query.data is None:  # an inline-mode message or a game button
+            return None
+        return Incoming(
             platform=PLATFORM,
             chat_id=str(message.chat.id),
             user_id=str(query.from_user.id),
@@ -774,8 +848,6 @@ class TelegramAdapter:
             display_name=query.from_user.full_name,
             message_id=str(message.message_id),
         )
-        replies = await self.core.handle(incoming)
-        await self._reply(incoming, replies, reply_to=None)
 
     async def _on_membership(self, change: ChatMemberUpdated) -> None:
         """Blocking the bot in a private chat makes a person unreachable at once."""
@@ -837,6 +909,9 @@ class TelegramAdapter:
                 person = await self.core.store.find_person(PLATFORM, message.user_id)
                 if person is not None:
                     await self.core.store.set_unreachable(person.id, True)
+        except OutcomeUnknown:
+            log.warning("telegram: no answer to a reply within %.0fs; it may have arrived, so "
+                        "it is not sent again", self.send_timeout)
         except DeliveryError as error:
             log.warning("telegram: a reply could not be delivered (%s)", error)
 
@@ -910,6 +985,9 @@ class TelegramAdapter:
                 log.warning("telegram: Telegram refused a message (%s)", _describe(error))
                 raise DeliveryError(_describe(error)) from None
             except (NetworkError, InvalidToken) as error:  # network, timeouts, 5xx
+                if isinstance(error, TimedOut) and not _never_sent(error):
+                    # Telegram may have taken it: a retry could be a copy, which we refuse.
+                    raise OutcomeUnknown(_describe(error)) from None
                 failures += 1
                 if not patient or failures > REPLY_RETRIES:
                     raise DeliveryError(_describe(error)) from None
@@ -948,9 +1026,21 @@ def _file_url(api_url: str) -> str:
     return f"{base}/file/{tail}" if tail == "bot" else f"{api_url.rstrip('/')}/file/bot"
 
 
-def _log_polling_error(error: TelegramError) -> None:
-    # PTB retries with backoff by itself; one line per failure instead of a traceback.
-    log.warning("telegram: polling failed (%s); retrying", _describe(error))
+def _never_sent(error: TimedOut) -> bool:
+    """A timeout before the request left (no connection, none free): safe to send again."""
+    return isinstance(error.__cause__, (httpx.ConnectTimeout, httpx.PoolTimeout))
+
+
+def _update_of(body: bytes, bot: Any) -> Update | None:
+    """A webhook body as an update, or None for anything else (bad JSON, `null`, a list, a
+    string, an object without an update id, nesting too deep to parse)."""
+    try:
+        data = json.loads(body)
+        if not isinstance(data, dict) or not isinstance(data.get("update_id"), int):
+            return None
+        return Update.de_json(data, bot)
+    except (ValueError, TypeError, KeyError, AttributeError, RecursionError):
+        return None
 
 
 async def _quietly(step: Awaitable[object]) -> None:
