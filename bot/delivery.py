@@ -13,7 +13,7 @@ import time
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
 
-from bot.adapters.base import Adapter, DeliveryError, RetryLater, Unreachable
+from bot.adapters.base import Adapter, DeliveryError, OutcomeUnknown, RetryLater, Unreachable
 from bot.clock import Clock
 from bot.metrics import DELIVERY_FAILURES, MESSAGES_OUT
 from bot.types import Address, replies_from_json
@@ -128,6 +128,12 @@ class DeliveryWorker:
             await self.store.retry_outbox(
                 item.id, self.clock.now() + timedelta(seconds=error.seconds), str(error)
             )
+        except OutcomeUnknown as error:
+            # It may have arrived: sending it again could make a copy, which we refuse.
+            log.warning("outbox message %d on %s: outcome unknown, not sent again",
+                        item.id, item.platform)
+            DELIVERY_FAILURES.labels(item.platform, "unknown").inc()
+            await self.store.finish_outbox(item.id, "unknown", self.clock.now(), str(error)[:200])
         except Unreachable as error:
             log.info("recipient unreachable on %s; marked", item.platform)
             DELIVERY_FAILURES.labels(item.platform, "unreachable").inc()
