@@ -4,9 +4,23 @@ nothing doubled, no seat oversold (bench/chaos.py runs a longer version)."""
 
 from __future__ import annotations
 
+import asyncio
+import signal
+import subprocess
+import time
+import urllib.request
+from collections import Counter
 from pathlib import Path
 
+from bot.adapters.telegram import Limits, TelegramAdapter
+from bot.app import App
+from bot.config import load_config
+from bot.types import Reply
+from tests.conftest import CIVICBOT, ROOT, cli_env, free_port
 from tests.drivers.chaos import chaos
+from tests.telegram_emulator.harness import TelegramEmulator
+
+NEWS = "The programme is online."
 
 
 def test_twenty_sigkills_lose_and_double_nothing(tmp_path: Path) -> None:
@@ -16,3 +30,116 @@ def test_twenty_sigkills_lose_and_double_nothing(tmp_path: Path) -> None:
     assert report.kills >= 20, report.summary()
     assert report.problems == [], report.summary()
     assert report.confirmed == 15 and report.waiting == 40 - 6 - 15
+
+
+# -- Telegram (issue #16): updates in hand at a kill, and a slow Bot API -----------------------
+
+
+async def test_telegram_updates_in_hand_at_a_sigkill_are_all_answered_after_restart(
+    tmp_path: Path,
+) -> None:
+    """Polling used to confirm updates as soon as they were fetched, while Telegram's pace of
+    one message a second per chat held them in memory: killed, they were never answered."""
+    people, each = 6, 3
+    async with TelegramEmulator() as emu:
+        ops = free_port()
+        env = cli_env(
+            tmp_path,
+            CIVICBOT_TELEGRAM_TOKEN=emu.token,
+            CIVICBOT_TELEGRAM_API_URL=emu.api_base_url,
+            CIVICBOT_OPS_LISTEN=f"127.0.0.1:{ops}",
+        )
+
+        def start() -> subprocess.Popen[bytes]:
+            log = (tmp_path / "bot.log").open("ab")
+            return subprocess.Popen([*CIVICBOT, "run"], cwd=ROOT, env=env,
+                                    stdin=subprocess.DEVNULL, stdout=log, stderr=log)
+
+        async def until_ready() -> None:
+            deadline = time.monotonic() + 60
+            while not await asyncio.to_thread(_ready, ops):
+                assert time.monotonic() < deadline, (tmp_path / "bot.log").read_text()
+                await asyncio.sleep(0.2)
+
+        bot = start()
+        try:
+            await until_ready()
+            for _ in range(each):
+                for person in range(people):
+                    await emu.send_text(7000 + person, 7000 + person, "/help")
+            await asyncio.sleep(1.5)
+            bot.send_signal(signal.SIGKILL)
+            bot.wait(10)
+            before = len(await emu.bot_messages())
+            assert before < people * each  # the kill came with updates in hand
+            bot = start()
+            await until_ready()
+            deadline = time.monotonic() + 30
+            while len(await emu.bot_messages()) < people * each:
+                assert time.monotonic() < deadline, "updates lost in the kill"
+                await asyncio.sleep(0.2)
+            await asyncio.sleep(1.5)
+            answers = Counter(m.chat_id for m in await emu.bot_messages())
+        finally:
+            bot.send_signal(signal.SIGTERM)
+            bot.wait(30)
+    # Each answered; at most the one in hand per chat at the kill was answered twice.
+    assert all(each <= answers[7000 + p] <= each + 1 for p in range(people)), answers
+
+
+def _ready(port: int) -> bool:
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/readyz", timeout=2) as answer:
+            return answer.status == 200
+    except OSError:
+        return False
+
+
+async def test_telegram_outbox_through_a_slow_bot_api_sends_nothing_twice(
+    tmp_path: Path,
+) -> None:
+    """Telegram answering after the timeout for some sends (it used to retry them as network
+    errors: two copies): those rows end 'unknown' (the message may have arrived) and are never
+    sent again; the others are sent once."""
+    people = 8
+    async with TelegramEmulator() as emu:
+        config = load_config({
+            "CIVICBOT_DATA_DIR": str(tmp_path),
+            "CIVICBOT_TELEGRAM_TOKEN": emu.token,
+            "CIVICBOT_TELEGRAM_API_URL": emu.api_base_url,
+            "CIVICBOT_DELIVERY_INTERVAL_SECONDS": "0.2",
+        })
+        adapter = TelegramAdapter(config, poll_interval=0.02, limits=Limits(chat_interval=None),
+                                  send_timeout=1.0)
+        app = await App.create(config, [adapter])
+        task = asyncio.create_task(app.run())
+        try:
+            await asyncio.wait_for(adapter.receiving.wait(), 15)
+            for person in range(people):
+                await emu.send_text(8000 + person, 8000 + person, "/start")
+            await emu.wait_for_bot_messages(None, people, timeout=20)
+            for person in (8001, 8004, 8006):
+                await emu.inject_fault("sendMessage", "delay", chat_id=person, delay_ms=2000)
+            for person in range(people):
+                found = await app.core.store.find_person("telegram", str(8000 + person))
+                assert found is not None
+                await app.core.notify(found.id, lambda t: [Reply.of(NEWS)], kind="reminder",
+                                      dedupe_key=f"news:{person}")
+
+            async def settled() -> bool:
+                counts = await app.core.store.outbox_counts()
+                return counts.get("sent", 0) + counts.get("unknown", 0) == people
+
+            deadline = time.monotonic() + 30
+            while not await settled():
+                assert time.monotonic() < deadline, await app.core.store.outbox_counts()
+                await asyncio.sleep(0.2)
+            await asyncio.sleep(3.0)  # a resend would have come by now
+            counts = await app.core.store.outbox_counts()
+            copies = Counter(m.chat_id for m in await emu.bot_messages()
+                             if m.text == NEWS)
+        finally:
+            await adapter.stop()
+            await asyncio.wait_for(task, 30)
+    assert counts.get("unknown") == 3 and counts.get("sent") == people - 3, counts
+    assert sorted(copies.values()) == [1] * people  # the slow ones arrived, once each
