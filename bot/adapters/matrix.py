@@ -38,9 +38,11 @@ from urllib.parse import quote, urlsplit
 import aiohttp
 import nio
 from nio.api import Api
+from nio.crypto import decrypt_attachment
 
 from bot.adapters.base import DeliveryError, RetryLater, Unreachable
 from bot.adapters.console import render_plain
+from bot.adapters.files import matrix_file
 from bot.config import Config, ConfigError
 from bot.i18n import N_, Translator
 from bot.router import option_number, parse_command, typed_button
@@ -49,6 +51,7 @@ from bot.types import (
     Attachment,
     Button,
     Incoming,
+    IncomingFile,
     Reply,
     Rich,
     Style,
@@ -817,10 +820,20 @@ class MatrixAdapter:
             return None  # notices are what bots send; answering them makes loops
         if isinstance(event, nio.RoomMessageText | nio.RoomMessageEmote):
             return self._text_message(room, event, private)
-        if isinstance(event, nio.RoomMessageMedia | nio.RoomEncryptedMedia | nio.StickerEvent):
-            # We read text only; the core answers an empty message with that news.
-            return self._make(room, event, "", private, private) if private else None
+        if not private:
+            return None  # files and stickers in a group are for the people there
+        if isinstance(event, nio.RoomMessageMedia | nio.RoomEncryptedMedia):
+            # A file (an image, a recording too) is downloaded only if a handler takes it
+            # (an admin's document); the core answers one nobody takes as a message without text.
+            content = event.source.get("content") or {}
+            file = matrix_file(self.homeserver, self._access_token, content, decrypt_attachment)
+            return self._make(room, event, "", private, private, file=file)
+        if isinstance(event, nio.StickerEvent):
+            return self._make(room, event, "", private, private)
         return None
+
+    def _access_token(self) -> str:
+        return (self.client.access_token if self.client is not None else "") or ""
 
     def _text_message(self, room: nio.MatrixRoom, event: Any, private: bool) -> Incoming | None:
         content = event.source.get("content") or {}
@@ -869,6 +882,7 @@ class MatrixAdapter:
         addressed: bool,
         payload: str | None = None,
         reply_to: str | None = None,
+        file: IncomingFile | None = None,
     ) -> Incoming:
         return Incoming(
             platform=PLATFORM,
@@ -882,6 +896,7 @@ class MatrixAdapter:
             display_name=room.user_name(event.sender) or event.sender,
             message_id=event.event_id,
             reply_to=reply_to,
+            file=file,
         )
 
     def _command_alias(self, text: str) -> str:
