@@ -244,6 +244,31 @@ def test_edits_and_notices_are_not_new_messages(adapter: MatrixAdapter) -> None:
     assert adapter._incoming(dm, edit) is None and adapter._incoming(dm, notice) is None
 
 
+def test_files_in_a_direct_chat_come_with_the_message_not_yet_downloaded(
+    adapter: MatrixAdapter,
+) -> None:
+    dm, group = room("!dm:x", ANA), room("!g:x", ANA, "@bob:example.org", name="Volunteers")
+
+    def media(msgtype: str, name: str, **content: Any) -> Any:
+        parse = nio.Event.parse_decrypted_event if "file" in content else nio.Event.parse_event
+        return parse({
+            "type": "m.room.message", "sender": ANA, "event_id": f"${name}",
+            "origin_server_ts": 1, "content": {"msgtype": msgtype, "body": name,
+                                               "info": {"size": 1234}, **content}})
+
+    plain = adapter._incoming(dm, media("m.file", "razpis.md", url="mxc://x/abc"))
+    assert plain is not None and plain.file is not None and plain.text == ""
+    assert (plain.file.name, plain.file.size) == ("razpis.md", 1234)
+    secret = adapter._incoming(dm, media("m.file", "linia.docx", file={
+        "url": "mxc://x/def", "key": {"alg": "A256CTR", "k": "k", "ext": True,
+                                    "kty": "oct", "key_ops": ["decrypt"]},
+        "iv": "iv", "hashes": {"sha256": "h"}, "v": "v2"}))
+    assert secret is not None and secret.file is not None and secret.file.name == "linia.docx"
+    photo = adapter._incoming(dm, media("m.image", "photo.jpg", url="mxc://x/ghi"))
+    assert photo is not None and photo.file is not None  # the handler refuses it by its name
+    assert adapter._incoming(group, media("m.file", "notes.txt", url="mxc://x/jkl")) is None
+
+
 def test_a_reaction_presses_only_a_current_option(adapter: MatrixAdapter) -> None:
     assert adapter.state is not None
     dm = room("!dm:x", ANA)
