@@ -4,6 +4,10 @@ Synapse."""
 
 from __future__ import annotations
 
+import asyncio
+import sqlite3
+import time
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -153,41 +157,75 @@ def test_a_profile_change_of_the_bot_cuts_nothing() -> None:
 # -- persistence ---------------------------------------------------------------------------
 
 
-def test_state_survives_a_reopen(tmp_path: Path) -> None:
+async def test_state_survives_a_reopen(tmp_path: Path) -> None:
     path = tmp_path / "state.sqlite3"
-    state = MatrixState(path)
-    state.save_session(user_id=BOT, homeserver="https://x", device_id="D", access_token="t")
-    state.set_direct("!dm:x", ANA)
-    state.set_options("!dm:x", [Button("Yes", "f:a:yes")], ["$question"])
-    state.mark_handled("$e1")
-    state.close()
+    state = await MatrixState.open(path)
+    await state.save_session(user_id=BOT, homeserver="https://x", device_id="D",
+                             access_token="t")
+    await state.set_direct("!dm:x", ANA)
+    await state.set_options("!dm:x", [Button("Yes", "f:a:yes")], ["$question"])
+    await state.mark_handled("$e1")
+    await state.close()
 
-    state = MatrixState(path)
+    state = await MatrixState.open(path)
     assert state.session() == {"user_id": BOT, "homeserver": "https://x", "device_id": "D",
                                "access_token": "t"}
     assert state.direct_peer("!dm:x") == ANA and state.direct_rooms_of(ANA) == ["!dm:x"]
     assert state.options("!dm:x") == ([Button("Yes", "f:a:yes")], ["$question"])
     assert state.handled("$e1")
-    state.checkpoint("s42")
+    await state.checkpoint("s42")
     assert state.sync_token == "s42" and not state.handled("$e1")
-    state.set_options("!dm:x", [], [])
+    await state.set_options("!dm:x", [], [])
     assert state.options("!dm:x") == ([], [])
+    await state.forget_room("!dm:x")
+    await state.close()
     assert path.stat().st_mode & 0o777 == 0o600  # it holds the access token
-    state.close()
+
+    state = await MatrixState.open(path)
+    assert state.sync_token == "s42" and not state.handled("$e1")
+    assert state.direct_peer("!dm:x") is None and state.options("!dm:x") == ([], [])
+    await state.close()
+
+
+async def test_a_slow_state_file_does_not_stop_the_event_loop(tmp_path: Path) -> None:
+    """Another process holds the file's write lock (a backup, a slow disk): the write waits
+    in the state's thread, while the loop goes on (reading what it knows), and lands after."""
+    path = tmp_path / "state.sqlite3"
+    state = await MatrixState.open(path)
+    blocker = sqlite3.connect(path, isolation_level=None)
+    blocker.execute("BEGIN EXCLUSIVE")
+    try:
+        write = asyncio.create_task(state.mark_handled("$e1"))
+        started = time.monotonic()
+        ticks = 0
+        while time.monotonic() - started < 0.5:
+            await asyncio.sleep(0.01)
+            ticks += 1
+        assert not write.done() and ticks > 20  # the loop ran while the write waited
+        assert state.handled("$e1")  # and reads answer at once
+    finally:
+        blocker.execute("ROLLBACK")
+        blocker.close()
+    await write
+    await state.close()
+    state = await MatrixState.open(path)
+    assert state.handled("$e1")  # on disk
+    await state.close()
 
 
 # -- events into Incoming ------------------------------------------------------------------
 
 
 @pytest.fixture
-def adapter(core: Core, tmp_path: Path) -> MatrixAdapter:
+async def adapter(core: Core, tmp_path: Path) -> AsyncIterator[MatrixAdapter]:
     config = load_config({"CIVICBOT_DATA_DIR": str(tmp_path),
                           "CIVICBOT_MATRIX_HOMESERVER": "https://matrix.example.org",
                           "CIVICBOT_MATRIX_USER": BOT, "CIVICBOT_MATRIX_PASSWORD": "secret"})
     matrix = MatrixAdapter(config)
     matrix.core = core
-    matrix.state = MatrixState(tmp_path / "state.sqlite3")
-    return matrix
+    matrix.state = await MatrixState.open(tmp_path / "state.sqlite3")
+    yield matrix
+    await matrix.state.close()
 
 
 def room(room_id: str, *members: str, name: str | None = None) -> nio.MatrixRoom:
@@ -198,29 +236,29 @@ def room(room_id: str, *members: str, name: str | None = None) -> nio.MatrixRoom
     return made
 
 
-def test_a_direct_chat_is_private_and_numbers_press_buttons(adapter: MatrixAdapter) -> None:
+async def test_a_direct_chat_is_private_and_numbers_press_buttons(adapter: MatrixAdapter) -> None:
     assert adapter.state is not None
     dm = room("!dm:x", ANA)
-    adapter.state.set_direct(dm.room_id, ANA)
+    await adapter.state.set_direct(dm.room_id, ANA)
     incoming = adapter._incoming(dm, text_event("hello"))
     assert incoming is not None and incoming.is_private and incoming.addressed_to_bot
     assert (incoming.chat_id, incoming.user_id, incoming.language_hint) == ("!dm:x", ANA, None)
 
-    adapter.state.set_options(dm.room_id, [Button("Yes", "f:x:yes")], ["$q"])
+    await adapter.state.set_options(dm.room_id, [Button("Yes", "f:x:yes")], ["$q"])
     pressed = adapter._incoming(dm, text_event("1"))
     # the typed text goes along: a question that asks for a number takes it as the answer
     assert pressed is not None and pressed.payload == "f:x:yes" and pressed.text == "1"
     assert adapter._incoming(dm, text_event("2")).text == "2"  # type: ignore[union-attr]
 
 
-def test_a_third_member_makes_a_direct_chat_a_group(adapter: MatrixAdapter) -> None:
+async def test_a_third_member_makes_a_direct_chat_a_group(adapter: MatrixAdapter) -> None:
     assert adapter.state is not None
     crowded = room("!dm:x", ANA, "@bob:example.org")
-    adapter.state.set_direct(crowded.room_id, ANA)
+    await adapter.state.set_direct(crowded.room_id, ANA)
     assert adapter._incoming(crowded, text_event("my phone is 123")) is None
 
 
-def test_group_rooms_answer_commands_and_mentions_only(adapter: MatrixAdapter) -> None:
+async def test_group_rooms_answer_commands_and_mentions_only(adapter: MatrixAdapter) -> None:
     group = room("!g:x", ANA, "@bob:example.org", name="Volunteers")
     assert adapter._incoming(group, text_event("lunch at noon?")) is None
     assert adapter._incoming(group, text_event("/poll lunch")) is None  # another bot's command
@@ -231,7 +269,7 @@ def test_group_rooms_answer_commands_and_mentions_only(adapter: MatrixAdapter) -
     assert mention.text == "when is the forum?"
 
 
-def test_edits_and_notices_are_not_new_messages(adapter: MatrixAdapter) -> None:
+async def test_edits_and_notices_are_not_new_messages(adapter: MatrixAdapter) -> None:
     dm = room("!dm:x", ANA)
     edit = nio.Event.parse_event({
         "type": "m.room.message", "sender": ANA, "event_id": "$edit", "origin_server_ts": 1,
@@ -244,10 +282,35 @@ def test_edits_and_notices_are_not_new_messages(adapter: MatrixAdapter) -> None:
     assert adapter._incoming(dm, edit) is None and adapter._incoming(dm, notice) is None
 
 
-def test_a_reaction_presses_only_a_current_option(adapter: MatrixAdapter) -> None:
+async def test_files_in_a_direct_chat_come_with_the_message_not_yet_downloaded(
+    adapter: MatrixAdapter,
+) -> None:
+    dm, group = room("!dm:x", ANA), room("!g:x", ANA, "@bob:example.org", name="Volunteers")
+
+    def media(msgtype: str, name: str, **content: Any) -> Any:
+        parse = nio.Event.parse_decrypted_event if "file" in content else nio.Event.parse_event
+        return parse({
+            "type": "m.room.message", "sender": ANA, "event_id": f"${name}",
+            "origin_server_ts": 1, "content": {"msgtype": msgtype, "body": name,
+                                               "info": {"size": 1234}, **content}})
+
+    plain = adapter._incoming(dm, media("m.file", "razpis.md", url="mxc://x/abc"))
+    assert plain is not None and plain.file is not None and plain.text == ""
+    assert (plain.file.name, plain.file.size) == ("razpis.md", 1234)
+    secret = adapter._incoming(dm, media("m.file", "linia.docx", file={
+        "url": "mxc://x/def", "key": {"alg": "A256CTR", "k": "k", "ext": True,
+                                    "kty": "oct", "key_ops": ["decrypt"]},
+        "iv": "iv", "hashes": {"sha256": "h"}, "v": "v2"}))
+    assert secret is not None and secret.file is not None and secret.file.name == "linia.docx"
+    photo = adapter._incoming(dm, media("m.image", "photo.jpg", url="mxc://x/ghi"))
+    assert photo is not None and photo.file is not None  # the handler refuses it by its name
+    assert adapter._incoming(group, media("m.file", "notes.txt", url="mxc://x/jkl")) is None
+
+
+async def test_a_reaction_presses_only_a_current_option(adapter: MatrixAdapter) -> None:
     assert adapter.state is not None
     dm = room("!dm:x", ANA)
-    adapter.state.set_options(dm.room_id, [Button("A", "x:a"), Button("B", "x:b")], ["$q"])
+    await adapter.state.set_options(dm.room_id, [Button("A", "x:a"), Button("B", "x:b")], ["$q"])
 
     def reaction(key: str, target: str = "$q") -> Any:
         return nio.Event.parse_event({
@@ -277,7 +340,7 @@ def test_nio_and_its_store_never_log_below_warning() -> None:
         assert logging.getLogger(name).getEffectiveLevel() >= logging.WARNING
 
 
-def test_in_a_group_a_reply_to_the_bot_is_addressed_to_it(adapter: MatrixAdapter) -> None:
+async def test_in_a_group_a_reply_to_the_bot_is_addressed_to_it(adapter: MatrixAdapter) -> None:
     from collections import deque
 
     group = room("!g:x", ANA, "@bob:example.org", name="Volunteers")

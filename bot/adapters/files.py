@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 import stat
 from collections.abc import Callable
 from pathlib import Path
@@ -35,7 +36,12 @@ class FileTooLarge(Exception):
 
 
 class FileUnavailable(Exception):
-    """The file could not be fetched (gone, refused, the network); the reason names no URL."""
+    """The file could not be fetched (gone, refused, the network); the reason names no URL.
+    `status`: the HTTP status when the server answered, else None."""
+
+    def __init__(self, reason: str, status: int | None = None) -> None:
+        super().__init__(reason)
+        self.status = status
 
 
 def check_declared(size: int | None, max_bytes: int) -> None:
@@ -45,24 +51,30 @@ def check_declared(size: int | None, max_bytes: int) -> None:
 
 async def download(url: str, max_bytes: int, *, headers: dict[str, str] | None = None) -> bytes:
     """GET `url`, refusing a Content-Length over `max_bytes` before reading and stopping the
-    download as soon as the bytes received pass it."""
-    import httpx  # the platforms' extras bring it; the console (base install) never downloads
+    download as soon as the bytes received pass it. aiohttp (a base dependency: both
+    platforms have it), which logs no request URL; imported only when a file is fetched.
+    `trust_env`: HTTP(S)_PROXY and NO_PROXY count, as they do for httpx (python-telegram-bot)."""
+    import aiohttp
 
     try:
-        async with httpx.AsyncClient(timeout=DOWNLOAD_TIMEOUT) as client, \
-                client.stream("GET", url, headers=headers) as response:
-            if response.status_code != 200:
-                raise FileUnavailable(f"HTTP {response.status_code}")
-            length = response.headers.get("content-length", "")
-            check_declared(int(length) if length.isdigit() else None, max_bytes)
+        async with aiohttp.ClientSession(
+                timeout=aiohttp.ClientTimeout(total=DOWNLOAD_TIMEOUT), trust_env=True) as session, \
+                session.get(url, headers=headers) as response:
+            if response.status != 200:
+                raise FileUnavailable(f"HTTP {response.status}", response.status)
+            try:
+                declared = response.content_length
+            except ValueError:  # a malformed Content-Length: only the counting decides
+                declared = None
+            check_declared(declared, max_bytes)
             chunks: list[bytes] = []
             received = 0
-            async for chunk in response.aiter_bytes(_CHUNK):
+            async for chunk in response.content.iter_chunked(_CHUNK):
                 received += len(chunk)
                 if received > max_bytes:
                     raise FileTooLarge(None, max_bytes)
                 chunks.append(chunk)
-    except httpx.HTTPError as error:
+    except (aiohttp.ClientError, TimeoutError) as error:
         raise FileUnavailable(type(error).__name__) from None
     return b"".join(chunks)
 
@@ -95,18 +107,25 @@ def telegram_file(bot: Any, document: Any) -> IncomingFile:
 # -- Matrix ------------------------------------------------------------------------------------
 
 
+# A homeserver without authenticated media (before Matrix 1.11) does not know the client-API
+# download endpoint: these answers send us to the old media API; anything else is the answer.
+_UNKNOWN_ENDPOINT = (400, 404, 405, 501)
+
+
 def matrix_file(
     homeserver: str, access_token: Callable[[], str], content: dict[str, Any],
     decrypt: Callable[[bytes, str, str, str], bytes] | None = None,
 ) -> IncomingFile | None:
-    """An `m.file` event's content (plain: `url`; encrypted room: `file` with key, iv and
-    hash); None when it names no mxc:// URL it could be fetched from. `decrypt`: nio's
-    `decrypt_attachment(ciphertext, key, sha256, iv)`."""
+    """An m.file (or m.image, m.audio, m.video) event's content (plain: `url`; encrypted room:
+    `file` with key, iv and hash); None when it names no mxc:// URL it could be fetched from.
+    `decrypt`: nio's `decrypt_attachment(ciphertext, key, sha256, iv)`, which checks the
+    hash; it runs in a worker thread. `access_token` is asked at download time (a new login
+    replaces it)."""
     info = content.get("info") if isinstance(content.get("info"), dict) else {}
     size = info.get("size") if isinstance(info.get("size"), int) else None
     encrypted = content.get("file") if isinstance(content.get("file"), dict) else None
     mxc = (encrypted or content).get("url")
-    if not isinstance(mxc, str) or not mxc.startswith("mxc://") or mxc.count("/") != 3:
+    if not isinstance(mxc, str) or not _MXC.fullmatch(mxc):
         return None
     server, media_id = mxc[len("mxc://"):].split("/")
 
@@ -114,20 +133,25 @@ def matrix_file(
         check_declared(size, max_bytes)
         base = homeserver.rstrip("/")
         headers = {"Authorization": f"Bearer {access_token()}"}
+        where = f"{server}/{media_id}"  # both checked by _MXC: nothing to escape
         try:
-            data = await download(
-                f"{base}/_matrix/client/v1/media/download/{server}/{media_id}", max_bytes,
-                headers=headers)
-        except FileUnavailable:  # a homeserver without authenticated media (before 1.11)
-            data = await download(f"{base}/_matrix/media/v3/download/{server}/{media_id}",
+            data = await download(f"{base}/_matrix/client/v1/media/download/{where}",
                                   max_bytes, headers=headers)
+        except FileUnavailable as error:
+            if error.status not in _UNKNOWN_ENDPOINT:
+                raise
+            data = await download(f"{base}/_matrix/media/v3/download/{where}", max_bytes,
+                                  headers=headers)
         if encrypted is None:
             return data
-        return _decrypted(data, encrypted, decrypt)
+        return await asyncio.to_thread(_decrypted, data, encrypted, decrypt)
 
-    body = content.get("filename") or content.get("body")
-    return IncomingFile(body if isinstance(body, str) else "", size,
+    name = content.get("filename") or content.get("body")
+    return IncomingFile(name if isinstance(name, str) else "", size,
                         str(info.get("mimetype") or "application/octet-stream"), fetch)
+
+
+_MXC = re.compile(r"mxc://[A-Za-z0-9.:\-\[\]]+/[A-Za-z0-9_\-]+")
 
 
 def _decrypted(data: bytes, file: dict[str, Any],

@@ -29,7 +29,8 @@ import sqlite3
 import time
 import uuid
 from collections import deque
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -38,9 +39,11 @@ from urllib.parse import quote, urlsplit
 import aiohttp
 import nio
 from nio.api import Api
+from nio.crypto import decrypt_attachment
 
 from bot.adapters.base import DeliveryError, RetryLater, Unreachable
 from bot.adapters.console import render_plain
+from bot.adapters.files import matrix_file
 from bot.config import Config, ConfigError
 from bot.i18n import N_, Translator
 from bot.router import option_number, parse_command, typed_button
@@ -49,6 +52,7 @@ from bot.types import (
     Attachment,
     Button,
     Incoming,
+    IncomingFile,
     Reply,
     Rich,
     Style,
@@ -255,102 +259,158 @@ def fresh_timeline(events: list[Any], bot_id: str) -> list[Any]:
 
 class MatrixState:
     """Session, sync position, direct rooms, shown options and the journal of handled events,
-    in one small SQLite file next to nio's crypto store (file and folder private to us)."""
+    in one small SQLite file next to nio's crypto store (file and folder private to us).
+
+    Nothing here makes the event loop wait for the disk: the file is read once, by `open`,
+    into memory (it is small: a session, a token, a row per room, the journal of one batch),
+    reads are answered from there, and every write runs in a thread of the state's own, one at
+    a time and in order; the caller awaits it, so a write is on disk when its await returns
+    (a cancelled caller does not cancel a write already asked for)."""
 
     def __init__(self, path: Path) -> None:
+        """Use `await MatrixState.open(path)`."""
         self.path = path
-        self.db = sqlite3.connect(path, isolation_level=None)
-        os.chmod(path, 0o600)
-        self.db.execute("PRAGMA journal_mode=WAL")
-        self.db.execute("PRAGMA synchronous=NORMAL")
-        self.db.executescript(
+        self._db: sqlite3.Connection | None = None
+        self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="matrix-state")
+        self._kv: dict[str, str] = {}
+        self._rooms: dict[str, _Room] = {}
+        self._handled: set[str] = set()
+
+    @classmethod
+    async def open(cls, path: Path) -> MatrixState:
+        state = cls(path)
+        try:
+            await state._run(state._open)
+        except BaseException:
+            state._thread.shutdown(wait=False)
+            raise
+        return state
+
+    def _open(self) -> None:
+        db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+        self._db = db
+        os.chmod(self.path, 0o600)
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("PRAGMA synchronous=NORMAL")
+        db.executescript(
             "CREATE TABLE IF NOT EXISTS kv (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
             "CREATE TABLE IF NOT EXISTS rooms (room_id TEXT PRIMARY KEY,"
             " direct INTEGER NOT NULL DEFAULT 0, peer TEXT, options TEXT, option_events TEXT);"
             "CREATE TABLE IF NOT EXISTS handled (event_id TEXT PRIMARY KEY);"
         )
+        self._kv = dict(db.execute("SELECT key, value FROM kv").fetchall())
+        self._rooms = {
+            room_id: _Room(bool(direct), peer, options, option_events)
+            for room_id, direct, peer, options, option_events in db.execute(
+                "SELECT room_id, direct, peer, options, option_events FROM rooms"
+            )
+        }
+        self._handled = {row[0] for row in db.execute("SELECT event_id FROM handled")}
 
-    def close(self) -> None:
-        self.db.close()
+    async def _run(self, work: Callable[..., Any], *args: Any) -> Any:
+        future = asyncio.get_running_loop().run_in_executor(self._thread, work, *args)
+        return await asyncio.shield(future)
 
-    def _get(self, key: str) -> str | None:
-        row = self.db.execute("SELECT value FROM kv WHERE key = ?", (key,)).fetchone()
-        return None if row is None else row[0]
+    def _sql(self, statement: str, *args: Any) -> None:
+        assert self._db is not None
+        self._db.execute(statement, args)
 
-    def _set(self, key: str, value: str) -> None:
-        self.db.execute(
-            "INSERT INTO kv (key, value) VALUES (?, ?) ON CONFLICT (key) "
-            "DO UPDATE SET value = excluded.value",
-            (key, value),
-        )
+    async def close(self) -> None:
+        if self._db is not None:
+            await self._run(self._db.close)
+        self._thread.shutdown(wait=False)
+
+    async def _set(self, key: str, value: str) -> None:
+        self._kv[key] = value
+        await self._run(self._sql, _SET, key, value)
 
     def session(self) -> dict[str, str] | None:
-        raw = self._get("session")
+        raw = self._kv.get("session")
         return None if raw is None else json.loads(raw)
 
-    def save_session(self, **session: str) -> None:
-        self._set("session", json.dumps(session))
+    async def save_session(self, **session: str) -> None:
+        await self._set("session", json.dumps(session))
 
     @property
     def sync_token(self) -> str | None:
-        return self._get("sync_token")
+        return self._kv.get("sync_token")
 
-    def checkpoint(self, token: str) -> None:
+    async def checkpoint(self, token: str) -> None:
         """Everything up to `token` is handled: the journal is no longer needed."""
-        with self.db:
-            self.db.execute("BEGIN")
-            self._set("sync_token", token)
-            self.db.execute("DELETE FROM handled")
+        self._kv["sync_token"] = token
+        self._handled.clear()
+        await self._run(self._checkpoint, token)
+
+    def _checkpoint(self, token: str) -> None:
+        assert self._db is not None
+        with self._db:
+            self._db.execute("BEGIN")
+            self._db.execute(_SET, ("sync_token", token))
+            self._db.execute("DELETE FROM handled")
 
     def handled(self, event_id: str) -> bool:
-        return (
-            self.db.execute("SELECT 1 FROM handled WHERE event_id = ?", (event_id,)).fetchone()
-            is not None
-        )
+        return event_id in self._handled
 
-    def mark_handled(self, event_id: str) -> None:
-        self.db.execute("INSERT OR IGNORE INTO handled (event_id) VALUES (?)", (event_id,))
+    async def mark_handled(self, event_id: str) -> None:
+        self._handled.add(event_id)
+        await self._run(self._sql, "INSERT OR IGNORE INTO handled (event_id) VALUES (?)",
+                        event_id)
 
-    def set_direct(self, room_id: str, peer: str) -> None:
-        self.db.execute(
+    async def set_direct(self, room_id: str, peer: str) -> None:
+        room = self._rooms.setdefault(room_id, _Room())
+        room.direct, room.peer = True, peer
+        await self._run(
+            self._sql,
             "INSERT INTO rooms (room_id, direct, peer) VALUES (?, 1, ?) "
             "ON CONFLICT (room_id) DO UPDATE SET direct = 1, peer = excluded.peer",
-            (room_id, peer),
+            room_id, peer,
         )
 
     def direct_peer(self, room_id: str) -> str | None:
-        row = self.db.execute(
-            "SELECT peer FROM rooms WHERE room_id = ? AND direct = 1", (room_id,)
-        ).fetchone()
-        return None if row is None else row[0]
+        room = self._rooms.get(room_id)
+        return room.peer if room is not None and room.direct else None
 
     def direct_rooms_of(self, peer: str) -> list[str]:
-        rows = self.db.execute(
-            "SELECT room_id FROM rooms WHERE direct = 1 AND peer = ?", (peer,)
-        ).fetchall()
-        return [r[0] for r in rows]
+        return [room_id for room_id, room in self._rooms.items()
+                if room.direct and room.peer == peer]
 
-    def forget_room(self, room_id: str) -> None:
-        self.db.execute("DELETE FROM rooms WHERE room_id = ?", (room_id,))
+    async def forget_room(self, room_id: str) -> None:
+        self._rooms.pop(room_id, None)
+        await self._run(self._sql, "DELETE FROM rooms WHERE room_id = ?", room_id)
 
     def options(self, room_id: str) -> tuple[list[Button], list[str]]:
-        row = self.db.execute(
-            "SELECT options, option_events FROM rooms WHERE room_id = ?", (room_id,)
-        ).fetchone()
-        if row is None or not row[0]:
+        room = self._rooms.get(room_id)
+        if room is None or not room.options:
             return [], []
-        return [Button(label, payload) for label, payload in json.loads(row[0])], json.loads(
-            row[1] or "[]"
-        )
+        return [Button(label, payload) for label, payload in json.loads(room.options)], \
+            json.loads(room.option_events or "[]")
 
-    def set_options(self, room_id: str, options: list[Button], events: list[str]) -> None:
+    async def set_options(self, room_id: str, options: list[Button], events: list[str]) -> None:
         encoded = json.dumps([[b.label, b.payload] for b in options]) if options else None
-        self.db.execute(
+        encoded_events = json.dumps(events) if options else None
+        room = self._rooms.setdefault(room_id, _Room())
+        room.options, room.option_events = encoded, encoded_events
+        await self._run(
+            self._sql,
             "INSERT INTO rooms (room_id, options, option_events) VALUES (?, ?, ?) "
             "ON CONFLICT (room_id) DO UPDATE SET options = excluded.options, "
             "option_events = excluded.option_events",
-            (room_id, encoded, json.dumps(events) if options else None),
+            room_id, encoded, encoded_events,
         )
+
+
+_SET = ("INSERT INTO kv (key, value) VALUES (?, ?) ON CONFLICT (key) "
+        "DO UPDATE SET value = excluded.value")
+
+
+@dataclass(slots=True)
+class _Room:
+    """A row of the state's `rooms` table, in memory."""
+
+    direct: bool = False
+    peer: str | None = None
+    options: str | None = None  # JSON [[label, payload], ...]
+    option_events: str | None = None  # JSON [event id, ...]
 
 
 # -- the adapter -------------------------------------------------------------------------------
@@ -465,7 +525,7 @@ class MatrixAdapter:
     async def _start(self) -> Batch | None:
         self.store_dir.mkdir(parents=True, exist_ok=True)
         os.chmod(self.store_dir, 0o700)
-        self.state = MatrixState(self.store_dir / "civicbot-matrix.sqlite3")
+        self.state = await MatrixState.open(self.store_dir / "civicbot-matrix.sqlite3")
         return await self._connect()
 
     async def _connect(self) -> Batch | None:
@@ -512,7 +572,7 @@ class MatrixAdapter:
         else:
             await self._token_login()
         assert self.client is not None and self.client.device_id and self.client.access_token
-        self.state.save_session(
+        await self.state.save_session(
             user_id=self.user_id,
             homeserver=self.homeserver,
             device_id=self.client.device_id,
@@ -767,7 +827,7 @@ class MatrixAdapter:
             limit = asyncio.Semaphore(PARALLEL_ROOMS)
             await asyncio.gather(*(self._lane(items, limit) for items in lanes.values()))
             try:
-                self.state.checkpoint(batch.token)
+                await self.state.checkpoint(batch.token)
             except sqlite3.Error as error:  # the journal still keeps us from answering twice
                 log.error("Matrix: could not save the sync position (%s)", error)
 
@@ -786,7 +846,7 @@ class MatrixAdapter:
             await self._leave_if_empty(item.room_id)
         elif item.kind == "left":
             assert self.state is not None
-            self.state.forget_room(item.room_id)
+            await self.state.forget_room(item.room_id)
         else:
             await self._on_event(item.room_id, item.event)
 
@@ -805,7 +865,7 @@ class MatrixAdapter:
                 replies = await self.core.handle(incoming)
                 if replies:
                     await self._reply(incoming.address, replies, key=f"re:{event_id}")
-        self.state.mark_handled(event_id)
+        await self.state.mark_handled(event_id)
 
     # -- turning events into Incoming ------------------------------------------------------
 
@@ -817,10 +877,20 @@ class MatrixAdapter:
             return None  # notices are what bots send; answering them makes loops
         if isinstance(event, nio.RoomMessageText | nio.RoomMessageEmote):
             return self._text_message(room, event, private)
-        if isinstance(event, nio.RoomMessageMedia | nio.RoomEncryptedMedia | nio.StickerEvent):
-            # We read text only; the core answers an empty message with that news.
-            return self._make(room, event, "", private, private) if private else None
+        if not private:
+            return None  # files and stickers in a group are for the people there
+        if isinstance(event, nio.RoomMessageMedia | nio.RoomEncryptedMedia):
+            # A file (an image, a recording too) is downloaded only if a handler takes it
+            # (an admin's document); the core answers one nobody takes as a message without text.
+            content = event.source.get("content") or {}
+            file = matrix_file(self.homeserver, self._access_token, content, decrypt_attachment)
+            return self._make(room, event, "", private, private, file=file)
+        if isinstance(event, nio.StickerEvent):
+            return self._make(room, event, "", private, private)
         return None
+
+    def _access_token(self) -> str:
+        return (self.client.access_token if self.client is not None else "") or ""
 
     def _text_message(self, room: nio.MatrixRoom, event: Any, private: bool) -> Incoming | None:
         content = event.source.get("content") or {}
@@ -869,6 +939,7 @@ class MatrixAdapter:
         addressed: bool,
         payload: str | None = None,
         reply_to: str | None = None,
+        file: IncomingFile | None = None,
     ) -> Incoming:
         return Incoming(
             platform=PLATFORM,
@@ -882,6 +953,7 @@ class MatrixAdapter:
             display_name=room.user_name(event.sender) or event.sender,
             message_id=event.event_id,
             reply_to=reply_to,
+            file=file,
         )
 
     def _command_alias(self, text: str) -> str:
@@ -928,7 +1000,7 @@ class MatrixAdapter:
             log.warning("Matrix: could not join %s (%s)", room_id, answer.status_code)
             return
         if direct:
-            self.state.set_direct(room_id, invite.sender)
+            await self.state.set_direct(room_id, invite.sender)
         log.info("Matrix: joined %s room %s", "direct" if direct else "group", room_id)
 
     async def _leave_if_empty(self, room_id: str) -> None:
@@ -939,7 +1011,7 @@ class MatrixAdapter:
         log.info("Matrix: leaving room %s, nobody else is in it", room_id)
         await self.client.room_leave(room_id)
         await self.client.room_forget(room_id)
-        self.state.forget_room(room_id)
+        await self.state.forget_room(room_id)
 
     # -- undecryptable messages --------------------------------------------------------------
 
@@ -1039,7 +1111,7 @@ class MatrixAdapter:
                 reactions.append((index, event_id, len(options)))
             if reply.buttons:
                 option_events.append(event_id)
-        self.state.set_options(room_id, options, option_events)
+        await self.state.set_options(room_id, options, option_events)
         if 0 < total <= len(KEYCAPS):
             for index, event_id, number in reactions:
                 content = {
@@ -1212,11 +1284,13 @@ class MatrixAdapter:
                         await worker
         finally:
             self._ready.clear()
-            if self.client is not None:
-                await self.client.close()
-            if self.state is not None:
-                self.state.close()
-            self._finished.set()
+            try:
+                if self.client is not None:
+                    await self.client.close()
+                if self.state is not None:
+                    await self.state.close()
+            finally:
+                self._finished.set()
 
 
 def _error_name(answer: object) -> str:
