@@ -138,3 +138,88 @@ async def test_events_edited_by_another_replica_read_fresh_on_postgresql(databas
     finally:
         await first.close()
         await second.close()
+
+
+async def _sqlite_schema(path: Path) -> dict[str, tuple[dict[str, bool], set[tuple[str, ...]]]]:
+    store = await SqliteStore.open(str(path))
+    try:
+        tables = [r[0] for r in await store.db.execute_fetchall(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+            " AND name NOT LIKE '%fts%' AND name <> 'schema_migrations'")]
+        schema = {}
+        for table in tables:
+            columns = {r[1]: bool(r[3] or r[5]) for r in await store.db.execute_fetchall(
+                f"PRAGMA table_info({table})")}
+            indexes = set()
+            for index in await store.db.execute_fetchall(f"PRAGMA index_list({table})"):
+                if index[3] == "pk":
+                    continue
+                names = tuple(r[2] for r in await store.db.execute_fetchall(
+                    f"PRAGMA index_info({index[1]})"))
+                indexes.add(("unique" if index[2] else "index", *names))
+            schema[table] = (columns, indexes)
+        return schema
+    finally:
+        await store.close()
+
+
+async def _postgres_schema(database: str) -> dict[str, tuple[dict[str, bool], set[tuple[str, ...]]]]:
+    store = await PostgresStore.open(database)
+    await store.close()
+    import asyncpg
+
+    connection = await asyncpg.connect(database)
+    try:
+        schema: dict[str, tuple[dict[str, bool], set[tuple[str, ...]]]] = {}
+        for row in await connection.fetch(
+            "SELECT table_name, column_name, is_nullable, column_default IS NOT NULL AS dflt,"
+            " is_identity FROM information_schema.columns WHERE table_schema = 'public'"
+            " AND table_name <> 'schema_migrations'"
+        ):
+            not_null = row["is_nullable"] == "NO"
+            columns = schema.setdefault(row["table_name"], ({}, set()))[0]
+            columns[row["column_name"]] = not_null
+        for row in await connection.fetch(
+            "SELECT t.relname AS table_name, ix.indisunique AS is_unique, ix.indisprimary AS pk,"
+            " array(SELECT a.attname FROM unnest(ix.indkey) WITH ORDINALITY k(attnum, n)"
+            "       JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = k.attnum"
+            "       ORDER BY k.n) AS columns"
+            " FROM pg_index ix JOIN pg_class t ON t.oid = ix.indrelid"
+            " JOIN pg_namespace ns ON ns.oid = t.relnamespace"
+            " WHERE ns.nspname = 'public' AND t.relname <> 'schema_migrations'"
+        ):
+            if row["pk"] or row["table_name"] not in schema:
+                continue
+            kind = "unique" if row["is_unique"] else "index"
+            schema[row["table_name"]][1].add((kind, *row["columns"]))
+        return schema
+    finally:
+        await connection.close()
+
+
+# Full-text search is each dialect's own; everything else must be the same.
+SQLITE_ONLY_TABLES = {  # FTS5's virtual table and its shadow tables
+    "passage_index", "passage_index_config", "passage_index_data", "passage_index_docsize",
+    "passage_index_idx",
+}
+POSTGRES_ONLY_TABLES = {"passage_totals"}  # the statistics FTS5 keeps by itself
+POSTGRES_ONLY_COLUMNS = {  # tsvector search, and SQLite's implicit rowid made explicit
+    "passages": {"tsv", "term_count"}, "identities": {"rowid"},
+}
+POSTGRES_ONLY_INDEXES = {"passages": {("index", "tsv")}, "identities": {("unique", "rowid")}}
+DIALECT_TABLES = {"passage_vocabulary"}  # fts5vocab view in SQLite, a real table in PostgreSQL
+
+
+async def test_both_backends_build_the_same_schema(tmp_path: Path, database: str) -> None:
+    """In step by content, not only by name: tables, columns, which columns are required,
+    and the indexes, except what full-text search makes each dialect's own (listed above)."""
+    sqlite = await _sqlite_schema(tmp_path / "civicbot.db")
+    postgres = await _postgres_schema(database)
+    assert set(sqlite) - set(postgres) == SQLITE_ONLY_TABLES
+    assert set(postgres) - set(sqlite) == POSTGRES_ONLY_TABLES
+    for table in sorted(set(sqlite) & set(postgres) - DIALECT_TABLES):
+        (lite_columns, lite_indexes), (pg_columns, pg_indexes) = sqlite[table], postgres[table]
+        for column in POSTGRES_ONLY_COLUMNS.get(table, ()):
+            del pg_columns[column]
+        assert lite_columns == pg_columns, table  # names and NOT NULL
+        assert lite_indexes == pg_indexes - POSTGRES_ONLY_INDEXES.get(table, set()), table
