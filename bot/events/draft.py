@@ -525,9 +525,9 @@ def _contact(text: str, deadline: Found | None) -> str | None:
     chosen = emails[0]
     contact = chosen.group(0).rstrip(".")
     phone = next((m.group(0).strip() for m in PHONE.finditer(text)
-                  if abs(m.start() - chosen.start()) < 200
+                  if (abs(m.start() - chosen.start()) < 200
                   and sum(c.isdigit() for c in m.group(0)) >= 8
-                  and not re.fullmatch(r"[\d.\s]+", m.group(0).replace("-", ""))
+                  and not re.fullmatch(r"[\d.\s]+", m.group(0).replace("-", "")))
                   or (m.group(0).startswith(("+", "00")))), None)
     return f"{contact}, {phone}" if phone else contact
 
