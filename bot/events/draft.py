@@ -535,7 +535,7 @@ def _contact(text: str, deadline: Found | None) -> str | None:
 def _capacity(lowered: str, words: tuple[str, ...]) -> int | None:
     seats = "|".join(re.escape(word) for word in words)
     for pattern in (rf"(?<![\d.,])(\d{{1,5}})\s+(?:\w+\s+)?(?:{seats})",
-                    rf"(?:{seats})\w*[^.\d\n]{{0,40}}?(?<![\d.,])(\d{{1,5}})(?![\d.:])"):
+                    rf"(?:{seats})\w*[^.\d\n]{{0,40}}?(?<![\d.,])(\d{{1,5}})(?![\d:]|\.\d)"):
         match = re.search(pattern, lowered)
         if match and 0 < int(match.group(1)) < 100000:
             return int(match.group(1))
