@@ -510,6 +510,9 @@ async def new_event_step(ctx: Context, text: str, choice: str | None) -> Reply |
     elif key in ("ends_at", "capacity", "contact"):
         target.pop(key, None)
     following = next_step(conv)
+    if following == "confirm" and not conv.data.get("draft"):  # typed by hand: its language
+        conv.data["language"] = await written_in(
+            ctx, *(str(entry.get(key, "")) for key in ("title", "description", "location")))
     await ctx.set_step(Conversation(NEW, following, conv.data))
     return new_question(ctx, following, conv.data)
 
