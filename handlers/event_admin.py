@@ -378,7 +378,7 @@ async def save_entry(ctx: Context, entry: dict[str, Any], action: str) -> Reply:
 
 @router.command("newevent", N_("Publish a new event"), admin=True, private_only=True)
 async def new_event(ctx: Context, args: str) -> Reply | list[Reply]:
-    if args.strip():  # /newevent followed by the invitation's text
+    if looks_like_invitation(args):  # /newevent followed by the invitation's text
         return await from_invitation(ctx, args)
     await ctx.start_form(NEW, "title", {"entry": {}})
     return new_question(ctx, "title", {})
@@ -505,6 +505,11 @@ async def new_event_step(ctx: Context, text: str, choice: str | None) -> Reply |
         return await ctx.ask_again(problem)
     key = "starts_at" if conv.step == "start_time" else conv.step
     target = conv.data if key == "contact" else entry
+    if key == "timezone" and value:  # an edited zone keeps the times as they were written
+        for moment in ("starts_at", "ends_at", "registration_deadline"):
+            if "T" in str(entry.get(moment, "")):
+                written = datetime.fromisoformat(entry[moment])
+                entry[moment] = written.replace(tzinfo=ZoneInfo(value)).isoformat()
     if value != "":
         target[key] = value
     elif key in ("ends_at", "capacity", "contact"):

@@ -71,6 +71,8 @@ def test_a_croatian_invitation_with_a_comma_time_range() -> None:
         date(2012, 6, 15), time(14, 30), time(17, 0))
     assert draft.location == "Tribini Grada Zagreba, Kaptol 27"
     assert draft.deadline_date == date(2012, 6, 10)
+    # detected as Serbian (Latin), but "lipnja" is a Croatian month name: Zagreb's time zone
+    assert (draft.language, draft.timezone) == ("sr_Latn", "Europe/Zagreb")
 
 
 def test_a_ukrainian_invitation_dated_by_its_own_stamp() -> None:
@@ -81,6 +83,34 @@ def test_a_ukrainian_invitation_dated_by_its_own_stamp() -> None:
     assert (draft.start_date, draft.start_time, draft.end_time) == (
         date(2024, 9, 11), time(14, 0), time(17, 0))
     assert draft.location == "м. Київ / платформа «ZOOM»"
+
+
+# -- shapes the five real ones do not have (written for these tests) -------------------------
+
+def test_english_month_first_with_am_capacity_and_phone() -> None:
+    draft = draft_event(
+        "Invitation: Open Data Day 2025\n\nPublished: 1 March 2025\n\n"
+        "The Open Data Day will take place on Saturday, March 15, 2025 at 10 am in the Main "
+        "Hall, City Library, 5 Park Street, Leeds. Seats are limited to 40 participants.\n\n"
+        "Please register by March 10 at events@odd.example.org or call +44 113 496 0000.\n",
+        date(2024, 1, 1))
+    assert (draft.language, draft.title) == ("en", "Open Data Day 2025")
+    assert (draft.start_date, draft.start_time) == (date(2025, 3, 15), time(10, 0))
+    assert draft.location == "the Main Hall, City Library, 5 Park Street, Leeds"
+    assert draft.deadline_date == date(2025, 3, 10)  # no year: after the invitation's date
+    assert draft.capacity == 40
+    assert draft.contact == "events@odd.example.org, +44 113 496 0000"
+    assert draft.timezone is None  # English says nothing of the zone: the bot's own is used
+
+
+def test_relative_days_are_resolved_against_the_invitations_date() -> None:
+    draft = draft_event("Objavljeno: 3. 3. 2025\nVabilo na sestanek\nSestanek bo jutri ob 10. "
+                        "uri v sejni sobi Občine Kamnik, Glavni trg 24. Prijave do danes do "
+                        "16.00.\n", date(2025, 6, 1))
+    assert draft.invitation_date == date(2025, 3, 3) and draft.title == "Vabilo na sestanek"
+    assert (draft.start_date, draft.start_time) == (date(2025, 3, 4), time(10, 0))
+    assert (draft.deadline_date, draft.deadline_time) == (date(2025, 3, 3), time(16, 0))
+    assert draft.location == "sejni sobi Občine Kamnik, Glavni trg 24"
 
 
 # -- civicbot events draft FILE -----------------------------------------------------------------
@@ -167,10 +197,16 @@ async def test_discard_publishes_nothing_and_edit_changes_one_field(core: Core) 
     reviewed = text_of(await admin(core, "Mestna knjižnica, Kersnikova 2"))
     assert "Place: Mestna knjižnica, Kersnikova 2" in reviewed
     assert "Seats: 25" in reviewed and "Contact: ana@pip.si" in reviewed  # the rest kept
+    await admin(core, payload="f:newevent:edit")
+    await admin(core, payload="f:newevent:edit:timezone")
+    reviewed = text_of(await admin(core, "Europe/Kyiv"))  # the times stay 10:00-14:00
+    assert "Time zone: Europe/Kyiv" in reviewed
     await admin(core, payload="f:newevent:publish")
     [record] = await core.store.list_events()
     assert record.location == {"sl": "Mestna knjižnica, Kersnikova 2"}
     assert record.capacity == 25
+    assert (record.timezone, record.starts_at) == ("Europe/Kyiv",
+                                                   datetime(2027, 5, 20, 7, 0, tzinfo=UTC))
 
 
 async def test_what_an_invitation_does_not_say_is_asked(core: Core) -> None:

@@ -47,6 +47,8 @@ DATEPARSER_LOCALES = {
     "pl": ("pl",),
     "uk": ("uk",),
     "en": ("en",),
+    # to tell a Croatian text (detected as Serbian) by its month names
+    "hr_only": ("hr",), "sr_only": ("sr-Latn", "sr-Cyrl", "bs"),
 }
 ZONES = {"sl": "Europe/Ljubljana", "sr": "Europe/Belgrade", "sr_Latn": "Europe/Belgrade",
          "hr": "Europe/Zagreb", "bs": "Europe/Sarajevo", "pl": "Europe/Warsaw",
@@ -400,12 +402,21 @@ def draft_event(text: str, today: date, language: str | None = None) -> Draft:
         draft.description = _description(text, start)
     if draft.location is None:
         draft.location = _labelled(text, cues["place"])
+    if language in ("sr", "sr_Latn") and others and _croatian(text, start):
+        draft.timezone = ZONES["hr"]  # detected as Serbian, but its months are Croatian
     draft.title = _title(text, cues)
     if draft.description is None:
         draft.description = _description(text, None)
     draft.contact = _contact(text, deadlines[0] if deadlines else None)
     draft.capacity = _capacity(lowered, cues["seats"])
     return draft
+
+
+def _croatian(text: str, item: Found) -> bool:
+    """Whether a date is written with a month name only Croatian has (lipnja, ožujka)."""
+    words = re.findall(r"[^\W\d_]{3,12}", text[item.start:item.end])
+    croatian, serbian = vocabulary("hr_only")["months"], vocabulary("sr_only")["months"]
+    return any(month_of(w, croatian) and not month_of(w, serbian) for w in words)
 
 
 def _has_cue(part: str, words: tuple[str, ...]) -> bool:
@@ -466,7 +477,7 @@ def _place(text: str, start: Found, cues: dict[str, tuple[str, ...]]) -> str | N
     _, end = _sentence(text, start.start)
     rest = text[start.end:end]
     prepositions = "|".join(re.escape(p) for p in cues["prepositions"])
-    for match in re.finditer(rf"(?<!\w)(?:{prepositions})\s+(\S.*)", rest, re.IGNORECASE):
+    for match in re.finditer(rf"(?<!\w)(?:{prepositions})\s+(?=(\S.*))", rest, re.IGNORECASE):
         phrase = match.group(1)
         first = phrase.split()[0].lower().strip(",.")
         if first[:1].isdigit() or first in vocabulary(_lang_of(cues))["weekdays"] \
@@ -490,10 +501,11 @@ def _title(text: str, cues: dict[str, tuple[str, ...]]) -> str | None:
                 return after[:MAX_TITLE].strip()
     for line in lines[:15]:
         if len(line) <= MAX_TITLE and _has_cue(line, cues["invitation"]) \
-                and 4 <= len(line.split()) <= 14 and not re.search(r"\d", line):
+                and 3 <= len(line.split()) <= 14 and not re.search(r"\d", line):
             return line.rstrip(".")
-    for line in lines[:5]:
-        if 3 <= len(line) <= MAX_TITLE:
+    for line in lines[:5]:  # the first line that is not a date stamp or a published-on line
+        if 3 <= len(line) <= MAX_TITLE and not re.fullmatch(r"[\d.\s:/-]+", line) \
+                and not _has_cue(line, cues["published"]):
             return line.rstrip(".")
     return None
 
