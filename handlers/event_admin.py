@@ -405,13 +405,14 @@ async def from_invitation(ctx: Context, text: str) -> Reply | list[Reply]:
         entry["description"] = entry.get("title", "")
     data: dict[str, Any] = {"entry": entry, "language": language, "draft": True,
                             "contact": draft.contact or ""}
-    queue = [key for key in ("title", "starts_at", "location", "registration_deadline")
-             if key not in entry]
+    # every field not read is asked, the optional ones with a one-tap "none" button
+    queue = [key for key in ("title", "starts_at", "ends_at", "location",
+                             "registration_deadline", "capacity") if key not in entry]
     if "starts_at" in queue and draft.start_date:  # the day is known, its time is not
         queue[queue.index("starts_at")] = "start_time"
         data["start_date"] = draft.start_date.isoformat()
     if not draft.contact:
-        queue.append("contact")
+        queue.insert(len(queue) - ("capacity" in queue), "contact")
     data["queue"] = queue
     log.info("drafted an event from an invitation (%s): %d fields to ask",
              ctx.message.platform, len(queue))

@@ -48,6 +48,7 @@ def test_the_polish_linia_wspolpracy_conference() -> None:
     assert draft.start_date == date(2013, 2, 21)
     assert draft.deadline_date == date(2013, 2, 18)
     assert draft.location is None  # the invitation does not say: asked for
+    assert draft.contact == "https://mac.gov.pl/liniawspolpracy-konferencja/"  # the sign-up form
     assert set(draft.missing()) == {"start_time", "location"}
     later = draft_event(corpus("004"), date(2026, 12, 3))
     assert (later.start_date, later.deadline_date) == (date(2027, 2, 21), date(2027, 2, 18))
@@ -214,13 +215,20 @@ async def test_what_an_invitation_does_not_say_is_asked(core: Core) -> None:
     replies = await admin(core, corpus("004").replace("21 lutego", "21 maja")
                           .replace("18 lutego", "18 maja"))
     shown = text_of(replies)
-    assert "I could not read: Start time, Place, Contact." in shown
+    assert "I could not read: Start time, End time, Place, Seats." in shown
     assert "is on 2027-05-21, but not at what time" in shown
     assert "I could not read that time." in text_of(await admin(core, "ten"))
-    assert "Where is it?" in text_of(await admin(core, "10:00"))
-    assert "Whom can people contact" in text_of(await admin(core, "Warszawa, ul. Królewska 27"))
+    assert "When does it end?" in text_of(await admin(core, "10:00"))
+    assert "Where is it?" in text_of(await admin(core, payload="f:newevent:noend"))
+    assert "How many seats" in text_of(await admin(core, "Warszawa, ul. Królewska 27"))
+    reviewed = text_of(await admin(core, payload="f:newevent:nolimit"))
+    assert "End time: — not stated" in reviewed and "Seats: No limit" in reviewed
+    assert "Contact: https://mac.gov.pl/liniawspolpracy-konferencja/" in reviewed
+    assert "Publish it?" in reviewed
+    await admin(core, payload="f:newevent:edit")
+    await admin(core, payload="f:newevent:edit:contact")
     reviewed = text_of(await admin(core, payload="f:newevent:nocontact"))
-    assert "Contact: — not stated" in reviewed and "Publish it?" in reviewed
+    assert "Contact: — not stated" in reviewed
     await admin(core, payload="f:newevent:publish")
     [record] = await core.store.list_events()
     assert record.starts_at == datetime(2027, 5, 21, 8, 0, tzinfo=UTC)  # 10:00 in Warsaw

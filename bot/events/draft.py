@@ -407,7 +407,7 @@ def draft_event(text: str, today: date, language: str | None = None) -> Draft:
     draft.title = _title(text, cues)
     if draft.description is None:
         draft.description = _description(text, None)
-    draft.contact = _contact(text, deadlines[0] if deadlines else None)
+    draft.contact = _contact(text, deadlines[0] if deadlines else None, cues)
     draft.capacity = _capacity(lowered, cues["seats"])
     return draft
 
@@ -528,9 +528,16 @@ def _description(text: str, start: Found | None) -> str | None:
     return (cut[: cut.rfind(". ") + 1] if ". " in cut else cut.rstrip() + "…").strip()
 
 
-def _contact(text: str, deadline: Found | None) -> str | None:
+def _contact(text: str, deadline: Found | None,
+             cues: dict[str, tuple[str, ...]] | None = None) -> str | None:
+    """The e-mail address nearest the deadline (with a phone beside it), else the link of a
+    sentence about registering (a sign-up form)."""
     emails = list(EMAIL.finditer(text))
     if not emails:
+        for link in URL.finditer(text):
+            start, end = _sentence(text, link.start())
+            if cues and _has_cue(text[start:end], cues["deadline"]):
+                return link.group(0).rstrip(".,;)")
         return None
     if deadline is not None:
         emails.sort(key=lambda m: abs(m.start() - deadline.start))
