@@ -1,6 +1,8 @@
 """`civicbot events ...` and `civicbot registrations ...`: what organisers do from a shell.
 
     civicbot events import FILE...        validate every file, then create/update in one go
+    civicbot events draft FILE             an invitation (.txt .md .html .pdf .docx) as the
+                                           YAML `events import` takes, for review
     civicbot events list                   events with seats taken and waiting
     civicbot registrations list EVENT_ID
     civicbot registrations export EVENT_ID [--format csv|json] [--output FILE]
@@ -48,6 +50,14 @@ def _events_arguments(parser: argparse.ArgumentParser) -> None:
                                           "is written. Events are updated in place by id.")
     load.add_argument("files", nargs="+", type=Path, metavar="FILE")
     actions.add_parser("list", help="all events with their seats")
+    draft = actions.add_parser("draft", help="an invitation drafted as an event (YAML)",
+                               description="Reads the invitation as content import reads "
+                                           "documents and prints the proposed event as YAML "
+                                           "for civicbot events import; what it could not "
+                                           "read is listed at the top, to fill in.")
+    draft.add_argument("file", type=Path, metavar="FILE")
+    draft.add_argument("--today", help="resolve year-less dates from this day (YYYY-MM-DD; "
+                                       "default: the invitation's own date, else today)")
 
 
 def _registrations_arguments(parser: argparse.ArgumentParser) -> None:
@@ -64,6 +74,8 @@ def _registrations_arguments(parser: argparse.ArgumentParser) -> None:
 async def main(args: argparse.Namespace, config: Config) -> int:
     from storage import open_store
 
+    if args.command == "events" and args.action == "draft":
+        return draft_command(args.file, config, args.today)
     store = await open_store(config.database)
     try:
         if args.command == "events" and args.action == "import":
@@ -93,6 +105,47 @@ async def main(args: argparse.Namespace, config: Config) -> int:
         return 0
     finally:
         await store.close()
+
+
+def draft_command(path: Path, config: Config, today: str | None = None) -> int:
+    """Print the event an invitation proposes, as YAML; exit 1 for a file that cannot be
+    read. Missing fields are listed as comments (import refuses the file until filled)."""
+    from datetime import date
+
+    import yaml
+
+    from bot.content import ContentError, read_document
+    from bot.events.draft import draft_event
+    from bot.events.loader import EVENT_ID
+
+    try:
+        parsed = read_document(path)
+    except (ContentError, OSError) as error:
+        print(f"civicbot: {path}: {error}", file=sys.stderr)
+        return 1
+    text = "\n\n".join(dict.fromkeys(p for p in [parsed.title, *(x.text for x in
+                                                                    parsed.passages)] if p))
+    day = date.fromisoformat(today) if today else \
+        SystemClock().now().astimezone(ZoneInfo(config.timezone)).date()
+    draft = draft_event(text, day)
+    draft.timezone = draft.timezone or config.timezone
+    words = "".join(c if c.isascii() and c.isalnum() else "-" for c in
+                    (draft.title or "event").lower())
+    slug = "-".join(part for part in words.split("-") if part)[:30].strip("-") or "event"
+    year = draft.start_date.year if draft.start_date else day.year
+    event_id = f"{slug}-{year}"
+    entry = draft.entry(event_id if EVENT_ID.match(event_id) else f"event-{year}")
+    if draft.contact:
+        entry.setdefault("description", {draft.language: ""})
+        for language, value in entry["description"].items():
+            entry["description"][language] = f"{value}\n\n{draft.contact}".strip()
+    for key in draft.missing():
+        print(f"# not found in the invitation, please add: {key}")
+    if draft.start_date and not draft.start_time:
+        print(f"# the start day is {draft.start_date.isoformat()}, its time was not stated")
+    sys.stdout.write(yaml.safe_dump({"events": [entry]}, allow_unicode=True, sort_keys=False,
+                                    width=100))
+    return 0
 
 
 def cli_actor() -> str:

@@ -10,7 +10,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
-from datetime import datetime
+from datetime import date, datetime
+from datetime import time as dtime
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -25,7 +26,7 @@ from bot.reminders import cancel_event
 from bot.router import Router, form_payload
 from bot.script import dominant_script
 from bot.textnorm import fold
-from bot.types import Attachment, Button, Reply, bold, code, fmt
+from bot.types import Attachment, Button, IncomingFile, Reply, bold, code, fmt, join
 from handlers.events import find_event
 from storage.base import Conversation
 
@@ -34,18 +35,26 @@ log = logging.getLogger(__name__)
 NEW, EDIT = "newevent", "editevent"
 ZONES = ("Europe/Ljubljana", "Europe/Belgrade", "Europe/Warsaw", "Europe/Kyiv", "UTC")
 BUILT_IN_FIELDS = ("name", "email", "phone", "organisation")
-# /newevent asks these in order; each answer fills one key of the events: entry.
+# /newevent asks these in order; each answer fills one key of the events: entry. Then the
+# review ("confirm"): the card as citizens will see it, every field, Publish / Edit / Discard.
 NEW_STEPS = (
     "title",
     "description",
     "timezone",
     "starts_at",
+    "ends_at",
     "location",
     "registration_deadline",
     "capacity",
     "fields",
     "confirm",
 )
+# A draft from an invitation asks only what it could not read; these are its own steps.
+DRAFT_STEPS = ("start_time", "contact", "what")
+# What the review's "Edit a field" offers (the key, its label).
+REVIEW_FIELDS = ("title", "starts_at", "ends_at", "location", "registration_deadline",
+                 "contact", "capacity", "timezone", "description")
+MAX_TYPED_TITLE = 150  # a longer text, or one of several lines, at the title step is an invitation
 EDITABLE = ("title", "starts_at", "location", "registration_deadline", "capacity")
 MAX_SEAT_DIGITS = 7
 
@@ -119,7 +128,105 @@ def question(ctx: Context, form: str, step: str, data: dict[str, Any]) -> Reply:
 
 async def new_event_question(ctx: Context) -> list[Reply]:
     assert ctx.conversation is not None
-    return [question(ctx, NEW, ctx.conversation.step, ctx.conversation.data.get("entry", {}))]
+    return [new_question(ctx, ctx.conversation.step, ctx.conversation.data)]
+
+
+def new_question(ctx: Context, step: str, data: dict[str, Any]) -> Reply:
+    """/newevent's question for a step: the shared ones, the end time, the review."""
+    entry = data.get("entry", {})
+
+    def button(label: str, value: str) -> Button:
+        return Button(label, form_payload(NEW, value))
+
+    if step == "title" and not entry:
+        return Reply.of(ctx._("What is the event's title? Or send or forward me the invitation "
+                              "(its text, or the file) and I will draft the event from it."))
+    if step == "ends_at":
+        return Reply.of(
+            fmt(ctx._("When does it end? Send the time as {time}, or the date and time as "
+                      "{example}."), time=code("16:00"), example=code("2027-05-20 16:00")),
+            [[button(ctx._("No end time"), "noend")]])
+    if step == "start_time":
+        day = data.get("start_date", "")
+        return Reply.of(fmt(ctx._("The invitation says the event is on {date}, but not at what "
+                                  "time. When does it start? Send the time as {example}."),
+                            date=bold(day), example=code("10:00")))
+    if step == "contact":
+        return Reply.of(ctx._("Whom can people contact about it (an e-mail address or a phone "
+                              "number)?"), [[button(ctx._("No contact"), "nocontact")]])
+    if step == "confirm":
+        return review(ctx, data)
+    if step == "what":
+        labels = field_labels(ctx)
+        return Reply.of(ctx._("What should change?"),
+                        [[button(labels[key], f"edit:{key}")] for key in REVIEW_FIELDS])
+    return question(ctx, NEW, step, entry)
+
+
+def field_labels(ctx: Context) -> dict[str, str]:
+    return {
+        "title": ctx._("Title"), "description": ctx._("Description"),
+        "timezone": ctx._("Time zone"), "starts_at": ctx._("Start time"),
+        "ends_at": ctx._("End time"), "location": ctx._("Place"),
+        "registration_deadline": ctx._("Deadline"), "contact": ctx._("Contact"),
+        "capacity": ctx._("Seats"), "language": ctx._("Language"),
+        "fields": ctx._("Registrants give"),
+    }
+
+
+def publishable(ctx: Context, data: dict[str, Any]) -> dict[str, Any]:
+    """The entry as it will be published: texts in the event's language, the contact at
+    the end of the description (in the event's language), a provisional id."""
+    entry = dict(data.get("entry", {}))
+    language = data.get("language") or ctx.locale
+    contact = data.get("contact")
+    if contact:
+        line = fmt(ctx.core.translator(language).gettext("Contact: {contact}"),
+                   contact=contact).plain
+        entry["description"] = f"{entry.get('description', '')}\n\n{line}".strip()
+    for key in ("title", "description", "location"):
+        if isinstance(entry.get(key), str):
+            entry[key] = {language: entry[key]}
+    entry.setdefault("fields", ["name", "email"])
+    entry.setdefault("id", "draft")
+    return entry
+
+
+def review(ctx: Context, data: dict[str, Any]) -> Reply:
+    """The card exactly as citizens will see it, then every field, then the buttons."""
+    from bot.events.model import localized
+
+    entry = publishable(ctx, data)
+    labels = field_labels(ctx)
+    missing = ctx._("— not stated")
+    buttons = [[Button(ctx._("Publish"), form_payload(NEW, "publish")),
+                Button(ctx._("Edit a field"), form_payload(NEW, "edit")),
+                Button(ctx._("Discard"), form_payload(NEW, "no"))]]
+    try:
+        (spec,) = parse_events_yaml({"events": [entry]}, "review")
+    except EventFileError as error:
+        return Reply.of(fmt(ctx._("The event is not valid yet: {reason}"), reason=str(error)),
+                        [buttons[0][1:]])
+    language = data.get("language") or ctx.locale
+    card = event_card(ctx.core.translator(language), spec.to_record(), None, ctx.now())
+    t = ctx.t
+    rows: list[tuple[str, str]] = [
+        ("title", localized(spec.title, language)),
+        ("starts_at", t.datetime(spec.starts_at, spec.timezone)),
+        ("ends_at", t.datetime(spec.ends_at, spec.timezone) if spec.ends_at else missing),
+        ("location", localized(spec.location, language)),
+        ("registration_deadline", t.datetime(spec.registration_deadline, spec.timezone)),
+        ("contact", str(data.get("contact") or missing)),
+        ("capacity", t.number(spec.capacity) if spec.capacity else ctx._("No limit")),
+        ("timezone", spec.timezone),
+        ("language", language),
+        ("fields", ", ".join(f.id for f in spec.fields)),
+    ]
+    summary = join(*(fmt("{label}: {value}", label=labels[key], value=value)
+                     for key, value in rows), sep="\n")
+    text = join(ctx._("This is how citizens will see it:"), "", card.text, "", "———",
+                summary, "", ctx._("Publish it?"), sep="\n")
+    return Reply.of(text, buttons)
 
 
 async def edit_event_question(ctx: Context) -> list[Reply]:
@@ -150,6 +257,30 @@ def parse_answer(
             return text.strip(), None
         except (ZoneInfoNotFoundError, ValueError):
             return None, ctx._("I don't know that time zone.")
+    if step == "registration_deadline" and local_date(text):
+        return local_date(text), None  # a date: the end of that day, as in YAML
+    if step == "ends_at":
+        if choice == "noend":
+            return "", None
+        start = datetime.fromisoformat(data["starts_at"])
+        at = clock_time(text)
+        moment = start.replace(hour=at[0], minute=at[1]) if at else \
+            local_moment(text, data["timezone"])
+        if moment is None:
+            return None, ctx._("I could not read that date and time.")
+        if moment <= start:
+            return None, ctx._("The end must be after the start.")
+        return moment.isoformat(), None
+    if step == "start_time":
+        at = clock_time(text)
+        if at is None:
+            return None, ctx._("I could not read that time.")
+        day = date.fromisoformat(data["start_date"])
+        return datetime.combine(day, dtime(*at), ZoneInfo(data["timezone"])).isoformat(), None
+    if step == "contact":
+        if choice == "nocontact":
+            return "", None
+        return (text.strip(), None) if text.strip() else (None, ctx._("Please send some text."))
     if step in ("starts_at", "registration_deadline"):
         moment = local_moment(text, data["timezone"])
         return (
@@ -175,6 +306,21 @@ def parse_answer(
             return list(dict.fromkeys(wanted)), None
         return None, ctx._("Please choose from the listed details.")
     return None, None
+
+
+def local_date(text: str) -> str | None:
+    """'2027-05-18' for a typed date without a time (2027-05-18, 18.5.2027, 18. 5. 2027)."""
+    for pattern in ("%Y-%m-%d", "%d.%m.%Y", "%d. %m. %Y"):
+        try:
+            return datetime.strptime(" ".join(text.split()), pattern).date().isoformat()
+        except ValueError:
+            continue
+    return None
+
+
+def clock_time(text: str) -> tuple[int, int] | None:
+    match = re.fullmatch(r"\s*([01]?\d|2[0-3])[:.]([0-5]\d)\s*", text)
+    return (int(match.group(1)), int(match.group(2))) if match else None
 
 
 def local_moment(text: str, timezone: str) -> datetime | None:
@@ -231,9 +377,82 @@ async def save_entry(ctx: Context, entry: dict[str, Any], action: str) -> Reply:
 
 
 @router.command("newevent", N_("Publish a new event"), admin=True, private_only=True)
-async def new_event(ctx: Context, args: str) -> Reply:
+async def new_event(ctx: Context, args: str) -> Reply | list[Reply]:
+    if looks_like_invitation(args):  # /newevent followed by the invitation's text
+        return await from_invitation(ctx, args)
     await ctx.start_form(NEW, "title", {"entry": {}})
-    return question(ctx, NEW, "title", {})
+    return new_question(ctx, "title", {})
+
+
+def looks_like_invitation(text: str) -> bool:
+    return "\n" in text.strip() or len(text.strip()) > MAX_TYPED_TITLE
+
+
+async def from_invitation(ctx: Context, text: str) -> Reply | list[Reply]:
+    """Draft the event from an invitation's text; ask what it could not read, then review."""
+    from bot.events.draft import draft_event  # dateparser: loaded only when drafting
+
+    local_today = ctx.now().astimezone(ZoneInfo(ctx.config.timezone)).date()
+    draft = await asyncio.to_thread(draft_event, text, local_today)
+    language = draft.language if draft.language in LOCALES else ctx.locale
+    draft.timezone = draft.timezone or ctx.config.timezone
+    entry = draft.entry()
+    for key in ("title", "description", "location"):  # plain texts until published
+        if isinstance(entry.get(key), dict):
+            entry[key] = next(iter(entry[key].values()))
+    entry.pop("id", None)
+    if not entry.get("description"):
+        entry["description"] = entry.get("title", "")
+    data: dict[str, Any] = {"entry": entry, "language": language, "draft": True,
+                            "contact": draft.contact or ""}
+    # every field not read is asked, the optional ones with a one-tap "none" button
+    queue = [key for key in ("title", "starts_at", "ends_at", "location",
+                             "registration_deadline", "capacity") if key not in entry]
+    if "starts_at" in queue and draft.start_date:  # the day is known, its time is not
+        queue[queue.index("starts_at")] = "start_time"
+        data["start_date"] = draft.start_date.isoformat()
+    if not draft.contact:
+        queue.insert(len(queue) - ("capacity" in queue), "contact")
+    data["queue"] = queue
+    log.info("drafted an event from an invitation (%s): %d fields to ask",
+             ctx.message.platform, len(queue))
+    step = queue[0] if queue else "confirm"
+    await ctx.start_form(NEW, step, data)
+    first = Reply.of(ctx._("I have read the invitation and drafted the event."))
+    if queue:
+        labels = field_labels(ctx)
+        unread = ", ".join(labels["starts_at" if k == "start_time" else k] for k in queue)
+        first = Reply.of(fmt(ctx._("I have read the invitation and drafted the event. I could "
+                                   "not read: {fields}. Please tell me."), fields=unread))
+    return [first, new_question(ctx, step, data)]
+
+
+@router.file(form=NEW)
+async def new_event_file(ctx: Context, file: IncomingFile) -> Reply | list[Reply]:
+    """An invitation sent as a file (.txt .md .html .pdf .docx) while /newevent runs: read
+    with the same readers and limits as a document import, never imported."""
+    from bot.content.upload import UploadRefused, file_text
+    from handlers.documents import refusal
+
+    if not ctx.is_admin:
+        await ctx.end_form()
+        return Reply.of(ctx._("Sorry, only the organisation's admins can do that."))
+    try:
+        text = await file_text(file)
+    except UploadRefused as refused:
+        log.info("refused an invitation file (%s): %s", ctx.message.platform, refused.problem)
+        return [Reply.of(refusal(ctx, refused, file.name)), *await new_event_question(ctx)]
+    return await from_invitation(ctx, text)
+
+
+def next_step(conv: Conversation) -> str:
+    """The step after the current one: the queue of a draft or an edit, else NEW_STEPS."""
+    queue = conv.data.get("queue")
+    if queue is not None:
+        if queue and queue[0] == conv.step:
+            queue.pop(0)
+        return queue[0] if queue else "confirm"
+    return NEW_STEPS[NEW_STEPS.index(conv.step) + 1]
 
 
 @router.form(NEW, question=new_event_question)
@@ -244,30 +463,64 @@ async def new_event_step(ctx: Context, text: str, choice: str | None) -> Reply |
         await ctx.end_form()
         return Reply.of(ctx._("Sorry, only the organisation's admins can do that."))
     entry: dict[str, Any] = conv.data["entry"]
+    if conv.step == "title" and not entry and not choice and looks_like_invitation(text):
+        return await from_invitation(ctx, text)
     if conv.step == "confirm":
+        if choice == "edit":
+            await ctx.set_step(Conversation(NEW, "what", conv.data))
+            return new_question(ctx, "what", conv.data)
         if choice not in ("publish", "no"):
             return await ctx.ask_again()
-        await ctx.end_form()
         if choice != "publish":
-            return Reply.of(ctx._("Cancelled. Nothing was published."))
-        entry["id"] = await fresh_id(ctx, entry["title"], entry["starts_at"])
-        language = await written_in(
-            ctx, *(entry[key] for key in ("title", "description", "location"))
-        )
-        for key in ("title", "description", "location"):
-            entry[key] = {language: entry[key]}
-        return await save_entry(ctx, entry, "event.create")
-    if conv.step not in NEW_STEPS:
+            await ctx.end_form()
+            return Reply.of(ctx._("Discarded. Nothing was published."))
+        if "language" not in conv.data:
+            conv.data["language"] = await written_in(
+                ctx, *(str(entry.get(key, "")) for key in ("title", "description", "location")))
+        published = publishable(ctx, conv.data)
+        try:
+            parse_events_yaml({"events": [published]}, "review")
+        except EventFileError:  # shown in the review: change a field first
+            return await ctx.ask_again()
+        await ctx.end_form()
+        published["id"] = await fresh_id(ctx, str(entry["title"]), str(entry["starts_at"]))
+        return await save_entry(ctx, published, "event.create")
+    if conv.step == "what":
+        key = (choice or "").removeprefix("edit:")
+        if not (choice or "").startswith("edit:") or key not in REVIEW_FIELDS:
+            return await ctx.ask_again()
+        if key == "ends_at" and "starts_at" not in entry:
+            key = "starts_at"
+        conv.data["queue"] = [key]
+        await ctx.set_step(Conversation(NEW, key, conv.data))
+        return new_question(ctx, key, conv.data)
+    if conv.step not in NEW_STEPS + DRAFT_STEPS:
         await ctx.end_form()
         return Reply.of(ctx._("That form is out of date. Please start again."))
-    value, problem = parse_answer(ctx, conv.step, text, choice, entry)
+    if conv.step != "timezone" and "timezone" not in entry and conv.step in (
+            "starts_at", "ends_at", "registration_deadline", "start_time"):
+        entry["timezone"] = ctx.config.timezone
+    value, problem = parse_answer(ctx, conv.step, text, choice,
+                                  {**entry, "start_date": conv.data.get("start_date")})
     if problem:
         return await ctx.ask_again(problem)
+    key = "starts_at" if conv.step == "start_time" else conv.step
+    target = conv.data if key == "contact" else entry
+    if key == "timezone" and value:  # an edited zone keeps the times as they were written
+        for moment in ("starts_at", "ends_at", "registration_deadline"):
+            if "T" in str(entry.get(moment, "")):
+                written = datetime.fromisoformat(entry[moment])
+                entry[moment] = written.replace(tzinfo=ZoneInfo(value)).isoformat()
     if value != "":
-        entry[conv.step] = value
-    following = NEW_STEPS[NEW_STEPS.index(conv.step) + 1]
+        target[key] = value
+    elif key in ("ends_at", "capacity", "contact"):
+        target.pop(key, None)
+    following = next_step(conv)
+    if following == "confirm" and not conv.data.get("draft"):  # typed by hand: its language
+        conv.data["language"] = await written_in(
+            ctx, *(str(entry.get(key, "")) for key in ("title", "description", "location")))
     await ctx.set_step(Conversation(NEW, following, conv.data))
-    return question(ctx, NEW, following, entry)
+    return new_question(ctx, following, conv.data)
 
 
 async def written_in(ctx: Context, *texts: str) -> str:

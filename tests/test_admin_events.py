@@ -30,6 +30,7 @@ async def publish(core: Core, title: str = "Delavnica o odprtih podatkih") -> st
         "Praktična delavnica za nevladne organizacije.",
         "button:f:newevent:tz:0",
         "2027-05-20 10:00",
+        "button:f:newevent:noend",  # the end-time step (#19)
         "Ljubljana, Tivolska 30",
         "2027-05-18 16:00",
         "30",
@@ -74,7 +75,9 @@ async def test_bad_answers_are_asked_again(core: Core) -> None:
     await admin_says(core, "/newevent", "Title", "Description", "button:f:newevent:tz:1")
     again = await admin_says(core, "next Friday")
     assert "could not read that date" in again and "2027-05-20 10:00" in again
-    assert "Where is it?" in await admin_says(core, "20.05.2027 10:00")
+    assert "When does it end?" in await admin_says(core, "20.05.2027 10:00")
+    assert "end must be after the start" in await admin_says(core, "09:00")
+    assert "Where is it?" in await admin_says(core, "16:00")
     await admin_says(core, "Beograd")
     assert "How many seats" in await admin_says(core, "2027-05-18 16:00")
     assert "whole number" in await admin_says(core, "many")

@@ -65,3 +65,31 @@ async def test_an_admins_document_is_imported_and_a_citizens_is_not_read(
         assert undone.text == "Undone: the import of razpis.md is reversed."
         names = {d.name for d in await r.core.store.list_documents()}
         assert names == {"vabilo.pdf"}
+
+
+async def test_newevent_from_an_invitation_file_is_reviewed_then_published(
+    tmp_path: Path, emu: TelegramEmulator  # noqa: F811
+) -> None:
+    """/newevent, then the invitation as a file: the bot fetches it by getFile, proposes the
+    event as the citizens' card with every field, and publishes only on Publish (#19)."""
+    from tests.test_event_draft import INVITATION
+
+    config = telegram_config(tmp_path, emu, admins=f"telegram:{ADMIN}")
+    async with running(config, emu) as r:
+        [question] = await r.say(ADMIN, "/newevent", language_code="en")
+        assert "send or forward me the invitation" in question.text
+        calls = len(await emu.calls("getFile"))
+        after = await emu.last_message_id()
+        await emu.send_document(ADMIN, ADMIN, INVITATION.encode(), "vabilo.md",
+                                mime_type="text/markdown", language_code="en")
+        drafted, review = await emu.wait_for_bot_messages(ADMIN, 2, timeout=15, after=after)
+        assert len(await emu.calls("getFile")) == calls + 1
+        assert drafted.text == "I have read the invitation and drafted the event."
+        assert "Kje: dvorani Zavoda Pip, Tivolska 30, Ljubljana" in review.text
+        assert "Contact: ana@pip.si" in review.text and "Seats: 25" in review.text
+        assert [b["text"] for b in review.buttons] == ["Publish", "Edit a field", "Discard"]
+        assert await r.core.store.list_events() == []
+        _, [saved] = await r.press(ADMIN, review, "f:newevent:publish")
+        assert saved.text.startswith("Saved vabilo-na-delavnico-o-odprtih-2027.")
+        [record] = await r.core.store.list_events()
+        assert record.capacity == 25

@@ -10,7 +10,7 @@ ADMIN = "99"  # console:99 is an admin in the core fixture
 
 
 async def new_event(core: Core, title: str, description: str, location: str) -> str:
-    steps = ["/newevent", title, description, "1", "2027-05-20 10:00", location,
+    steps = ["/newevent", title, description, "1", "2027-05-20 10:00", "16:00", location,
              "2027-05-18 16:00", "30", "Name and e-mail", "Publish"]
     for step in steps:
         replies = await say(core, step, user=ADMIN)

@@ -154,7 +154,7 @@ async def test_a_typed_number_is_the_answer_also_when_the_adapter_pressed_a_butt
 
 
 async def test_a_typed_number_is_the_capacity_not_no_limit(core: Core) -> None:
-    steps = ["/newevent", "Delavnica", "Opis.", "1", "2027-05-20 10:00", "Ljubljana",
+    steps = ["/newevent", "Delavnica", "Opis.", "1", "2027-05-20 10:00", "16:00", "Ljubljana",
              "2027-05-18 16:00"]
     for step in steps:
         await say(core, step, user=ADMIN)
@@ -162,9 +162,9 @@ async def test_a_typed_number_is_the_capacity_not_no_limit(core: Core) -> None:
     replies = await core.handle(msg("1", user=ADMIN, payload="f:newevent:nolimit"))
     assert "Which details should registrants give?" in text_of(replies)
     await say(core, "Name and e-mail", user=ADMIN)
-    replies = await say(core, "yes please", user=ADMIN)  # neither Publish nor Cancel
+    replies = await say(core, "yes please", user=ADMIN)  # none of the review's buttons
     assert "Please answer with one of the buttons" in text_of(replies)
-    assert [label for label, _ in buttons_of(replies)] == ["Publish", "Cancel"]
+    assert [label for label, _ in buttons_of(replies)] == ["Publish", "Edit a field", "Discard"]
     replies = await say(core, "Publish", user=ADMIN)
     assert "Saved" in text_of(replies) and "1 seat left" in text_of(replies)
 
