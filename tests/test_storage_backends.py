@@ -140,13 +140,16 @@ async def test_events_edited_by_another_replica_read_fresh_on_postgresql(databas
         await second.close()
 
 
-async def _sqlite_schema(path: Path) -> dict[str, tuple[dict[str, bool], set[tuple[str, ...]]]]:
+Schema = dict[str, tuple[dict[str, bool], set[tuple[str, ...]]]]  # table: (columns, indexes)
+
+
+async def _sqlite_schema(path: Path) -> Schema:
     store = await SqliteStore.open(str(path))
     try:
         tables = [r[0] for r in await store.db.execute_fetchall(
             "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
             " AND name NOT LIKE '%fts%' AND name <> 'schema_migrations'")]
-        schema = {}
+        schema: Schema = {}
         for table in tables:
             columns = {r[1]: bool(r[3] or r[5]) for r in await store.db.execute_fetchall(
                 f"PRAGMA table_info({table})")}
@@ -163,14 +166,14 @@ async def _sqlite_schema(path: Path) -> dict[str, tuple[dict[str, bool], set[tup
         await store.close()
 
 
-async def _postgres_schema(database: str) -> dict[str, tuple[dict[str, bool], set[tuple[str, ...]]]]:
+async def _postgres_schema(database: str) -> Schema:
     store = await PostgresStore.open(database)
     await store.close()
     import asyncpg
 
     connection = await asyncpg.connect(database)
     try:
-        schema: dict[str, tuple[dict[str, bool], set[tuple[str, ...]]]] = {}
+        schema: Schema = {}
         for row in await connection.fetch(
             "SELECT table_name, column_name, is_nullable, column_default IS NOT NULL AS dflt,"
             " is_identity FROM information_schema.columns WHERE table_schema = 'public'"
