@@ -3,22 +3,54 @@ and the means to run a form and to send proactive messages through the outbox.""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
-from bot.i18n import N_, Translator
+from bot.clock import Clock
+from bot.config import Config
+from bot.i18n import N_, Catalogs, Translator
 from bot.types import Incoming, Reply, Rich, Segment
-from storage.base import Conversation, Person
-
-if TYPE_CHECKING:
-    from bot.config import Config
-    from bot.core import Core
-    from storage.base import Store
-
+from storage.base import Conversation, Person, Store
 
 USE_THE_BUTTONS = N_("Please answer with one of the buttons, or send /cancel.")
+
+
+class ListedCommand(Protocol):
+    @property
+    def name(self) -> str: ...
+    @property
+    def description(self) -> str: ...  # an N_() string
+
+
+class CommandList(Protocol):
+    def listed_commands(self, *, admin: bool) -> Sequence[ListedCommand]: ...
+
+
+class Services(Protocol):
+    """What a handler reaches through its context besides the message: `bot.core.Core`
+    provides it. An interface, so that this module needs nothing of the core's."""
+
+    @property
+    def store(self) -> Store: ...
+    @property
+    def config(self) -> Config: ...
+    @property
+    def clock(self) -> Clock: ...
+    @property
+    def catalogs(self) -> Catalogs: ...
+    @property
+    def routes(self) -> CommandList: ...
+    @property
+    def on_enqueue(self) -> Callable[[], None]: ...  # wakes the delivery worker
+
+    def translator(self, locale: str) -> Translator: ...
+    def is_admin(self, platform: str, user_id: str, person: Person | None = None) -> bool: ...
+    async def form_question(self, ctx: Context) -> list[Reply]: ...
+    def private_chat_invite(self, ctx: Context, command: str = "") -> Reply: ...
+    async def notify(self, person_id: int, render: Callable[[Translator], list[Reply]], *,
+                     kind: str, dedupe_key: str) -> bool: ...
 
 
 @dataclass
@@ -26,7 +58,7 @@ class Context:
     message: Incoming
     person: Person
     t: Translator
-    core: Core
+    core: Services
     conversation: Conversation | None
 
     # -- shortcuts --------------------------------------------------------------------------

@@ -4,18 +4,30 @@
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING
+from collections.abc import Sequence
+from typing import Protocol
 
 from aiohttp import web
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
+from bot.adapters.base import Adapter
+from bot.config import Config
 from bot.metrics import OUTBOX_DEPTH
-
-if TYPE_CHECKING:
-    from bot.app import App
+from storage.base import Store
 
 log = logging.getLogger(__name__)
 OUTBOX_STATES = ("pending", "claimed", "sending", "sent", "failed", "skipped", "unknown")
+
+
+class App(Protocol):
+    """What the endpoint reads of the running app (`bot.app.App` provides it)."""
+
+    @property
+    def store(self) -> Store: ...
+    @property
+    def adapters(self) -> Sequence[Adapter]: ...
+    @property
+    def config(self) -> Config: ...
 
 
 async def readiness(app: App) -> tuple[bool, dict[str, str]]:

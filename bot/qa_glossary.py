@@ -32,6 +32,8 @@ from __future__ import annotations
 
 from functools import cache
 
+from bot.script import fold
+
 # fmt: off
 _CONCEPTS = """
 goal: goal aim purpose objective | cilj namen* | cilj svrha | cel | мета ціль
@@ -438,8 +440,6 @@ _PREFIX = "zz"
 @cache
 def _tables() -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]], tuple[int, ...]]:
     """(folded word -> concepts, folded prefix -> concepts, prefix lengths)."""
-    from bot.textnorm import fold  # textnorm imports this module: import here
-
     words: dict[str, list[str]] = {}
     prefixes: dict[str, list[str]] = {}
     for line in _CONCEPTS.strip().splitlines():

@@ -6,7 +6,10 @@ Latin catalog, a Latin answer or a Latin search key can be derived mechanically.
 
 from __future__ import annotations
 
+import re
 import unicodedata
+
+from anyascii import anyascii
 
 _CYR_TO_LAT = {
     "А": "A",
@@ -75,3 +78,18 @@ def dominant_script(text: str) -> str | None:
     if not cyr and not lat:
         return None
     return "Cyrl" if cyr > lat else "Latn"
+
+
+# Ukrainian and Russian letters outside the Serbian alphabet, in Serbian Latin spelling.
+_OTHER_CYRILLIC = str.maketrans({
+    "є": "je", "ї": "ji", "і": "i", "й": "j", "ю": "ju", "я": "ja", "щ": "šč", "ґ": "g",
+    "ь": "", "ъ": "", "ы": "y", "э": "e", "ё": "jo",
+})  # fmt: skip
+_APOSTROPHES = re.compile(r"(?<=\w)['’ʼ`](?=\w)")
+
+
+def fold(text: str) -> str:
+    """Case, diacritics and script folded to lower-case ASCII (`Učešće`, `УЧЕШЋЕ` -> `ucesce`)."""
+    text = unicodedata.normalize("NFC", text).casefold()
+    text = _APOSTROPHES.sub("", text)
+    return anyascii(serbian_to_latin(text).translate(_OTHER_CYRILLIC)).lower()

@@ -28,12 +28,11 @@ from typing import NamedTuple
 import simplemma
 import stop_words
 import stopwordsiso
-from anyascii import anyascii
 
 from bot import lexicon
 from bot.interrogatives import ASKED_KIND
 from bot.qa_glossary import concepts, glossary_words
-from bot.script import dominant_script, serbian_to_latin
+from bot.script import dominant_script, fold
 
 LANGUAGES = ("sl", "sr", "pl", "uk", "en")
 DEFAULT_LANGUAGE = "en"
@@ -95,14 +94,8 @@ _PHRASES = {
 _UKRAINIAN_ONLY = frozenset("ієїґІЄЇҐ")
 _SERBIAN_ONLY = frozenset("ђјљњћџЂЈЉЊЋЏ")
 
-# Ukrainian and Russian letters outside the Serbian alphabet, in Serbian Latin spelling.
-_OTHER_CYRILLIC = str.maketrans({
-    "є": "je", "ї": "ji", "і": "i", "й": "j", "ю": "ju", "я": "ja", "щ": "šč", "ґ": "g",
-    "ь": "", "ъ": "", "ы": "y", "э": "e", "ё": "jo",
-})  # fmt: skip
 # How much better another language must score than the asker's locale to be believed.
 _CLEARLY_OTHER = 0.6
-_APOSTROPHES = re.compile(r"(?<=\w)['’ʼ`](?=\w)")
 _TOKEN = re.compile(r"[a-z0-9]+")
 # A word; an acronym joined by hyphens (NVO-VID) stays one word.
 _CAPITALS = r"[^\W\d_a-zа-яёђјљњћџіїєґ]{2,}"
@@ -142,13 +135,6 @@ def build_language_data() -> None:
     """Build every on-disk table the answering reads (bot.lexicon), ahead of the first
     question: `python -m bot.textnorm` (the set-up script and the Docker image run it)."""
     lexicon.build_all(fold, _UNACCENTED_CODES)
-
-
-def fold(text: str) -> str:
-    """Case, diacritics and script folded to lower-case ASCII (`Učešće`, `УЧЕШЋЕ` -> `ucesce`)."""
-    text = unicodedata.normalize("NFC", text).casefold()
-    text = _APOSTROPHES.sub("", text)
-    return anyascii(serbian_to_latin(text).translate(_OTHER_CYRILLIC)).lower()
 
 
 def detect_language(text: str, default: str = DEFAULT_LANGUAGE) -> str:

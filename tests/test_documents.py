@@ -97,34 +97,39 @@ async def test_a_new_version_replaces_the_old_and_undo_puts_the_old_back(
     assert same.all_buttons == []
 
 
-async def test_every_file_type_imports(core: Core, tmp_path: Path) -> None:
+def every_file_type() -> dict[str, tuple[bytes | str, str]]:
+    """A file of every type an admin may send, and the start of the reply each gets."""
     word = docx.Document()
     word.add_heading("Linia Współpracy", level=1)
     word.add_paragraph("Konferencja odbędzie się 21 lutego w Warszawie.")
     buffer = io.BytesIO()
     word.save(buffer)
-    files = {
-        "note.txt": "Volunteer day\n\nVolunteers meet at the harbour at nine.",
-        "page.html": "<html><head><title>Open day</title></head><body><main><h1>Open day"
-                     "</h1><p>The office is open on Saturday.</p></main></body></html>",
-        "vabilo.pdf": tiny_pdf(["Rok za prijavo je 13. marec 2019."]),
-        "linia.docx": buffer.getvalue(),
-        "faq.yaml": yaml.safe_dump({"faq": [{"question": {"en": "Is there parking?"},
-                                             "answer": {"en": "Yes, behind the hall."}}]}),
-        "events.yaml": yaml.safe_dump(forum_event(fields=["name"])),
+    return {
+        "note.txt": ("Volunteer day\n\nVolunteers meet at the harbour at nine.",
+                     "Imported Volunteer day (English), 1 passage."),
+        "agenda.md": ("# Youth forum\n\nThe youth forum meets in the library on Friday.",
+                      "Imported Youth forum (English), 1 passage."),
+        "page.html": ("<html><head><title>Open day</title></head><body><main><h1>Open day"
+                      "</h1><p>The office is open on Saturday.</p></main></body></html>",
+                      "Imported Open day (English)"),
+        "vabilo.pdf": (tiny_pdf(["Rok za prijavo je 13. marec 2019."]),
+                       "Imported Vabilo (Slovenian)"),
+        "linia.docx": (buffer.getvalue(), "Imported Linia Współpracy (Polish)"),
+        "faq.yaml": (yaml.safe_dump({"faq": [{"question": {"en": "Is there parking?"},
+                                              "answer": {"en": "Yes, behind the hall."}}]}),
+                     "Imported 1 FAQ entry from faq.yaml."),
+        "events.yaml": (yaml.safe_dump(forum_event(fields=["name"])),
+                        "Events from events.yaml: 1 created, 0 updated, 0 unchanged.\nNew: forum"),
     }
-    lines = []
-    for name, data in files.items():
+
+
+async def test_every_file_type_imports(core: Core, tmp_path: Path) -> None:
+    files = every_file_type()
+    for name, (data, expected) in files.items():
         [reply] = await core.handle(sent(tmp_path, name, data))
-        lines.append(reply.text.plain)
-    assert lines[0].startswith("Imported Volunteer day (English), 1 passage.")
-    assert lines[1].startswith("Imported Open day (English)")
-    assert lines[2].startswith("Imported Vabilo (Slovenian)")
-    assert lines[3].startswith("Imported Linia Współpracy (Polish)")
-    assert lines[4] == "Imported 1 FAQ entry from faq.yaml."
-    assert lines[5] == "Events from events.yaml: 1 created, 0 updated, 0 unchanged.\nNew: forum"
+        assert reply.text.plain.startswith(expected), name
     names = {d.name for d in await core.store.list_documents() if d.kind != "event"}
-    assert names == {"note.txt", "page.html", "vabilo.pdf", "linia.docx", "faq.yaml"}
+    assert names == set(files) - {"events.yaml"}
     assert await core.store.get_event("forum") is not None
 
 

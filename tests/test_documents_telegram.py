@@ -13,7 +13,7 @@ from tests.telegram_emulator.harness import (  # noqa: F401  (fixtures)
     telegram_emulator_session,
 )
 from tests.test_content_readers import tiny_pdf
-from tests.test_documents import SLOVENIAN_CALL
+from tests.test_documents import SLOVENIAN_CALL, every_file_type
 from tests.test_telegram_adapter import (  # noqa: F401  (fixtures)
     bot,
     emu,
@@ -65,6 +65,21 @@ async def test_an_admins_document_is_imported_and_a_citizens_is_not_read(
         assert undone.text == "Undone: the import of razpis.md is reversed."
         names = {d.name for d in await r.core.store.list_documents()}
         assert names == {"vabilo.pdf"}
+
+
+async def test_every_file_type_sent_on_telegram_imports(
+    tmp_path: Path, emu: TelegramEmulator  # noqa: F811
+) -> None:
+    config = telegram_config(tmp_path, emu, admins=f"telegram:{ADMIN}")
+    async with running(config, emu) as r:
+        files = every_file_type()
+        for name, (data, expected) in files.items():
+            raw = data.encode() if isinstance(data, str) else data
+            reply = await send(emu, ADMIN, raw, name, language_code="en")
+            assert (reply.text or "").startswith(expected), (name, reply.text)
+        names = {d.name for d in await r.core.store.list_documents() if d.kind != "event"}
+        assert names == set(files) - {"events.yaml"}
+        assert await r.core.store.get_event("forum") is not None
 
 
 async def test_newevent_from_an_invitation_file_is_reviewed_then_published(
