@@ -62,7 +62,7 @@ def validate_audience(audience: str) -> str | None:
     return "audience must be all, locale:CODE, event:ID or waitlist:ID"
 
 
-async def check_audience(store, audience: str, default_locale: str  # type: ignore[no-untyped-def]
+async def check_audience(store, audience: str, default_locale: str
                          ) -> tuple[str | None, int]:
     """(problem, recipients) of a valid audience: problem is 'unknown-event' (event:ID or
     waitlist:ID of no event) or 'empty' (nobody would get it), else None."""
@@ -73,12 +73,12 @@ async def check_audience(store, audience: str, default_locale: str  # type: igno
     return (None if count else "empty"), count
 
 
-async def count_recipients(store, audience: str, default_locale: str) -> int:  # type: ignore[no-untyped-def]
+async def count_recipients(store, audience: str, default_locale: str) -> int:
     return await store.count_audience(audience, audience_locales(audience), default_locale)
 
 
 async def plan_broadcast(
-    store,  # type: ignore[no-untyped-def]
+    store,
     catalogs: Catalogs,
     *,
     created_by: str,

@@ -150,7 +150,7 @@ def transliterated(source: Catalog, locale: str, domain: str) -> Catalog:
         if isinstance(string, tuple | list):
             string = tuple(serbian_to_latin(s) for s in string)
         else:
-            string = serbian_to_latin(string)
+            string = serbian_to_latin(string or "")
         catalog.add(
             message.id,
             string,
@@ -203,6 +203,6 @@ def check(locales_dir: Path) -> list[str]:
     return problems
 
 
-def _short(message_id: str | tuple[str, ...]) -> str:
-    text = message_id[0] if isinstance(message_id, tuple) else message_id
+def _short(message_id: str | tuple[str, ...] | list[str]) -> str:
+    text = message_id if isinstance(message_id, str) else message_id[0]
     return repr(text[:60])

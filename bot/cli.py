@@ -17,6 +17,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from bot.adapters.base import Adapter
 from bot.config import LOCALES, Config, ConfigError, load_config
 from bot.logs import JsonFormatter, LibraryNoise, SecretMask
 from storage.base import StoreUnavailable
@@ -209,8 +210,8 @@ def console_files(config: Config) -> Path:
     return config.data_dir / "console-files"
 
 
-def configured_adapters(config: Config) -> list:  # type: ignore[type-arg]
-    adapters = []
+def configured_adapters(config: Config) -> list[Adapter]:
+    adapters: list[Adapter] = []
     if config.telegram_token:
         with _extra("Telegram", "telegram"):
             from bot.adapters.telegram import TelegramAdapter

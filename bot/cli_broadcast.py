@@ -86,7 +86,7 @@ def read_texts(specs: list[str]) -> dict[str, str]:
     return texts
 
 
-async def send(store, args: argparse.Namespace, config: Config) -> int:  # type: ignore[no-untyped-def]
+async def send(store, args: argparse.Namespace, config: Config) -> int:
     problem = validate_audience(args.audience)
     if problem:
         raise CliError(f"broadcast: {problem}", EXIT_USAGE)
@@ -123,7 +123,7 @@ async def send(store, args: argparse.Namespace, config: Config) -> int:  # type:
     return 0
 
 
-async def status(store, broadcast_id: int | None) -> int:  # type: ignore[no-untyped-def]
+async def status(store, broadcast_id: int | None) -> int:
     if broadcast_id is not None:
         record = await store.get_broadcast(broadcast_id)
         if record is None:

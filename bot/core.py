@@ -267,13 +267,13 @@ class Core:
         if entry is None:
             log.info("unknown button payload (platform=%s)", ctx.message.platform)
             return Reply.of(ctx._("That button is no longer valid. Send /start to begin again."))
-        handler, admin_only = entry
+        pressed, admin_only = entry
         if admin_only and not ctx.is_admin:
             log.warning(
                 "refused admin button %s for a non-admin (%s)", prefix, ctx.message.platform
             )
             return Reply.of(ctx._("Sorry, only the organisation's admins can do that."))
-        return await handler(ctx, args)
+        return await pressed(ctx, args)
 
     async def form_question(self, ctx: Context) -> list[Reply]:
         """The running form's current question with its buttons ([] when it has none)."""

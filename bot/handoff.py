@@ -28,8 +28,7 @@ from bot.types import Button, Reply, Rich, Segment, bold, fmt, italic, join, rep
 from storage.base import OutboxItem, Ticket, UnansweredQuestion
 
 if TYPE_CHECKING:
-    from bot.context import Context
-    from bot.core import Core
+    from bot.context import Context, Services
 
 log = logging.getLogger(__name__)
 
@@ -100,7 +99,7 @@ def quote(text: str) -> str:
 async def offer(ctx: Context, question: str, reply: Reply) -> Reply:
     """A "don't know": the question is kept for /unanswered, and in a private chat with the
     feature on the reply gets "Ask our team" under it."""
-    question_id = await ctx.store.record_unanswered(  # type: ignore[attr-defined]
+    question_id = await ctx.store.record_unanswered(
         ctx.person.id, question, ctx.locale, ctx.now())
     if not staff_chat_of(ctx.config) or not ctx.message.is_private:
         return reply
@@ -112,7 +111,7 @@ async def hand_off(ctx: Context, question: str, question_id: int | None) -> Repl
     """Open a ticket for the person's question and queue its message to the staff chat."""
     staff_chat = staff_chat_of(ctx.config)
     staff_t = ctx.core.translator(ctx.config.default_locale)
-    opened = await ctx.store.open_ticket(  # type: ignore[attr-defined]
+    opened = await ctx.store.open_ticket(
         person_id=ctx.person.id, question=question, locale=ctx.locale,
         display_name=shown_name(ctx.message.display_name), question_id=question_id,
         staff_chat=staff_chat, max_open=MAX_OPEN_TICKETS,
@@ -142,7 +141,7 @@ async def pressed_handoff(ctx: Context, args: list[str]) -> Reply:
 async def _own_question(ctx: Context, args: list[str]) -> UnansweredQuestion | None:
     if len(args) != 1 or not args[0].isascii() or not args[0].isdigit() or len(args[0]) > 15:
         return None
-    question = await ctx.store.get_unanswered(int(args[0]))  # type: ignore[attr-defined]
+    question = await ctx.store.get_unanswered(int(args[0]))
     return question if question is not None and question.person_id == ctx.person.id else None
 
 
@@ -169,10 +168,10 @@ class AnswerOutcome:
     ticket: Ticket | None = None
 
 
-async def answer_ticket(core: Core, ticket_id: int, answer: str, answered_by: str
+async def answer_ticket(core: Services, ticket_id: int, answer: str, answered_by: str
                         ) -> AnswerOutcome:
     """Close an open ticket and queue the answer to its person in their language, once."""
-    ticket = await core.store.get_ticket(ticket_id)  # type: ignore[attr-defined]
+    ticket = await core.store.get_ticket(ticket_id)
     if ticket is None:
         return AnswerOutcome("unknown")
     if ticket.state != "open" or ticket.person_id is None:
@@ -185,32 +184,32 @@ async def answer_ticket(core: Core, ticket_id: int, answer: str, answered_by: st
     body = replies_to_json([Reply.of(fmt(
         "{head}\n{question}\n\n{answer}", head=bold(t.gettext(ANSWERED)),
         question=italic(f"“{quote(ticket.question)}”"), answer=answer))])
-    answered = await core.store.answer_ticket(  # type: ignore[attr-defined]
+    answered = await core.store.answer_ticket(
         ticket.id, answer=answer, answered_by=answered_by,
         outbox={"person_id": ticket.person_id, "platform": address[0], "chat_id": address[1],
                 "body": body}, now=core.clock.now())
     if not answered:
-        return AnswerOutcome("closed", await core.store.get_ticket(ticket.id))  # type: ignore[attr-defined]
+        return AnswerOutcome("closed", await core.store.get_ticket(ticket.id))
     log.info("ticket %d answered", ticket.id)
     core.on_enqueue()
     return AnswerOutcome("answered", ticket)
 
 
-async def on_ticket_outcome(core: Core, item: OutboxItem, sent_id: str | None,
+async def on_ticket_outcome(core: Services, item: OutboxItem, sent_id: str | None,
                             error: str | None) -> None:
     """The delivery worker's news of a staff chat message: its id is recorded (replies to it
     answer the ticket); a refusal marks the staff chat unreachable and tells the person."""
     chat = f"{item.platform}:{item.chat_id}"
     now = core.clock.now()
-    await core.store.set_staff_chat_status(chat, error is None, error, now)  # type: ignore[attr-defined]
+    await core.store.set_staff_chat_status(chat, error is None, error, now)
     ticket_id = _ticket_of(item)
     if ticket_id is None:
         return
     if error is None:
-        await core.store.set_ticket_message(ticket_id, sent_id)  # type: ignore[attr-defined]
+        await core.store.set_ticket_message(ticket_id, sent_id)
         return
     log.warning("the staff chat refused ticket %d (%s); the person is told", ticket_id, error)
-    person_id = await core.store.mark_ticket_unreachable(ticket_id, now)  # type: ignore[attr-defined]
+    person_id = await core.store.mark_ticket_unreachable(ticket_id, now)
     if person_id is not None:
         await core.notify(
             person_id,
@@ -218,10 +217,10 @@ async def on_ticket_outcome(core: Core, item: OutboxItem, sent_id: str | None,
             kind="ticket-unreachable", dedupe_key=f"ticket-unreachable:{ticket_id}")
 
 
-async def on_reminder_outcome(core: Core, item: OutboxItem, sent_id: str | None,
+async def on_reminder_outcome(core: Services, item: OutboxItem, sent_id: str | None,
                               error: str | None) -> None:
     chat = f"{item.platform}:{item.chat_id}"
-    await core.store.set_staff_chat_status(  # type: ignore[attr-defined]
+    await core.store.set_staff_chat_status(
         chat, error is None, error, core.clock.now())
     if error is not None:
         log.warning("the staff chat refused the open tickets' reminder (%s)", error)
@@ -259,15 +258,15 @@ def ticket_lines(t: Translator, tickets: list[Ticket], now: datetime) -> Rich:
     return text
 
 
-async def remind_open_tickets(core: Core) -> bool:
+async def remind_open_tickets(core: Services) -> bool:
     """Once a UTC day, the tickets open longer than CIVICBOT_TICKET_REMIND_HOURS are named
     again in the staff chat (one message; the day's dedupe key makes it once)."""
     staff_chat = staff_chat_of(core.config)
     if not staff_chat:
         return False
     now = core.clock.now()
-    limit = timedelta(hours=core.config.ticket_remind_hours)  # type: ignore[attr-defined]
-    overdue = [ticket for ticket in await core.store.tickets(open_only=True)  # type: ignore[attr-defined]
+    limit = timedelta(hours=core.config.ticket_remind_hours)
+    overdue = [ticket for ticket in await core.store.tickets(open_only=True)
                if ticket.staff_chat == staff_chat and now - ticket.created_at >= limit]
     if not overdue:
         return False
@@ -283,9 +282,9 @@ async def remind_open_tickets(core: Core) -> bool:
     return queued
 
 
-async def apply_retention(core: Core) -> int:
-    cutoff = core.clock.now() - timedelta(days=core.config.unanswered_days)  # type: ignore[attr-defined]
-    removed = await core.store.forget_handoff_older_than(cutoff)  # type: ignore[attr-defined]
+async def apply_retention(core: Services) -> int:
+    cutoff = core.clock.now() - timedelta(days=core.config.unanswered_days)
+    removed = await core.store.forget_handoff_older_than(cutoff)
     if removed:
         log.info("retention: removed %d unanswered questions and closed tickets", removed)
     return removed

@@ -25,6 +25,8 @@ from babel.support import Translations
 from bot.config import LOCALES
 from bot.script import dominant_script
 
+_Moment = datetime  # inside Translator, its methods `datetime` and `date` shadow the type
+
 # Languages a platform may report that we serve with one of ours. Croatian and Bosnian readers
 # read Serbian Latin comfortably; Montenegrin (cnr) too.
 _HINT_ALIASES = {"hr": "sr_Latn", "bs": "sr_Latn", "cnr": "sr_Latn", "sh": "sr_Latn"}
@@ -71,7 +73,7 @@ class Translator:
             return f"{day}, {format_time(local, 'short', locale=loc)}"
         return format_datetime(local, fmt, locale=loc)
 
-    def date(self, moment: datetime, timezone: str, fmt: str = "long") -> str:
+    def date(self, moment: _Moment, timezone: str, fmt: str = "long") -> str:
         return format_date(
             moment.astimezone(ZoneInfo(timezone)), fmt, locale=babel_locale(self.locale)
         )
@@ -96,7 +98,7 @@ class Catalogs:
 
     @cache  # noqa: B019 - one Catalogs per process; the cache is the point
     def translator(self, locale: str) -> Translator:
-        merged: gettext.NullTranslations | None = None
+        merged: Translations | None = None
         for domain in self.domains():
             loaded = self._load(locale, domain)
             if loaded is None:

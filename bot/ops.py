@@ -50,7 +50,7 @@ async def readiness(app: App) -> tuple[bool, dict[str, str]]:
 
 async def _staff_chat_check(app: App) -> str:
     try:
-        status = await app.store.staff_chat_status(app.config.staff_chat)  # type: ignore[attr-defined]
+        status = await app.store.staff_chat_status(app.config.staff_chat)
     except Exception as error:
         return type(error).__name__
     if status is None:

@@ -41,7 +41,7 @@ from storage.base import (
 )
 
 if TYPE_CHECKING:
-    from bot.core import Core
+    from bot.context import Services
 
 log = logging.getLogger(__name__)
 
@@ -114,17 +114,17 @@ class Dispatched:
     moved: int = 0  # their event moved after they were planned: due again later
 
 
-async def plan_reminders(core: Core, *, full: bool = False) -> int:
+async def plan_reminders(core: Services, *, full: bool = False) -> int:
     """Re-derive reminder rows for what changed (everything upcoming with `full`)."""
     return await core.store.plan_reminders(core.clock.now(), rules_for, full=full)
 
 
-async def announce_changes(core: Core) -> int:
+async def announce_changes(core: Services) -> int:
     """Plan a notice to every registrant of an event whose time or place changed."""
     return await core.store.announce_event_changes(core.clock.now())
 
 
-async def recover_reminders(core: Core, worker: str) -> int:
+async def recover_reminders(core: Services, worker: str) -> int:
     """Claims left by an earlier run of this worker, or older than the lease: planned again."""
     recovered = await core.store.recover_reminders(worker, core.clock.now() - LEASE)
     if recovered:
@@ -133,7 +133,7 @@ async def recover_reminders(core: Core, worker: str) -> int:
     return recovered
 
 
-async def dispatch_reminders(core: Core, worker: str, *, batch: int = BATCH) -> Dispatched:
+async def dispatch_reminders(core: Services, worker: str, *, batch: int = BATCH) -> Dispatched:
     """Hand every due reminder to the outbox (or skip it, saying why); batch by batch."""
     result = Dispatched()
     renderer = Renderer(core)
@@ -157,7 +157,7 @@ async def dispatch_reminders(core: Core, worker: str, *, batch: int = BATCH) -> 
     return result
 
 
-async def run_reminders(core: Core, worker: str, *, full: bool = False) -> Dispatched:
+async def run_reminders(core: Services, worker: str, *, full: bool = False) -> Dispatched:
     """One tick of the job: recover, plan, announce changes, dispatch what is due."""
     await recover_reminders(core, worker)
     await plan_reminders(core, full=full)
@@ -170,7 +170,7 @@ class ReminderJob:
     After each run it asks `wake` to run it again when the next reminder is due, when that
     comes before the next tick (so reminders go out on the second)."""
 
-    def __init__(self, core: Core, worker: str,
+    def __init__(self, core: Services, worker: str,
                  wake: Callable[[datetime], None] | None = None) -> None:
         self.core = core
         self.worker = worker
@@ -186,7 +186,7 @@ class ReminderJob:
         return result
 
 
-async def cancel_event(core: Core, event_id: str, actor: str) -> EventCancellation:
+async def cancel_event(core: Services, event_id: str, actor: str) -> EventCancellation:
     """Cancel an event (status on its row), drop its reminders and tell everyone registered
     (confirmed and waiting) at once, each exactly once; recorded in the audit log.
 
@@ -195,7 +195,7 @@ async def cancel_event(core: Core, event_id: str, actor: str) -> EventCancellati
     now = core.clock.now()
     outcome = await core.store.cancel_event(event_id, now)
     if outcome.result == "cancelled":
-        await core.store.audit(actor, "cancel-event", event_id, now)  # type: ignore[attr-defined]
+        await core.store.audit(actor, "cancel-event", event_id, now)
         log.info("event %s cancelled; %d registrants to tell", event_id, outcome.notified)
         await dispatch_reminders(core, f"{socket.gethostname()}:{os.getpid()}:cancel")
     return outcome
@@ -215,8 +215,8 @@ class Settlement:
 async def decide(claimed: list[DueReminder], now: datetime, renderer: Renderer) -> Settlement:
     settlement = Settlement([], [], [], [])
     ready: list[DueReminder] = []
-    for row in claimed:
-        row = follow_moved_event(row, now, settlement)
+    for claimed_row in claimed:
+        row = follow_moved_event(claimed_row, now, settlement)
         if row is None:
             continue
         reason = skip_reason(row, now)
@@ -312,7 +312,7 @@ def dedupe_key(row: DueReminder) -> str:
 class Renderer:
     """Renders each distinct message once per locale (a batch shares a few bodies)."""
 
-    def __init__(self, core: Core) -> None:
+    def __init__(self, core: Services) -> None:
         self.core = core
         self.events: dict[str, EventSpec | None] = {}
         self.bodies: dict[tuple[str, str, str, str], list[dict]] = {}

@@ -182,7 +182,9 @@ class Routes:
                 clash = set(table) & set(own)
                 if clash:
                     raise ValueError(f"router {router.name} registers {sorted(clash)} again")
-                table.update(own)  # type: ignore[attr-defined]
+            self.commands.update(router.commands)
+            self.buttons.update(router.buttons)
+            self.forms.update(router.forms)
             self.form_questions.update(router.form_questions)
             if router.text_handler:
                 self.text_handlers.append(router.text_handler)

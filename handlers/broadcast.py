@@ -286,7 +286,7 @@ async def status(ctx: Context) -> Reply:
     return Reply.of(text)
 
 
-async def report_progress(core) -> None:  # type: ignore[no-untyped-def]
+async def report_progress(core) -> None:
     """A job: progress reports once a minute while a broadcast runs, a final one at the end."""
     now = core.clock.now()
     for record in await core.store.unfinished_broadcasts():
@@ -308,5 +308,5 @@ async def report_progress(core) -> None:  # type: ignore[no-untyped-def]
                           kind="report", dedupe_key=key)
 
 
-async def setup(app) -> None:  # type: ignore[no-untyped-def]
+async def setup(app) -> None:
     app.add_job("broadcast-progress", lambda: report_progress(app.core), 5)

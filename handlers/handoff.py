@@ -72,7 +72,7 @@ async def staff_reply(ctx: Context, text: str) -> Reply | None:
     if ctx.message.reply_to is None or not handoff.is_staff_chat(ctx):
         return None
     staff_chat = handoff.staff_chat_of(ctx.config)
-    ticket = await ctx.store.ticket_by_message(staff_chat, ctx.message.reply_to)  # type: ignore[attr-defined]
+    ticket = await ctx.store.ticket_by_message(staff_chat, ctx.message.reply_to)
     if ticket is None:
         return Reply.of(ctx._(NOT_A_TICKET))
     return await _answer(ctx, ticket.id, text)
@@ -110,14 +110,14 @@ async def save_faq(ctx: Context, args: list[str]) -> Reply:
     if len(args) != 1 or not args[0].isascii() or not args[0].isdigit() or len(args[0]) > 15:
         return Reply.of(ctx._(handoff.STALE))
     ticket_id = int(args[0])
-    ticket = await ctx.store.get_ticket(ticket_id)  # type: ignore[attr-defined]
+    ticket = await ctx.store.get_ticket(ticket_id)
     number = f"{ticket_id}"
     if ticket is None:
         return Reply.of(fmt(ctx._(UNKNOWN_TICKET), number=number))
     if ticket.faq_key:
         return Reply.of(fmt(ctx._(ALREADY_SAVED), number=number, key=bold(ticket.faq_key)))
     key = f"ticket-{ticket_id}"
-    if not await ctx.store.save_ticket_faq(ticket_id, key, ctx.now()):  # type: ignore[attr-defined]
+    if not await ctx.store.save_ticket_faq(ticket_id, key, ctx.now()):
         return Reply.of(fmt(ctx._(NOT_ANSWERED), number=number))
     log.info("ticket %d saved as a FAQ entry", ticket_id)
     return Reply.of(fmt(ctx._(SAVED), key=bold(key)))
@@ -127,7 +127,7 @@ async def save_faq(ctx: Context, args: list[str]) -> Reply:
 async def tickets_command(ctx: Context, args: str) -> Reply:
     if not handoff.is_staff_chat(ctx) and not ctx.is_admin:
         return Reply.of(ctx._(ONLY_STAFF_CHAT))
-    open_tickets = await ctx.store.tickets(open_only=True)  # type: ignore[attr-defined]
+    open_tickets = await ctx.store.tickets(open_only=True)
     if not open_tickets:
         return Reply.of(ctx._(handoff.NO_OPEN_TICKETS))
     return Reply.of(join(bold(ctx._(handoff.OPEN_TICKETS)),
@@ -139,7 +139,7 @@ async def faq_command(ctx: Context, args: str) -> Reply:
     action, _, key = args.strip().partition(" ")
     key = key.strip()
     if action == "list" and not key:
-        entries = await ctx.store.faq_entries()  # type: ignore[attr-defined]
+        entries = await ctx.store.faq_entries()
         if not entries:
             return Reply.of(ctx._(FAQ_EMPTY))
         text = as_rich(bold(ctx._(FAQ_HEAD)))
@@ -149,12 +149,12 @@ async def faq_command(ctx: Context, args: str) -> Reply:
                         question=handoff.quote(first[0] if first else ""), source=entry.source)
         return Reply.of(text)
     if action == "remove" and key and " " not in key:
-        removed = await ctx.store.remove_faq_entry(key)  # type: ignore[attr-defined]
+        removed = await ctx.store.remove_faq_entry(key)
         if removed is None:
             return Reply.of(fmt(ctx._(FAQ_UNKNOWN), key=key))
         if removed != "removed":
             return Reply.of(fmt(ctx._(FAQ_FROM_FILE), key=key, source=removed))
-        await ctx.store.audit(f"{ctx.message.platform}:{ctx.message.user_id}",  # type: ignore[attr-defined]
+        await ctx.store.audit(f"{ctx.message.platform}:{ctx.message.user_id}",
                               "faq-remove", key, ctx.now())
         return Reply.of(fmt(ctx._(FAQ_REMOVED), key=bold(key)))
     return Reply.of(ctx._(FAQ_USAGE))
@@ -163,7 +163,7 @@ async def faq_command(ctx: Context, args: str) -> Reply:
 @router.command("unanswered", N_("Questions I could not answer lately"), admin=True)
 async def unanswered_command(ctx: Context, args: str) -> Reply:
     days = UNANSWERED_DAYS
-    found = handoff.gaps(await ctx.store.unanswered_since(  # type: ignore[attr-defined]
+    found = handoff.gaps(await ctx.store.unanswered_since(
         ctx.now() - timedelta(days=days)))
     if not found:
         return Reply.of(fmt(ctx._(UNANSWERED_NONE), days=days))

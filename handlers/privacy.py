@@ -71,11 +71,11 @@ async def mydata(ctx: Context, args: str) -> Reply:
     data["questions_to_our_team"] = [
         {"ticket": t.id, "question": t.question, "language": t.locale, "state": t.state,
          "asked_at": t.created_at.isoformat()}
-        for t in await ctx.store.person_tickets(ctx.person.id)  # type: ignore[attr-defined]
+        for t in await ctx.store.person_tickets(ctx.person.id)
     ]
     data["questions_not_answered"] = [
         {"question": q.text, "language": q.locale, "asked_at": q.asked_at.isoformat()}
-        for q in await ctx.store.unanswered_since(  # type: ignore[attr-defined]
+        for q in await ctx.store.unanswered_since(
             ctx.now() - timedelta(days=ctx.config.unanswered_days), person_id=ctx.person.id)
     ]
     content = json.dumps(data, ensure_ascii=False, indent=2, default=str).encode()
@@ -85,7 +85,7 @@ async def mydata(ctx: Context, args: str) -> Reply:
     )
 
 
-async def apply_retention(core) -> int:  # type: ignore[no-untyped-def]
+async def apply_retention(core) -> int:
     """Anonymise registrations of events that ended more than the retention period ago."""
     cutoff = core.clock.now() - timedelta(days=core.config.retention_days)
     anonymised = await core.store.anonymise_ended_registrations(cutoff)
@@ -94,5 +94,5 @@ async def apply_retention(core) -> int:  # type: ignore[no-untyped-def]
     return anonymised
 
 
-async def setup(app) -> None:  # type: ignore[no-untyped-def]
+async def setup(app) -> None:
     app.add_job("retention", lambda: apply_retention(app.core), 3600)

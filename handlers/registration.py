@@ -14,9 +14,9 @@ import asyncio
 import logging
 from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from bot.context import Context
+from bot.context import Context, Services
 from bot.events.answers import (
     AnswerError,
     check_answer,
@@ -41,9 +41,6 @@ from bot.router import Router, form_payload, payload
 from bot.types import Button, Reply, Rich, Segment, bold, fmt, join
 from handlers.events import find_event, stale_button, unknown_event, upcoming
 from storage.base import Conversation, Registration
-
-if TYPE_CHECKING:
-    from bot.core import Core
 
 router = Router("registration")
 log = logging.getLogger(__name__)
@@ -408,7 +405,7 @@ def not_registered(ctx: Context, event: EventSpec) -> Reply:
 # -- promotions from the waiting list ------------------------------------------------------
 
 
-async def notify_promotions(core: Core, promoted: list[Registration]) -> int:
+async def notify_promotions(core: Services, promoted: list[Registration]) -> int:
     """Queue the notice of each promoted person (once per registration, via the outbox)."""
     sent = 0
     for registration in promoted:
@@ -428,7 +425,7 @@ def promotion_render(event: EventSpec, now: datetime) -> Callable[[Translator], 
     return render
 
 
-async def send_pending_promotions(core: Core) -> int:
+async def send_pending_promotions(core: Services) -> int:
     """Promotions made where no conversation was there to tell the person (a /forgetme that
     freed a seat, a raised capacity, a crash right after a cancel)."""
     return await notify_promotions(core, await core.store.pending_promotion_notices())

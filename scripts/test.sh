@@ -5,4 +5,5 @@ cd "$(dirname "$0")/.."
 CIVICBOT_EXTRAS=all,test scripts/setup.sh
 bash scripts/services.sh
 .venv/bin/ruff check .
+.venv/bin/mypy  # the files and settings are in pyproject.toml
 exec .venv/bin/python -m pytest "$@"

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any, Protocol
+from typing import Any, Protocol, overload
 
 
 def to_db_time(moment: datetime) -> str:
@@ -19,8 +19,21 @@ def to_db_time(moment: datetime) -> str:
     return moment.astimezone(UTC).isoformat(timespec="microseconds")
 
 
+@overload
+def from_db_time(value: str) -> datetime: ...
+@overload
+def from_db_time(value: None) -> None: ...
+@overload
+def from_db_time(value: str | None) -> datetime | None: ...
 def from_db_time(value: str | None) -> datetime | None:
     return None if value is None else datetime.fromisoformat(value)
+
+
+async def returned_row(cursor: Any) -> Any:
+    """The row a statement that always yields one returns (RETURNING, an aggregate)."""
+    row = await cursor.fetchone()
+    assert row is not None, "the statement returned no row"
+    return row
 
 
 @dataclass(slots=True)
@@ -55,8 +68,8 @@ class OutboxItem:
     batch: str | None
 
 
-class Store(Protocol):
-    """Repository interface (the subset the foundation needs; capabilities add theirs)."""
+class CoreStore(Protocol):
+    """People, conversation state, the outbox, events and registrations."""
 
     async def close(self) -> None: ...
 
@@ -546,3 +559,14 @@ class InboxStore(Protocol):
     async def inbox_pending(self, platform: str, limit: int = 1000) -> list[InboxItem]: ...
     async def inbox_done(self, platform: str, update_id: int, now: datetime) -> None: ...
     async def inbox_prune(self, before: datetime) -> int: ...
+
+
+# -- the one interface ---------------------------------------------------------------------
+
+
+class Store(
+    CoreStore, ContentStore, AdminStore, RemindersStore, HandoffStore, UploadsStore, InboxStore,
+    Protocol,
+):
+    """Everything Core, Context, handlers and services may ask of storage, whichever backend
+    (storage/sqlite.py, storage/postgres.py) provides it: one interface, checked by mypy."""

@@ -102,7 +102,7 @@ class PostgresStore(PostgresContentMixin, SqliteStore):
         self.pool = pool
 
     @classmethod
-    async def open(cls, dsn: str, *, schema: str | None = None,  # type: ignore[override]
+    async def open(cls, dsn: str, *, schema: str | None = None,
                    redacted: str = "postgresql") -> PostgresStore:
         settings = {"search_path": schema} if schema else {}
         pool = await asyncpg.create_pool(dsn, min_size=1, max_size=10,

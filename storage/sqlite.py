@@ -26,6 +26,7 @@ from storage.base import (
     OutboxItem,
     Person,
     from_db_time,
+    returned_row,
     to_db_time,
 )
 from storage.files import create_private_file, make_private, private_dir
@@ -183,8 +184,7 @@ class SqliteStore(SqliteEventsMixin, SqliteAdminMixin, SqlitePrivacyMixin, Sqlit
 
     async def schema_version(self) -> int:
         cursor = await self.db.execute("SELECT COALESCE(MAX(version), 0) FROM schema_migrations")
-        row = await cursor.fetchone()
-        return int(row[0])
+        return int((await returned_row(cursor))[0])
 
     async def backup(self, target: str) -> None:
         """A consistent online copy of the whole database (SQLite's backup API), in a new
@@ -256,7 +256,7 @@ class SqliteStore(SqliteEventsMixin, SqliteAdminMixin, SqlitePrivacyMixin, Sqlit
                     "INSERT INTO people (created_at, last_seen_at) VALUES (?, ?) RETURNING *",
                     (stamp, stamp),
                 )
-                row = await cursor.fetchone()
+                row = await returned_row(cursor)
                 await db.execute(
                     "INSERT INTO identities (platform, user_id, person_id, chat_id) "
                     "VALUES (?, ?, ?, ?)",
@@ -267,7 +267,7 @@ class SqliteStore(SqliteEventsMixin, SqliteAdminMixin, SqlitePrivacyMixin, Sqlit
                 "UPDATE people SET last_seen_at = ?, unreachable = 0 WHERE id = ? RETURNING *",
                 (stamp, found["id"]),
             )
-            row = await cursor.fetchone()
+            row = await returned_row(cursor)
             if chat_id is not None:
                 await db.execute(
                     "UPDATE identities SET chat_id = ? WHERE platform = ? AND user_id = ?",

@@ -58,7 +58,7 @@ class SqliteAdminMixin:
     async def audit_entries(self, limit: int = 100) -> list[AuditEntry]:
         rows = await self._all(  # type: ignore[attr-defined]
             "SELECT * FROM audit_log ORDER BY id DESC LIMIT ?", (limit,))
-        return [AuditEntry(r["id"], from_db_time(r["at"]), r["actor"], r["action"],  # type: ignore[arg-type]
+        return [AuditEntry(r["id"], from_db_time(r["at"]), r["actor"], r["action"],
                            r["detail"]) for r in reversed(rows)]
 
     async def count_audience(self, audience: str, locales: list[str], default_locale: str) -> int:
@@ -135,8 +135,8 @@ class SqliteAdminMixin:
             (to_db_time(now), broadcast_id)) == 1
 
 
-def _broadcast(row) -> BroadcastRecord:  # type: ignore[no-untyped-def]
+def _broadcast(row) -> BroadcastRecord:
     return BroadcastRecord(row["id"], row["created_by"], row["report_to"], row["audience"],
                            json.loads(row["texts"]), row["recipients"],
-                           from_db_time(row["created_at"]),  # type: ignore[arg-type]
+                           from_db_time(row["created_at"]),
                            from_db_time(row["finished_at"]))

@@ -37,14 +37,14 @@ def _ticket(row: Any) -> Ticket:
         locale=row["locale"], display_name=row["display_name"], state=row["state"],
         staff_chat=row["staff_chat"], staff_message_id=row["staff_message_id"],
         answer=row["answer"], answered_by=row["answered_by"], faq_key=row["faq_key"],
-        created_at=from_db_time(row["created_at"]),  # type: ignore[arg-type]
+        created_at=from_db_time(row["created_at"]),
         closed_at=from_db_time(row["closed_at"]),
     )
 
 
 def _question(row: Any) -> UnansweredQuestion:
     return UnansweredQuestion(int(row["id"]), row["person_id"], row["text"], row["locale"],
-                              from_db_time(row["asked_at"]))  # type: ignore[arg-type]
+                              from_db_time(row["asked_at"]))
 
 
 class SqliteHandoffMixin:

@@ -112,8 +112,8 @@ class SqliteRemindersMixin:
         stamp = to_db_time(now)
         written = 0
         async with self.transaction() as db:
-            rows = await db.execute_fetchall(
-                "SELECT planned_until FROM reminder_planner WHERE name = 'planner'")
+            rows = list(await db.execute_fetchall(
+                "SELECT planned_until FROM reminder_planner WHERE name = 'planner'"))
             since = rows[0][0] if rows else stamp
             dirty_events = {row[0] for row in await db.execute_fetchall(
                 "SELECT DISTINCT event_id FROM reminder_dirty_events")}
@@ -190,8 +190,8 @@ class SqliteRemindersMixin:
             return EventCancellation("cancelled", max(cursor.rowcount, 0))
 
     async def event_status(self, event_id: str) -> str | None:
-        rows = await self.db.execute_fetchall("SELECT status FROM events WHERE id = ?",
-                                              (event_id,))
+        rows = list(await self.db.execute_fetchall("SELECT status FROM events WHERE id = ?",
+                                              (event_id,)))
         return rows[0][0] if rows else None
 
     # -- dispatching -----------------------------------------------------------------------
@@ -208,7 +208,7 @@ class SqliteRemindersMixin:
                 "ORDER BY due_at, id LIMIT ?) RETURNING id",
                 (worker, stamp, stamp, limit))
             ids = [row[0] for row in await cursor.fetchall()]
-            rows = []
+            rows: list[Any] = []
             for chunk in _chunks(ids):
                 rows += await db.execute_fetchall(_DUE_DETAILS.format(ids=_marks(chunk)), chunk)
         return sorted((_due(row) for row in rows), key=lambda r: (r.due_at, r.id))
@@ -252,8 +252,8 @@ class SqliteRemindersMixin:
         return queued
 
     async def next_reminder_due(self) -> datetime | None:
-        rows = await self.db.execute_fetchall(
-            "SELECT MIN(due_at) FROM reminders WHERE state = 'planned'")
+        rows = list(await self.db.execute_fetchall(
+            "SELECT MIN(due_at) FROM reminders WHERE state = 'planned'"))
         return from_db_time(rows[0][0]) if rows else None
 
     async def recover_reminders(self, worker: str, stale_before: datetime) -> int:
@@ -278,8 +278,8 @@ class SqliteRemindersMixin:
                                 _time(r["due_at"])) for r in rows]
 
     async def reminders_off(self, person_id: int) -> bool:
-        rows = await self.db.execute_fetchall(
-            "SELECT reminders_off FROM people WHERE id = ?", (person_id,))
+        rows = list(await self.db.execute_fetchall(
+            "SELECT reminders_off FROM people WHERE id = ?", (person_id,)))
         return bool(rows and rows[0][0])
 
     async def set_reminders_off(self, person_id: int, off: bool) -> None:

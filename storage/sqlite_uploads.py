@@ -19,6 +19,7 @@ from storage.base import (
     FaqRecord,
     UploadRecord,
     from_db_time,
+    returned_row,
     to_db_time,
 )
 from storage.sqlite_content import _save
@@ -52,7 +53,7 @@ class SqliteUploadsMixin:
                  None if previous is None else json.dumps(previous, ensure_ascii=False),
                  to_db_time(now)),
             )
-            upload_id = int((await cursor.fetchone())[0])
+            upload_id = int((await returned_row(cursor))[0])
         self._forget_term_counts()
         return status, upload_id
 
@@ -70,7 +71,7 @@ class SqliteUploadsMixin:
                 (uploaded_by, document, kind, status, checksum, json.dumps(events_created),
                  json.dumps(events_previous, ensure_ascii=False), to_db_time(now)),
             )
-            return int((await cursor.fetchone())[0])
+            return int((await returned_row(cursor))[0])
 
     async def add_upload_events(
         self, upload_id: int, events_created: list[str], events_previous: list[dict[str, Any]]

@@ -121,7 +121,8 @@ def matrix_file(
     `decrypt`: nio's `decrypt_attachment(ciphertext, key, sha256, iv)`, which checks the
     hash; it runs in a worker thread. `access_token` is asked at download time (a new login
     replaces it)."""
-    info = content.get("info") if isinstance(content.get("info"), dict) else {}
+    declared = content.get("info")
+    info: dict[str, Any] = declared if isinstance(declared, dict) else {}
     size = info.get("size") if isinstance(info.get("size"), int) else None
     encrypted = content.get("file") if isinstance(content.get("file"), dict) else None
     mxc = (encrypted or content).get("url")

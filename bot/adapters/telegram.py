@@ -161,7 +161,7 @@ def slice_rich(text: Rich, start: int, end: int) -> Rich:
 def split_rich(text: Rich, limit: int = MAX_MESSAGE) -> list[Rich]:
     """Pieces of at most `limit` characters, cut at paragraphs, else lines, else words."""
     plain = text.plain
-    pieces = []
+    pieces: list[Rich] = []
     start = 0
     while True:
         while start < len(plain) and plain[start].isspace():
@@ -414,7 +414,7 @@ class TelegramAdapter:
         self.webhook_secret = self._webhook_secret(config)
         self.core: Core | None = None
         self.username = ""
-        self._app: Application | None = None  # type: ignore[type-arg]
+        self._app: Application | None = None
         self._ready = asyncio.Event()  # set when started, or when starting failed
         self.receiving = asyncio.Event()  # set once updates are being received
         self._failed = False
@@ -509,7 +509,7 @@ class TelegramAdapter:
 
     # -- start and stop ----------------------------------------------------------------------
 
-    def _build_application(self) -> Application:  # type: ignore[type-arg]
+    def _build_application(self) -> Application:
         api_url = self.config.telegram_api_url or DEFAULT_API_URL
         builder = (
             Application.builder()
@@ -529,7 +529,7 @@ class TelegramAdapter:
         )
         return builder.build()
 
-    async def _start_application(self) -> Application | None:  # type: ignore[type-arg]
+    async def _start_application(self) -> Application | None:
         """Initialize (getMe), retrying while Telegram cannot be reached (None if stopped
         meanwhile); a refused token is a configuration error: one clear line, no traceback,
         never the token."""
@@ -579,9 +579,9 @@ class TelegramAdapter:
         url = f"https://t.me/{self.username}" + (f"?start={start}" if start else "")
         return Rich((link(t.gettext(OPEN_PRIVATE_CHAT), url),))
 
-    async def _start_receiving(self, app: Application, core: Core) -> None:  # type: ignore[type-arg]
+    async def _start_receiving(self, app: Application, core: Core) -> None:
         self._inbox = Inbox(
-            core.store,  # type: ignore[arg-type]  # the Store Protocol lacks the inbox (#21)
+            core.store,
             core.clock,
             f"{socket.gethostname()}:{os.getpid()}",
             self._handle_recorded,
@@ -654,7 +654,7 @@ class TelegramAdapter:
         update = Update.de_json(json.loads(item.payload), self._app.bot)
         await self._on_update(update, Verdict(item.verdict))
 
-    async def _start_webhook(self, app: Application) -> None:  # type: ignore[type-arg]
+    async def _start_webhook(self, app: Application) -> None:
         """Our own webhook endpoint: an update is answered 200 only once it has been handled,
         so an update in hand when a replica dies is not lost: Telegram delivers it again, and
         behind a load balancer another replica takes it (PTB's built-in endpoint answers at
@@ -675,7 +675,7 @@ class TelegramAdapter:
 
     async def _on_webhook(
         self,
-        app: Application,  # type: ignore[type-arg]
+        app: Application,
         request: web.Request,
     ) -> web.Response:
         given = request.headers.get("X-Telegram-Bot-Api-Secret-Token", "")
@@ -745,7 +745,7 @@ class TelegramAdapter:
             commands.append(BotCommand(command.name, description[:256]))
         return commands[:100]
 
-    async def _publish_commands(self, app: Application) -> None:  # type: ignore[type-arg]
+    async def _publish_commands(self, app: Application) -> None:
         for language_code, commands in self.command_lists():
             try:
                 await app.bot.set_my_commands(

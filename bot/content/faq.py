@@ -56,7 +56,7 @@ def load_yaml_safely(path: Path, text: str) -> object:
 def parse_faq(path: Path, raw: object, default_locale: str = "en") -> list[FaqEntry]:
     """Entries from the value of `faq:`: a list of entries or a mapping key -> entry."""
     if isinstance(raw, dict):
-        items = [(str(key), value) for key, value in raw.items()]
+        items: list[tuple[str | None, object]] = [(str(k), v) for k, v in raw.items()]
     elif isinstance(raw, list):
         items = [(None, value) for value in raw]
     else:

@@ -321,7 +321,7 @@ def _inline_text(children: list) -> str:
     return "".join(parts)
 
 
-def _html_blocks(root, limits: Limits) -> list[Block]:  # type: ignore[no-untyped-def]
+def _html_blocks(root, limits: Limits) -> list[Block]:
     """Text between block-level tags; iterative, so deep nesting cannot overflow the stack."""
     blocks: list[Block] = []
     parts: list[str] = []

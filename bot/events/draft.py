@@ -256,7 +256,7 @@ def _parse_day(day: int, month: int, year: int | None, base: date) -> date | Non
                                 "PREFER_DATES_FROM": "future", "DATE_ORDER": "DMY",
                                 "REQUIRE_PARTS": ["day", "month"]}
     text = f"{day} {MONTHS[month - 1]}" + (f" {year}" if year else "")
-    parsed = dateparser.parse(text, languages=["en"], settings=settings)  # type: ignore[arg-type]
+    parsed = dateparser.parse(text, languages=["en"], settings=settings)
     if parsed is None:
         return None
     found = parsed.date()
@@ -381,7 +381,8 @@ def draft_event(text: str, today: date, language: str | None = None) -> Draft:
     draft.invitation_date = _invitation_date(text, language, cues, today)
     base = draft.invitation_date or today
     dates = find_dates(text, language, base)
-    deadlines, others = [], []
+    deadlines: list[Found] = []
+    others: list[Found] = []
     for item in dates:
         (deadlines if _has_cue(_clause_before(text, item.start), cues["deadline"])
          else others).append(item)
