@@ -238,7 +238,7 @@ async def migrate(args: argparse.Namespace, config: Config) -> int:
     from storage import open_store
 
     store = await open_store(config.database)  # opening applies pending migrations
-    version = await store.schema_version()  # type: ignore[attr-defined]
+    version = await store.schema_version()
     await store.close()
     print(f"database {config.database.redacted} is at schema version {version}")
     return 0

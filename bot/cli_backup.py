@@ -44,7 +44,7 @@ async def backup(path: Path, config: Config) -> int:
     private_dir(path.parent)
     store = await open_store(config.database)
     try:
-        await store.backup(str(path))  # type: ignore[attr-defined]
+        await store.backup(str(path))
     finally:
         await store.close()
     print(f"backed up {config.database.redacted} to {path} ({path.stat().st_size} bytes)")

@@ -35,7 +35,7 @@ async def main(args: argparse.Namespace, config: Config) -> int:
     source = await open_store(source_url)
     target = await open_store(target_url)
     try:
-        if await source.schema_version() != await target.schema_version():  # type: ignore[attr-defined]
+        if await source.schema_version() != await target.schema_version():
             raise CliError(
                 "db copy: the two databases are at different schema versions; "
                 "upgrade civicbot so both migrate to the same version"

@@ -229,7 +229,7 @@ def load_config(environ: Mapping[str, str] | None = None) -> Config:
     if "matrix_store" not in values:
         values["matrix_store"] = data_dir / "matrix-store"
     values["database"] = values.pop("database_url")
-    config = Config(**values)  # type: ignore[arg-type]
+    config = Config(**values)  # type: ignore[arg-type]  # each value checked by its parser above
     _check_matrix(config)
     return config
 

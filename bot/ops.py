@@ -33,7 +33,7 @@ class App(Protocol):
 async def readiness(app: App) -> tuple[bool, dict[str, str]]:
     checks: dict[str, str] = {}
     try:
-        await app.store.ping()  # type: ignore[attr-defined]
+        await app.store.ping()
         checks["database"] = "ok"
     except Exception as error:  # any failure means not ready; the reason is in the answer
         checks["database"] = type(error).__name__

@@ -98,7 +98,7 @@ def postgres_migrations() -> list[tuple[int, str, str]]:
 
 class PostgresStore(PostgresContentMixin, SqliteStore):
     def __init__(self, pool: asyncpg.Pool, dsn_redacted: str) -> None:
-        super().__init__(PgConnection(pool), dsn_redacted)  # type: ignore[arg-type]
+        super().__init__(PgConnection(pool), dsn_redacted)  # type: ignore[arg-type]  # PgConnection speaks aiosqlite's subset
         self.pool = pool
 
     @classmethod
@@ -119,7 +119,7 @@ class PostgresStore(PostgresContentMixin, SqliteStore):
         await self.pool.close()
 
     @asynccontextmanager
-    async def transaction(self) -> AsyncIterator[PgConnection]:  # type: ignore[override]
+    async def transaction(self) -> AsyncIterator[PgConnection]:  # type: ignore[override]  # the same subset
         async with self.pool.acquire() as connection, connection.transaction():
             await connection.execute("SELECT pg_advisory_xact_lock($1)", WRITE_LOCK)
             yield PgConnection(connection)

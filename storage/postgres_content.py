@@ -61,7 +61,7 @@ class PostgresContentMixin:
     async def search_passages(self, terms: list[str], limit: int) -> list[PassageHit]:
         """The `limit` passages that rank best for any of `terms` (BM25), best first; the
         same terms chosen and the same scores as on SQLite (storage/sqlite_content.py)."""
-        chosen, counts = await self._chosen_terms(terms, limit)  # type: ignore[attr-defined]
+        chosen, counts = await self._chosen_terms(terms, limit)  # type: ignore[attr-defined]  # SqliteContentMixin's
         if not chosen:
             return []
         [(total, length)] = await self._all("SELECT passages, terms FROM passage_totals")

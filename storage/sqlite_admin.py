@@ -5,7 +5,15 @@ from __future__ import annotations
 import json
 from datetime import datetime
 
-from storage.base import AdminRole, AuditEntry, BroadcastRecord, from_db_time, to_db_time
+from storage.base import (
+    AdminRole,
+    AuditEntry,
+    BroadcastRecord,
+    from_db_time,
+    returned_row,
+    to_db_time,
+)
+from storage.sqlite_mixin import SqliteMixin
 
 # The address a person gets proactive messages at: their newest private chat.
 _PRIVATE_IDENTITY = (
@@ -33,37 +41,37 @@ def audience_filter(audience: str) -> tuple[str, tuple[object, ...], str]:
     raise ValueError(f"unknown audience {audience!r}")
 
 
-class SqliteAdminMixin:
+class SqliteAdminMixin(SqliteMixin):
     async def grant_admin(self, platform: str, user_id: str, by: str, now: datetime) -> bool:
-        return await self._write(  # type: ignore[attr-defined]
+        return await self._write(
             "INSERT INTO admin_roles VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
             (platform, user_id, by, to_db_time(now))) == 1
 
     async def revoke_admin(self, platform: str, user_id: str) -> bool:
-        return await self._write(  # type: ignore[attr-defined]
+        return await self._write(
             "DELETE FROM admin_roles WHERE platform = ? AND user_id = ?",
             (platform, user_id)) == 1
 
     async def list_admin_roles(self) -> list[AdminRole]:
-        rows = await self._all(  # type: ignore[attr-defined]
+        rows = await self._all(
             "SELECT * FROM admin_roles ORDER BY granted_at")
         return [AdminRole(r["platform"], r["user_id"], r["granted_by"],
                           from_db_time(r["granted_at"])) for r in rows]
 
     async def audit(self, actor: str, action: str, detail: str, now: datetime) -> None:
-        await self._write(  # type: ignore[attr-defined]
+        await self._write(
             "INSERT INTO audit_log (at, actor, action, detail) VALUES (?, ?, ?, ?)",
             (to_db_time(now), actor, action, detail))
 
     async def audit_entries(self, limit: int = 100) -> list[AuditEntry]:
-        rows = await self._all(  # type: ignore[attr-defined]
+        rows = await self._all(
             "SELECT * FROM audit_log ORDER BY id DESC LIMIT ?", (limit,))
         return [AuditEntry(r["id"], from_db_time(r["at"]), r["actor"], r["action"],
                            r["detail"]) for r in reversed(rows)]
 
     async def count_audience(self, audience: str, locales: list[str], default_locale: str) -> int:
         condition, params, _ = audience_filter(audience)
-        rows = await self._all(  # type: ignore[attr-defined]
+        rows = await self._all(
             f"SELECT COUNT(*) FROM people p {_PRIVATE_IDENTITY} WHERE {condition} "
             "AND p.unreachable = 0 AND COALESCE(p.locale, p.hint_locale, ?) IN "
             f"({','.join('?' * len(locales))})",
@@ -88,12 +96,12 @@ class SqliteAdminMixin:
         """
         condition, params, kind = audience_filter(audience)
         stamp = to_db_time(now)
-        async with self.transaction() as db:  # type: ignore[attr-defined]
+        async with self.transaction() as db:
             cursor = await db.execute(
                 "INSERT INTO broadcasts (created_by, report_to, audience, texts, recipients, "
                 "created_at) VALUES (?, ?, ?, ?, 0, ?) RETURNING id",
                 (created_by, report_to, audience, json.dumps(texts, ensure_ascii=False), stamp))
-            broadcast_id = (await cursor.fetchone())[0]
+            broadcast_id = (await returned_row(cursor))[0]
             total = 0
             for locale, body in bodies.items():
                 cursor = await db.execute(
@@ -114,23 +122,23 @@ class SqliteAdminMixin:
                                None)
 
     async def get_broadcast(self, broadcast_id: int) -> BroadcastRecord | None:
-        row = await self._one(  # type: ignore[attr-defined]
+        row = await self._one(
             "SELECT * FROM broadcasts WHERE id = ?", (broadcast_id,))
         return None if row is None else _broadcast(row)
 
     async def recent_broadcasts(self, limit: int = 5) -> list[BroadcastRecord]:
-        rows = await self._all(  # type: ignore[attr-defined]
+        rows = await self._all(
             "SELECT * FROM broadcasts ORDER BY id DESC LIMIT ?", (limit,))
         return [_broadcast(r) for r in rows]
 
     async def unfinished_broadcasts(self) -> list[BroadcastRecord]:
-        rows = await self._all(  # type: ignore[attr-defined]
+        rows = await self._all(
             "SELECT * FROM broadcasts WHERE finished_at IS NULL ORDER BY id")
         return [_broadcast(r) for r in rows]
 
     async def finish_broadcast(self, broadcast_id: int, now: datetime) -> bool:
         """Mark it finished; True only for the caller that did (the final report goes once)."""
-        return await self._write(  # type: ignore[attr-defined]
+        return await self._write(
             "UPDATE broadcasts SET finished_at = ? WHERE id = ? AND finished_at IS NULL",
             (to_db_time(now), broadcast_id)) == 1
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from storage.base import (
     FaqRecord,
@@ -21,8 +21,10 @@ from storage.base import (
     TicketRender,
     UnansweredQuestion,
     from_db_time,
+    returned_row,
     to_db_time,
 )
+from storage.sqlite_mixin import SqliteMixin
 
 STAFF_FAQ_DOCUMENT = "staff-answers"  # the document that holds FAQ entries saved from tickets
 TICKET_COLUMNS = (
@@ -47,25 +49,28 @@ def _question(row: Any) -> UnansweredQuestion:
                               from_db_time(row["asked_at"]))
 
 
-class SqliteHandoffMixin:
+class SqliteHandoffMixin(SqliteMixin):
+    if TYPE_CHECKING:
+        async def faq_entries(self) -> list[FaqRecord]: ...  # SqliteContentMixin
+
     # -- unanswered questions --------------------------------------------------------------
 
     async def record_unanswered(self, person_id: int, text: str, locale: str,
                                 now: datetime) -> int:
-        async with self.transaction() as db:  # type: ignore[attr-defined]
+        async with self.transaction() as db:
             cursor = await db.execute(
                 "INSERT INTO unanswered_questions (person_id, text, locale, asked_at) "
                 "VALUES (?, ?, ?, ?) RETURNING id", (person_id, text, locale, to_db_time(now)))
-            return int((await cursor.fetchone())[0])
+            return int((await returned_row(cursor))[0])
 
     async def get_unanswered(self, question_id: int) -> UnansweredQuestion | None:
-        row = await self._one(  # type: ignore[attr-defined]
+        row = await self._one(
             "SELECT * FROM unanswered_questions WHERE id = ?", (question_id,))
         return None if row is None else _question(row)
 
     async def unanswered_since(self, since: datetime, *,
                                person_id: int | None = None) -> list[UnansweredQuestion]:
-        rows = await self._all(  # type: ignore[attr-defined]
+        rows = await self._all(
             "SELECT * FROM unanswered_questions WHERE asked_at >= ? "
             "AND (CAST(? AS BIGINT) IS NULL OR person_id = ?) ORDER BY id",
             (to_db_time(since), person_id, person_id))
@@ -78,7 +83,7 @@ class SqliteHandoffMixin:
                           max_open: int, render: TicketRender, now: datetime) -> TicketOpened:
         platform, _, chat_id = staff_chat.partition(":")
         stamp = to_db_time(now)
-        async with self.transaction() as db:  # type: ignore[attr-defined]
+        async with self.transaction() as db:
             if question_id is not None:
                 cursor = await db.execute(
                     f"SELECT {TICKET_COLUMNS} FROM tickets WHERE question_id = ?",
@@ -89,7 +94,7 @@ class SqliteHandoffMixin:
             cursor = await db.execute(
                 "SELECT COUNT(*) FROM tickets WHERE person_id = ? AND state = 'open'",
                 (person_id,))
-            if int((await cursor.fetchone())[0]) >= max_open:
+            if int((await returned_row(cursor))[0]) >= max_open:
                 return TicketOpened("too-many")
             cursor = await db.execute(
                 "INSERT INTO tickets (person_id, question_id, question, locale, display_name, "
@@ -106,28 +111,28 @@ class SqliteHandoffMixin:
         return TicketOpened("opened", ticket)
 
     async def get_ticket(self, ticket_id: int) -> Ticket | None:
-        row = await self._one(  # type: ignore[attr-defined]
+        row = await self._one(
             f"SELECT {TICKET_COLUMNS} FROM tickets WHERE id = ?", (ticket_id,))
         return None if row is None else _ticket(row)
 
     async def ticket_by_message(self, staff_chat: str, message_id: str) -> Ticket | None:
-        row = await self._one(  # type: ignore[attr-defined]
+        row = await self._one(
             f"SELECT {TICKET_COLUMNS} FROM tickets WHERE staff_chat = ? "
             "AND staff_message_id = ?", (staff_chat, message_id))
         return None if row is None else _ticket(row)
 
     async def set_ticket_message(self, ticket_id: int, message_id: str | None) -> None:
-        await self._write(  # type: ignore[attr-defined]
+        await self._write(
             "UPDATE tickets SET staff_message_id = ? WHERE id = ?", (message_id, ticket_id))
 
     async def tickets(self, *, open_only: bool = False) -> list[Ticket]:
         where = "WHERE state = 'open' " if open_only else ""
-        rows = await self._all(  # type: ignore[attr-defined]
+        rows = await self._all(
             f"SELECT {TICKET_COLUMNS} FROM tickets {where}ORDER BY created_at, id")
         return [_ticket(row) for row in rows]
 
     async def person_tickets(self, person_id: int) -> list[Ticket]:
-        rows = await self._all(  # type: ignore[attr-defined]
+        rows = await self._all(
             f"SELECT {TICKET_COLUMNS} FROM tickets WHERE person_id = ? ORDER BY id",
             (person_id,))
         return [_ticket(row) for row in rows]
@@ -137,7 +142,7 @@ class SqliteHandoffMixin:
         """Close an open ticket and queue the citizen's answer, in one transaction; False when
         it was not open (answered already, unreachable, forgotten)."""
         stamp = to_db_time(now)
-        async with self.transaction() as db:  # type: ignore[attr-defined]
+        async with self.transaction() as db:
             cursor = await db.execute(
                 "UPDATE tickets SET state = 'answered', answer = ?, answered_by = ?, "
                 "closed_at = ?, person_id = NULL, display_name = NULL "
@@ -156,7 +161,7 @@ class SqliteHandoffMixin:
 
     async def mark_ticket_unreachable(self, ticket_id: int, now: datetime) -> int | None:
         """The staff chat refused the ticket: it is closed; returns the person to tell."""
-        async with self.transaction() as db:  # type: ignore[attr-defined]
+        async with self.transaction() as db:
             cursor = await db.execute(
                 "UPDATE tickets SET state = 'unreachable', closed_at = ? "
                 "WHERE id = ? AND state = 'open' RETURNING person_id",
@@ -169,7 +174,7 @@ class SqliteHandoffMixin:
     async def save_ticket_faq(self, ticket_id: int, key: str, now: datetime) -> bool:
         """The answered ticket's question and answer as a FAQ entry in its language; False
         when the ticket is not answered or was saved before."""
-        async with self.transaction() as db:  # type: ignore[attr-defined]
+        async with self.transaction() as db:
             cursor = await db.execute(
                 "UPDATE tickets SET faq_key = ? WHERE id = ? AND state = 'answered' "
                 "AND faq_key IS NULL RETURNING question, answer, locale",
@@ -185,7 +190,7 @@ class SqliteHandoffMixin:
                     "INSERT INTO documents (name, kind, title, lang, checksum, indexer, "
                     "imported_at) VALUES (?, 'faq', ?, '', '', '', ?) RETURNING id",
                     (STAFF_FAQ_DOCUMENT, STAFF_FAQ_DOCUMENT, to_db_time(now)))
-                found = await cursor.fetchone()
+                found = await returned_row(cursor)
             locale = row["locale"]
             await db.execute(
                 "INSERT INTO faq_entries (document_id, key, questions, answers, source) "
@@ -195,13 +200,13 @@ class SqliteHandoffMixin:
         return True
 
     async def staff_faq_entries(self) -> list[FaqRecord]:
-        return [record for record in await self.faq_entries()  # type: ignore[attr-defined]
+        return [record for record in await self.faq_entries()
                 if record.source == STAFF_FAQ_DOCUMENT]
 
     async def remove_faq_entry(self, key: str) -> str | None:
         """Remove a FAQ entry saved from a ticket; returns 'removed', the source file of an
         imported entry (which stays: it is removed from its file), or None if unknown."""
-        async with self.transaction() as db:  # type: ignore[attr-defined]
+        async with self.transaction() as db:
             cursor = await db.execute("SELECT source FROM faq_entries WHERE key = ?", (key,))
             row = await cursor.fetchone()
             if row is None:
@@ -216,14 +221,14 @@ class SqliteHandoffMixin:
 
     async def set_staff_chat_status(self, chat: str, reachable: bool, error: str | None,
                                     now: datetime) -> None:
-        await self._write(  # type: ignore[attr-defined]
+        await self._write(
             "INSERT INTO staff_chat_status (chat, reachable, error, checked_at) "
             "VALUES (?, ?, ?, ?) ON CONFLICT (chat) DO UPDATE SET reachable = excluded.reachable, "
             "error = excluded.error, checked_at = excluded.checked_at",
             (chat, int(reachable), error, to_db_time(now)))
 
     async def staff_chat_status(self, chat: str) -> tuple[bool, str | None] | None:
-        row = await self._one(  # type: ignore[attr-defined]
+        row = await self._one(
             "SELECT reachable, error FROM staff_chat_status WHERE chat = ?", (chat,))
         return None if row is None else (bool(row[0]), row[1])
 
@@ -232,7 +237,7 @@ class SqliteHandoffMixin:
     async def forget_handoff_older_than(self, cutoff: datetime) -> int:
         """Retention: unanswered questions asked, and tickets closed, before the cutoff."""
         stamp = to_db_time(cutoff)
-        async with self.transaction() as db:  # type: ignore[attr-defined]
+        async with self.transaction() as db:
             cursor = await db.execute(
                 "DELETE FROM unanswered_questions WHERE asked_at < ?", (stamp,))
             removed = cursor.rowcount

@@ -10,16 +10,17 @@ from __future__ import annotations
 from datetime import datetime
 
 from storage.base import to_db_time
+from storage.sqlite_mixin import SqliteMixin
 
 PERSONAL_COLUMNS = ("person_id", "name", "email", "phone", "organisation", "answers", "locale")
 
 
-class SqlitePrivacyMixin:
+class SqlitePrivacyMixin(SqliteMixin):
     async def anonymise_ended_registrations(self, ended_before: datetime) -> int:
         """Anonymise registrations of events that ended before the cutoff; returns how many."""
         cleared = ", ".join(f"{column} = NULL" for column in PERSONAL_COLUMNS)
         still_personal = " OR ".join(f"{column} IS NOT NULL" for column in PERSONAL_COLUMNS)
-        return await self._write(  # type: ignore[attr-defined]
+        return await self._write(
             f"UPDATE registrations SET {cleared}, promotion_pending = 0 "
             "WHERE event_id IN (SELECT id FROM events WHERE COALESCE(ends_at, starts_at) < ?) "
             f"AND ({still_personal})",
