@@ -15,9 +15,9 @@ from datetime import time as dtime
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from bot.cli_events import export_csv
 from bot.config import LOCALES
 from bot.context import Context
+from bot.events.export import export_csv
 from bot.events.formatting import event_card
 from bot.events.loader import EventFileError, import_events, parse_events_yaml
 from bot.events.model import EventSpec

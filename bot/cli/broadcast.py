@@ -21,7 +21,7 @@ from bot.broadcasting import (
     progress_counts,
     validate_audience,
 )
-from bot.cli import EXIT_USAGE, CliError
+from bot.cli.errors import EXIT_USAGE, CliError
 from bot.clock import SystemClock
 from bot.config import LOCALES, Config
 from bot.i18n import Catalogs

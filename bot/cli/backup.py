@@ -13,7 +13,7 @@ import sqlite3
 import sys
 from pathlib import Path
 
-from bot.cli import CliError
+from bot.cli.errors import CliError
 from bot.config import Config
 from storage import open_store
 from storage.files import create_private_file, private_dir

@@ -18,32 +18,32 @@ from pathlib import Path
 from typing import Any
 
 from bot.adapters.base import Adapter
+from bot.cli.errors import EXIT_USAGE, CliError
 from bot.config import LOCALES, Config, ConfigError, load_config
 from bot.logs import JsonFormatter, LibraryNoise, SecretMask
 from storage.base import StoreUnavailable
 from storage.files import PRIVATE_UMASK
 
 log = logging.getLogger("civicbot")
-EXIT_USAGE = 2
 
 # Capabilities add their subcommands here: name -> (module path, help); each module has
 # `add_arguments(parser)` and `async def main(args, config) -> int`.
 SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "catalogs": ("bot.catalogs", "extract, update and compile the translation catalogs"),
-    "events": ("bot.cli_events", "import events from YAML files and list them"),
-    "registrations": ("bot.cli_events", "list or export the registrations of an event"),
+    "events": ("bot.cli.events", "import events from YAML files and list them"),
+    "registrations": ("bot.cli.events", "list or export the registrations of an event"),
     "broadcast": (
-        "bot.cli_broadcast",
+        "bot.cli.broadcast",
         "send an announcement through the running bot, or show broadcast status",
     ),
-    "audit": ("bot.cli_audit", "show the audit log of admin actions"),
-    "content": ("bot.cli_content", "import, list and remove documents, FAQ and events content"),
-    "ask": ("bot.cli_content", "answer questions from the imported content"),
-    "db": ("bot.cli_db", "copy a deployment's data to another database (SQLite to PostgreSQL)"),
-    "backup": ("bot.cli_backup", "write a consistent copy of the database to a file"),
-    "restore": ("bot.cli_backup", "replace the database with a backup (stop the bot first)"),
-    "tickets": ("bot.cli_handoff", "the questions sent to the staff chat (ask the team)"),
-    "unanswered": ("bot.cli_handoff", "the questions the bot could not answer lately"),
+    "audit": ("bot.cli.audit", "show the audit log of admin actions"),
+    "content": ("bot.cli.content", "import, list and remove documents, FAQ and events content"),
+    "ask": ("bot.cli.content", "answer questions from the imported content"),
+    "db": ("bot.cli.db", "copy a deployment's data to another database (SQLite to PostgreSQL)"),
+    "backup": ("bot.cli.backup", "write a consistent copy of the database to a file"),
+    "restore": ("bot.cli.backup", "replace the database with a backup (stop the bot first)"),
+    "tickets": ("bot.cli.handoff", "the questions sent to the staff chat (ask the team)"),
+    "unanswered": ("bot.cli.handoff", "the questions the bot could not answer lately"),
 }
 
 
@@ -51,15 +51,6 @@ NO_PLATFORM = (
     "civicbot: no chat platform configured (set CIVICBOT_TELEGRAM_TOKEN or "
     "CIVICBOT_MATRIX_HOMESERVER, see README): only console messages from standard input were read"
 )
-
-
-class CliError(Exception):
-    """Ends the command with this one line, and exit code 1 (or the one given: 2 for a
-    command asked for something that cannot be, like an audience of nobody)."""
-
-    def __init__(self, message: str, exit_code: int = 1) -> None:
-        super().__init__(message)
-        self.exit_code = exit_code
 
 
 def build_parser() -> argparse.ArgumentParser:
