@@ -5,8 +5,12 @@ At-least-once in, one handling per update: an update is confirmed to the platfor
 next getUpdates offset, a webhook's 200) only once its row is committed, so a crash loses
 nothing; the row's key (platform, update id) makes a second delivery of the same update a
 no-op; a row left pending by a crash is handled at the next start (polling) or when the
-platform delivers it again (webhook). A lane (a private chat, or one member of a group) is
-handled in arrival order, lanes concurrently, so one busy member never holds up the others.
+platform delivers it again (webhook). Handling is two steps: the handler's replies are
+recorded with the update (state `handled`), then sent; after a crash between the two the
+recorded replies are sent, never a second handling (which would find the form already past
+that step and answer "no longer open" instead of the confirmation). A lane (a private chat, or
+one member of a group) is handled in arrival order, lanes concurrently, so one busy member
+never holds up the others.
 
 Flood control is counted when an update arrives, not when its turn comes: a burst is judged
 as the burst it was, and what is over the limit is recorded as dropped, never queued.
@@ -32,7 +36,9 @@ PRUNE_EVERY = 3600.0  # seconds between two prunes
 STOP_GRACE = 5.0  # seconds a stop waits for the updates in hand; the rest wait for the next start
 TAKE_OVER_AFTER = timedelta(seconds=60)  # a claim this old belongs to a replica that died
 
-Handler = Callable[[InboxItem], Awaitable[None]]
+# handle(item) -> what to send (JSON, the adapter's shape) or None; deliver(item, that) sends it.
+Handler = Callable[[InboxItem], Awaitable[str | None]]
+Deliverer = Callable[[InboxItem, str], Awaitable[None]]
 
 
 class Inbox:
@@ -42,6 +48,7 @@ class Inbox:
         clock: Clock,
         worker: str,
         handler: Handler,
+        deliverer: Deliverer,
         *,
         concurrency: int = 1024,
         stop_grace: float = STOP_GRACE,
@@ -50,6 +57,7 @@ class Inbox:
         self.clock = clock
         self.worker = worker
         self.handler = handler
+        self.deliverer = deliverer
         self.stop_grace = stop_grace
         self._slots = asyncio.Semaphore(concurrency)
         self._lanes: dict[str, deque[tuple[InboxItem, asyncio.Future[bool]]]] = {}
@@ -85,7 +93,7 @@ class Inbox:
         'busy' (a live worker has it: ask again later), 'taken' (its worker died: handled now)
         or 'abandoned' (taken, but a stop came first)."""
         state = await self.store.inbox_state(item.platform, item.update_id)
-        if state is None or state[0] != "pending":
+        if state is None or state[0] not in ("pending", "handled"):
             return "done"
         now = self.clock.now()
         taken = await self.store.inbox_take_over(
@@ -145,11 +153,19 @@ class Inbox:
 
     async def _handle(self, item: InboxItem) -> None:
         try:
-            await self.handler(item)
-        except Exception as error:  # the handler logs its own; a broken update is not retried
+            replies = item.replies if item.state == "handled" else await self._answer(item)
+            if replies:
+                await self.deliverer(item, replies)
+        except Exception as error:  # the adapter logs its own; a broken update is not retried
             log.error("%s: update %s failed (%s)", item.platform, item.update_id,
                       type(error).__name__)
         await self.store.inbox_done(item.platform, item.update_id, self.clock.now())
+
+    async def _answer(self, item: InboxItem) -> str | None:
+        replies = await self.handler(item)
+        if replies:
+            await self.store.inbox_handled(item.platform, item.update_id, replies)
+        return replies
 
     async def _prune_now_and_then(self) -> None:
         now = time.monotonic()

@@ -551,6 +551,8 @@ class InboxItem:
     lane: str  # updates of one lane are handled one after another, in update id order
     verdict: str  # flood control counted at arrival: allow | warn
     payload: str  # the update as the platform sent it (JSON)
+    state: str = "pending"  # pending | handled (its replies recorded, not yet all sent)
+    replies: str = ""  # once handled: what to send (JSON, the adapter's own shape)
 
 
 class InboxStore(Protocol):
@@ -560,6 +562,7 @@ class InboxStore(Protocol):
     async def inbox_take_over(self, platform: str, update_id: int, worker: str, now: datetime,
                               stale_before: datetime) -> InboxItem | None: ...
     async def inbox_pending(self, platform: str, limit: int = 1000) -> list[InboxItem]: ...
+    async def inbox_handled(self, platform: str, update_id: int, replies: str) -> None: ...
     async def inbox_done(self, platform: str, update_id: int, now: datetime) -> None: ...
     async def inbox_prune(self, before: datetime) -> int: ...
 

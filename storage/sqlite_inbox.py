@@ -19,11 +19,12 @@ if TYPE_CHECKING:
     import aiosqlite
 
 _COLUMNS = "platform, update_id, lane, verdict, payload"
+_READ = f"{_COLUMNS}, state, replies"
 
 
 def _item(row: Any) -> InboxItem:
     return InboxItem(row["platform"], int(row["update_id"]), row["lane"], row["verdict"],
-                     row["payload"])
+                     row["payload"], row["state"], row["replies"])
 
 
 class SqliteInboxMixin:
@@ -73,25 +74,34 @@ class SqliteInboxMixin:
         async with self.transaction() as db:
             cursor = await db.execute(
                 "UPDATE inbox SET claimed_by = ?, claimed_at = ?"
-                " WHERE platform = ? AND update_id = ? AND state = 'pending' AND claimed_at < ?"
-                f" RETURNING {_COLUMNS}",
+                " WHERE platform = ? AND update_id = ? AND state IN ('pending', 'handled')"
+                f" AND claimed_at < ? RETURNING {_READ}",
                 (worker, to_db_time(now), platform, update_id, to_db_time(stale_before)),
             )
             row = await cursor.fetchone()
         return None if row is None else _item(row)
 
     async def inbox_pending(self, platform: str, limit: int = 1000) -> list[InboxItem]:
-        """Updates recorded but not handled (a crash, or a stop before their turn), oldest first."""
+        """Updates recorded but not handled, or handled and their replies not sent (a crash,
+        or a stop before their turn), oldest first."""
         rows = await self._all(
-            f"SELECT {_COLUMNS} FROM inbox WHERE platform = ? AND state = 'pending'"
+            f"SELECT {_READ} FROM inbox WHERE platform = ? AND state IN ('pending', 'handled')"
             " ORDER BY update_id LIMIT ?",
             (platform, limit),
         )
         return [_item(row) for row in rows]
 
+    async def inbox_handled(self, platform: str, update_id: int, replies: str) -> None:
+        """Handled: what it answered is recorded (the update itself is no longer needed)."""
+        await self._write(
+            "UPDATE inbox SET state = 'handled', payload = '', replies = ?"
+            " WHERE platform = ? AND update_id = ?",
+            (replies, platform, update_id),
+        )
+
     async def inbox_done(self, platform: str, update_id: int, now: datetime) -> None:
         await self._write(
-            "UPDATE inbox SET state = 'done', payload = '', handled_at = ?"
+            "UPDATE inbox SET state = 'done', payload = '', replies = '', handled_at = ?"
             " WHERE platform = ? AND update_id = ?",
             (to_db_time(now), platform, update_id),
         )
@@ -99,5 +109,6 @@ class SqliteInboxMixin:
     async def inbox_prune(self, before: datetime) -> int:
         """Forget handled updates received before `before` (past any redelivery)."""
         return await self._write(
-            "DELETE FROM inbox WHERE state <> 'pending' AND received_at < ?", (to_db_time(before),)
+            "DELETE FROM inbox WHERE state IN ('done', 'dropped') AND received_at < ?",
+            (to_db_time(before),),
         )

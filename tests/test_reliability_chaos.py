@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import signal
+import sqlite3
 import subprocess
 import time
 import urllib.request
@@ -143,3 +144,59 @@ async def test_telegram_outbox_through_a_slow_bot_api_sends_nothing_twice(
             await asyncio.wait_for(task, 30)
     assert counts.get("unknown") == 3 and counts.get("sent") == people - 3, counts
     assert sorted(copies.values()) == [1] * people  # the slow ones arrived, once each
+
+
+async def test_telegram_replies_recorded_before_a_sigkill_are_sent_not_handled_again(
+    tmp_path: Path,
+) -> None:
+    """Killed after /subscribe was handled and before its reply reached Telegram: handled
+    again, it answered "already subscribed" and the confirmation was never seen."""
+    async with TelegramEmulator() as emu:
+        ops = free_port()
+        env = cli_env(
+            tmp_path,
+            CIVICBOT_TELEGRAM_TOKEN=emu.token,
+            CIVICBOT_TELEGRAM_API_URL=emu.api_base_url,
+            CIVICBOT_OPS_LISTEN=f"127.0.0.1:{ops}",
+        )
+
+        def start() -> subprocess.Popen[bytes]:
+            log = (tmp_path / "bot.log").open("ab")
+            return subprocess.Popen([*CIVICBOT, "run"], cwd=ROOT, env=env,
+                                    stdin=subprocess.DEVNULL, stdout=log, stderr=log)
+
+        async def until(condition, seconds: float = 60) -> None:  # type: ignore[no-untyped-def]
+            deadline = time.monotonic() + seconds
+            while not await condition():
+                assert time.monotonic() < deadline, (tmp_path / "bot.log").read_text()
+                await asyncio.sleep(0.1)
+
+        def handled() -> bool:
+            with sqlite3.connect(tmp_path / "civicbot.db") as db:
+                return bool(db.execute(
+                    "SELECT 1 FROM inbox WHERE state = 'handled' AND replies <> ''").fetchall())
+
+        bot = start()
+        try:
+            await until(lambda: asyncio.to_thread(_ready, ops))
+            # Every send fails without effect for a while: the reply waits, recorded.
+            await emu.inject_fault("sendMessage", "disconnect", chat_id=9001, times=-1)
+            await emu.send_text(9001, 9001, "/subscribe")
+            await until(lambda: asyncio.to_thread(handled), seconds=20)
+            bot.send_signal(signal.SIGKILL)
+            bot.wait(10)
+            await emu.clear_faults()
+            assert await emu.bot_messages(9001) == []
+            bot = start()
+            await until(lambda: asyncio.to_thread(_ready, ops))
+            await until(lambda: _count(emu, 9001), seconds=20)
+            await asyncio.sleep(1.5)
+            texts = [m.text or "" for m in await emu.bot_messages(9001)]
+        finally:
+            bot.send_signal(signal.SIGTERM)
+            bot.wait(30)
+    assert len(texts) == 1 and texts[0].startswith("Subscribed."), texts
+
+
+async def _count(emu: TelegramEmulator, chat: int) -> bool:
+    return bool(await emu.bot_messages(chat))

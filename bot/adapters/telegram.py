@@ -79,7 +79,19 @@ from bot.flood import Verdict
 from bot.i18n import N_, Translator
 from bot.inbox import Inbox
 from bot.router import MAX_PAYLOAD_BYTES
-from bot.types import Address, Attachment, Button, Incoming, Reply, Rich, Segment, Style, link
+from bot.types import (
+    Address,
+    Attachment,
+    Button,
+    Incoming,
+    Reply,
+    Rich,
+    Segment,
+    Style,
+    link,
+    replies_from_json,
+    replies_to_json,
+)
 from storage.base import InboxItem
 
 if TYPE_CHECKING:
@@ -292,6 +304,31 @@ class SendLimiter:
 
 
 # -- what goes out -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Answer:
+    """The replies to one update and where they go: recorded in the inbox before they are
+    sent, so that a crash in between sends them rather than handling the update again."""
+
+    chat_id: str
+    user_id: str
+    private: bool
+    reply_to: int | None
+    replies: list[Reply]
+
+    @classmethod
+    def to(cls, message: Incoming, replies: list[Reply], reply_to: int | None) -> _Answer:
+        return cls(message.chat_id, message.user_id, message.is_private, reply_to, replies)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"chat": self.chat_id, "user": self.user_id, "private": self.private,
+                "reply_to": self.reply_to, "replies": replies_to_json(self.replies)}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> _Answer:
+        return cls(str(data["chat"]), str(data["user"]), bool(data["private"]),
+                   data.get("reply_to"), replies_from_json(data["replies"]))
 
 
 @dataclass(frozen=True)
@@ -585,6 +622,7 @@ class TelegramAdapter:
             core.clock,
             f"{socket.gethostname()}:{os.getpid()}",
             self._handle_recorded,
+            self._send_recorded,
             concurrency=self.max_concurrent_updates,
         )
         if self.config.telegram_webhook_url:
@@ -649,10 +687,15 @@ class TelegramAdapter:
         lane = incoming.chat_id if incoming.is_private else f"{incoming.chat_id}:{incoming.user_id}"
         return lane, self.core.admit(incoming)
 
-    async def _handle_recorded(self, item: InboxItem) -> None:
+    async def _handle_recorded(self, item: InboxItem) -> str | None:
+        """Handle a recorded update; what to send, for the inbox to record before it goes."""
         assert self._app is not None
         update = Update.de_json(json.loads(item.payload), self._app.bot)
-        await self._on_update(update, Verdict(item.verdict))
+        answer = await self._on_update(update, Verdict(item.verdict))
+        return None if answer is None else json.dumps(answer.to_json(), ensure_ascii=False)
+
+    async def _send_recorded(self, item: InboxItem, recorded: str) -> None:
+        await self._reply(_Answer.from_json(json.loads(recorded)))
 
     async def _start_webhook(self, app: Application) -> None:
         """Our own webhook endpoint: an update is answered 200 only once it has been handled,
@@ -760,13 +803,13 @@ class TelegramAdapter:
 
     # -- updates in ----------------------------------------------------------------------------
 
-    async def _on_update(self, update: Update, verdict: Verdict) -> None:
+    async def _on_update(self, update: Update, verdict: Verdict) -> _Answer | None:
         try:
             if update.callback_query is not None:
-                await self._on_button(update.callback_query, verdict)
-            elif update.message is not None:
-                await self._on_message(update.message, verdict)
-            elif update.my_chat_member is not None:
+                return await self._on_button(update.callback_query, verdict)
+            if update.message is not None:
+                return await self._on_message(update.message, verdict)
+            if update.my_chat_member is not None:
                 await self._on_membership(update.my_chat_member)
         except Exception as error:
             # Never silent: the update id says which one, the type says why; no text, no token.
@@ -776,6 +819,7 @@ class TelegramAdapter:
                 _describe(error),
                 exc_info=not isinstance(error, TelegramError),
             )
+        return None
 
     def _incoming(self, update: Update) -> Incoming | None:
         if update.callback_query is not None:
@@ -784,14 +828,14 @@ class TelegramAdapter:
             return self._message_incoming(update.message)
         return None
 
-    async def _on_message(self, message: Message, verdict: Verdict) -> None:
+    async def _on_message(self, message: Message, verdict: Verdict) -> _Answer | None:
         incoming = self._message_incoming(message)
         if incoming is None:
-            return
+            return None
         assert self.core is not None
         replies = await self.core.handle(incoming, verdict=verdict)
         private = message.chat.type == ChatType.PRIVATE
-        await self._reply(incoming, replies, reply_to=None if private else message.message_id)
+        return _Answer.to(incoming, replies, None if private else message.message_id)
 
     def _message_incoming(self, message: Message) -> Incoming | None:
         user = message.from_user
@@ -820,7 +864,7 @@ class TelegramAdapter:
             file=file,
         )
 
-    async def _on_button(self, query: CallbackQuery, verdict: Verdict) -> None:
+    async def _on_button(self, query: CallbackQuery, verdict: Verdict) -> _Answer | None:
         # Answer first: the spinner stops even if the rest fails or waits for flood control.
         try:
             await query.answer()
@@ -828,10 +872,10 @@ class TelegramAdapter:
             log.info("telegram: could not answer a button press (%s)", _describe(error))
         incoming = self._button_incoming(query)
         if incoming is None:
-            return
+            return None
         assert self.core is not None
         replies = await self.core.handle(incoming, verdict=verdict)
-        await self._reply(incoming, replies, reply_to=None)
+        return _Answer.to(incoming, replies, None)
 
     def _button_incoming(self, query: CallbackQuery) -> Incoming | None:
         message = query.message
@@ -895,18 +939,17 @@ class TelegramAdapter:
 
     # -- replies out ---------------------------------------------------------------------------
 
-    async def _reply(
-        self, message: Incoming, replies: list[Reply], *, reply_to: int | None
-    ) -> None:
-        if not replies:
+    async def _reply(self, answer: _Answer) -> None:
+        if not answer.replies:
             return
         try:
-            await self._deliver(message.address, replies, patient=True, reply_to=reply_to)
+            await self._deliver(Address(PLATFORM, answer.chat_id), answer.replies, patient=True,
+                                reply_to=answer.reply_to)
         except Unreachable as error:
             log.info("telegram: a reply could not be delivered (%s)", error)
-            if message.is_private and self.core is not None:
+            if answer.private and self.core is not None:
                 # Broadcasts and reminders skip them until they write again.
-                person = await self.core.store.find_person(PLATFORM, message.user_id)
+                person = await self.core.store.find_person(PLATFORM, answer.user_id)
                 if person is not None:
                     await self.core.store.set_unreachable(person.id, True)
         except OutcomeUnknown:

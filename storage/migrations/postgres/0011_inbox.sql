@@ -1,7 +1,8 @@
 -- Incoming platform updates, recorded before the platform is told they arrived (Telegram's
 -- getUpdates offset, or the webhook's 200), handled from here, deduplicated by update id:
 -- at-least-once in, one handling per update. The payload (message texts) is emptied once the
--- update is handled; the row stays a day for deduplication (bot/inbox.py).
+-- update is handled; the row stays a day for deduplication (bot/inbox.py). The replies are
+-- recorded once computed, so that a crash before they went out sends them, not a second handling.
 -- SQLite twin: ../0011_inbox.sql.
 CREATE TABLE inbox (
     platform     TEXT NOT NULL,
@@ -9,7 +10,8 @@ CREATE TABLE inbox (
     lane         TEXT NOT NULL,             -- updates of one lane are handled in order
     verdict      TEXT NOT NULL,             -- flood control, counted on arrival: allow | warn
     payload      TEXT NOT NULL,             -- the update as the platform sent it (JSON)
-    state        TEXT NOT NULL,             -- pending | done | dropped (over the flood limit)
+    replies      TEXT NOT NULL DEFAULT '',  -- what handling it answered (JSON), until sent
+    state        TEXT NOT NULL,             -- pending | handled | done | dropped (flood)
     received_at  TEXT NOT NULL,
     claimed_by   TEXT NOT NULL,             -- the worker handling it (webhook replicas)
     claimed_at   TEXT NOT NULL,
