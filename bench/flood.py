@@ -20,10 +20,10 @@ from pathlib import Path
 import handlers
 from bot.clock import SystemClock
 from bot.config import load_config
-from bot.core import Core
 from bot.i18n import Catalogs
-from bot.router import Routes
-from bot.types import Incoming
+from bot.pipeline.core import Core
+from bot.pipeline.router import Routes
+from bot.pipeline.types import Incoming
 from storage.sqlite import SqliteStore
 
 NORMAL_PEOPLE = 50

@@ -17,10 +17,10 @@ from pathlib import Path
 import handlers
 from bot.clock import SystemClock
 from bot.config import load_config
-from bot.core import Core
 from bot.i18n import Catalogs
-from bot.router import Routes
-from bot.types import Incoming
+from bot.pipeline.core import Core
+from bot.pipeline.router import Routes
+from bot.pipeline.types import Incoming
 from storage.sqlite import SqliteStore
 
 COMMANDS = ["/start", "/help", "/language sl", "/subscribe", "/unsubscribe", "/language sr_Latn",

@@ -23,11 +23,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import handlers
 from bot.clock import SystemClock
 from bot.config import load_config
-from bot.core import Core
 from bot.events import import_events, parse_events_yaml
 from bot.i18n import Catalogs
-from bot.router import Routes
-from bot.types import Incoming, Reply
+from bot.pipeline.core import Core
+from bot.pipeline.router import Routes
+from bot.pipeline.types import Incoming, Reply
 from storage import open_store
 
 

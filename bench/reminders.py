@@ -27,11 +27,11 @@ from pathlib import Path
 import handlers
 from bot.clock import ManualClock
 from bot.config import LOCALES, load_config
-from bot.core import Core
 from bot.events import import_events, parse_events_yaml
 from bot.i18n import Catalogs
+from bot.pipeline.core import Core
+from bot.pipeline.router import Routes
 from bot.reminders import dispatch_reminders, plan_reminders
-from bot.router import Routes
 from storage.base import to_db_time
 from storage.sqlite import SqliteStore
 

@@ -29,7 +29,7 @@ from pathlib import Path
 from bot.adapters.telegram import Limits, TelegramAdapter
 from bot.app import App
 from bot.config import load_config
-from bot.types import Reply
+from bot.pipeline.types import Reply
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests" / "telegram_emulator"))
 from harness import TelegramEmulator

@@ -19,10 +19,10 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.clock import Clock, SystemClock
 from bot.config import Config
-from bot.core import Core
 from bot.delivery import DeliveryWorker
 from bot.i18n import Catalogs
-from bot.router import Routes
+from bot.pipeline.core import Core
+from bot.pipeline.router import Routes
 from storage import open_store
 
 if TYPE_CHECKING:

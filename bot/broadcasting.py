@@ -11,9 +11,9 @@ from datetime import datetime
 
 from bot.config import LOCALES
 from bot.i18n import N_, Catalogs, Translator
-from bot.router import payload
+from bot.pipeline.router import payload
+from bot.pipeline.types import Button, Reply, bold, fmt, replies_to_json
 from bot.script import serbian_to_latin
-from bot.types import Button, Reply, bold, fmt, replies_to_json
 from storage.base import BroadcastRecord
 
 EVERYONE = "*"

@@ -26,8 +26,8 @@ ROOT = Path(__file__).resolve().parent.parent
 DOMAINS: dict[str, list[str]] = {
     "civicbot": [
         "bot/app.py",
-        "bot/context.py",
-        "bot/core.py",
+        "bot/pipeline/context.py",
+        "bot/pipeline/core.py",
         "bot/delivery.py",
         "bot/i18n.py",
         "bot/adapters/base.py",

@@ -23,12 +23,22 @@ from typing import TYPE_CHECKING
 from babel import Locale, UnknownLocaleError
 
 from bot.i18n import N_, Translator
-from bot.router import payload
-from bot.types import Button, Reply, Rich, Segment, bold, fmt, italic, join, replies_to_json
+from bot.pipeline.router import payload
+from bot.pipeline.types import (
+    Button,
+    Reply,
+    Rich,
+    Segment,
+    bold,
+    fmt,
+    italic,
+    join,
+    replies_to_json,
+)
 from storage.base import OutboxItem, Ticket, UnansweredQuestion
 
 if TYPE_CHECKING:
-    from bot.context import Context, Services
+    from bot.pipeline.context import Context, Services
 
 log = logging.getLogger(__name__)
 

@@ -29,8 +29,8 @@ from icalendar.prop import vDuration
 from bot.events.formatting import LIST, REGISTER, SHOW, when
 from bot.events.model import EventSpec, localized
 from bot.i18n import Translator
-from bot.router import payload
-from bot.types import Button, Reply, Rich, Segment, bold, fmt, join, replies_to_json
+from bot.pipeline.router import payload
+from bot.pipeline.types import Button, Reply, Rich, Segment, bold, fmt, join, replies_to_json
 from storage.base import (
     DueReminder,
     EventCancellation,
@@ -41,7 +41,7 @@ from storage.base import (
 )
 
 if TYPE_CHECKING:
-    from bot.context import Services
+    from bot.pipeline.context import Services
 
 log = logging.getLogger(__name__)
 

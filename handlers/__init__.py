@@ -11,7 +11,7 @@ from collections.abc import Awaitable, Callable
 from types import ModuleType
 from typing import Any
 
-from bot.router import Router
+from bot.pipeline.router import Router
 
 MODULES = [
     "handlers.start",

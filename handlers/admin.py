@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import logging
 
-from bot.context import Context
 from bot.i18n import N_
-from bot.router import Router
-from bot.types import Reply, code, fmt
+from bot.pipeline.context import Context
+from bot.pipeline.router import Router
+from bot.pipeline.types import Reply, code, fmt
 
 router = Router("admin")
 log = logging.getLogger(__name__)

@@ -19,10 +19,10 @@ from bot.broadcasting import (
     render_announcement,
 )
 from bot.config import LOCALES
-from bot.context import Context
 from bot.i18n import LANGUAGE_NAMES, N_
-from bot.router import Router, form_payload
-from bot.types import Button, Reply, bold, fmt
+from bot.pipeline.context import Context
+from bot.pipeline.router import Router, form_payload
+from bot.pipeline.types import Button, Reply, bold, fmt
 from storage.base import Conversation
 
 router = Router("broadcast")

@@ -25,11 +25,11 @@ from bot.content.upload import (
     import_upload,
     undo_upload,
 )
-from bot.context import Context
 from bot.i18n import N_, babel_locale
+from bot.pipeline.context import Context
+from bot.pipeline.router import Router, payload
+from bot.pipeline.types import Button, IncomingFile, Reply, Rich, bold, code, fmt
 from bot.qa import EVENT_PREFIX
-from bot.router import Router, payload
-from bot.types import Button, IncomingFile, Reply, Rich, bold, code, fmt
 
 router = Router("documents")
 log = logging.getLogger(__name__)

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from bot.context import Context
 from bot.events.formatting import LIST, SHOW, event_card, events_list
 from bot.events.loader import EVENT_ID
 from bot.i18n import N_
-from bot.router import Router
-from bot.types import Reply
+from bot.pipeline.context import Context
+from bot.pipeline.router import Router
+from bot.pipeline.types import Reply
 from storage.base import EventRecord
 
 router = Router("events")

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from bot.context import Context
-from bot.router import Router
-from bot.types import Reply, fmt
+from bot.pipeline.context import Context
+from bot.pipeline.router import Router
+from bot.pipeline.types import Reply, fmt
 
 router = Router("fallback")
 

@@ -13,10 +13,10 @@ from datetime import timedelta
 from typing import Any
 
 from bot import handoff
-from bot.context import Context
 from bot.i18n import N_
-from bot.router import Router, payload
-from bot.types import Button, Reply, as_rich, bold, fmt, join
+from bot.pipeline.context import Context
+from bot.pipeline.router import Router, payload
+from bot.pipeline.types import Button, Reply, as_rich, bold, fmt, join
 
 router = Router("handoff")
 log = logging.getLogger(__name__)

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from bot.config import LOCALES
-from bot.context import Context
 from bot.i18n import LANGUAGE_NAMES, N_, normalize_locale
-from bot.router import Router, payload
-from bot.types import Button, Reply
+from bot.pipeline.context import Context
+from bot.pipeline.router import Router, payload
+from bot.pipeline.types import Button, Reply
 
 router = Router("language")
 

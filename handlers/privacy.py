@@ -6,10 +6,10 @@ import json
 import logging
 from datetime import timedelta
 
-from bot.context import Context
 from bot.i18n import N_
-from bot.router import Router, form_payload
-from bot.types import Attachment, Button, Reply
+from bot.pipeline.context import Context
+from bot.pipeline.router import Router, form_payload
+from bot.pipeline.types import Attachment, Button, Reply
 
 router = Router("privacy")
 log = logging.getLogger(__name__)

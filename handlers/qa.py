@@ -16,13 +16,13 @@ from datetime import timedelta
 from typing import Any
 
 from bot import handoff
-from bot.context import Context
 from bot.events.formatting import LIST as EVENTS_LIST
 from bot.events.questions import event_reply
+from bot.pipeline.context import Context
+from bot.pipeline.router import Router
+from bot.pipeline.types import Button, Reply, bold, fmt
 from bot.qa import CAN_DO, CONTACT, DONT_KNOW, EVENTS_BUTTON, SOURCE, service_for
-from bot.router import Router
 from bot.textnorm import build_language_data
-from bot.types import Button, Reply, bold, fmt
 
 router = Router("qa")
 # A question this soon after an answer may follow it up ("and until when?").

@@ -16,7 +16,6 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
-from bot.context import Context, Services
 from bot.events.answers import (
     AnswerError,
     check_answer,
@@ -37,8 +36,9 @@ from bot.events.formatting import (
 from bot.events.ics import ics_attachment
 from bot.events.model import BUILTIN_FIELDS, EventSpec, FieldSpec, localized
 from bot.i18n import N_, Translator
-from bot.router import Router, form_payload, payload
-from bot.types import Button, Reply, Rich, Segment, bold, fmt, join
+from bot.pipeline.context import Context, Services
+from bot.pipeline.router import Router, form_payload, payload
+from bot.pipeline.types import Button, Reply, Rich, Segment, bold, fmt, join
 from handlers.events import find_event, stale_button, unknown_event, upcoming
 from storage.base import Conversation, Registration
 

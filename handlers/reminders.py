@@ -12,12 +12,12 @@ import logging
 from datetime import datetime
 from typing import Any
 
-from bot.context import Context
 from bot.events.model import EventSpec
 from bot.i18n import N_
+from bot.pipeline.context import Context
+from bot.pipeline.router import Router, payload
+from bot.pipeline.types import Button, Reply, Rich, Segment, bold, fmt, join
 from bot.reminders import REMINDERS, TICK_SECONDS, ReminderJob, plan_reminders, recover_reminders
-from bot.router import Router, payload
-from bot.types import Button, Reply, Rich, Segment, bold, fmt, join
 from storage.base import PlannedReminder
 
 router = Router("reminders")

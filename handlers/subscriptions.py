@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from bot.context import Context
 from bot.i18n import N_
-from bot.router import Router, payload
-from bot.types import Button, Reply
+from bot.pipeline.context import Context
+from bot.pipeline.router import Router, payload
+from bot.pipeline.types import Button, Reply
 
 router = Router("subscriptions")
 

@@ -539,7 +539,7 @@ class UploadsStore(Protocol):
     async def mark_upload_undone(self, upload_id: int, now: datetime) -> bool: ...
 
 
-# -- inbox: incoming platform updates, recorded before they are confirmed (bot/inbox.py) ------
+# -- inbox: incoming platform updates, recorded before they are confirmed (bot/pipeline/inbox.py) --
 
 
 @dataclass(slots=True)

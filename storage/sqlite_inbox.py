@@ -1,4 +1,4 @@
-"""Incoming updates (bot/inbox.py), on SQLite and PostgreSQL (same SQL): a mixin of
+"""Incoming updates (bot/pipeline/inbox.py), on SQLite and PostgreSQL (same SQL): a mixin of
 `SqliteStore`. Table in migrations/0011_inbox.sql.
 
 An update is inserted once per (platform, update id): a second delivery of it (Telegram after a

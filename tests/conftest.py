@@ -16,9 +16,9 @@ import pytest
 
 from bot.clock import ManualClock
 from bot.config import Config, load_config
-from bot.core import Core
 from bot.i18n import Catalogs
-from bot.router import Routes
+from bot.pipeline.core import Core
+from bot.pipeline.router import Routes
 from storage.sqlite import SqliteStore
 
 ROOT = Path(__file__).resolve().parent.parent

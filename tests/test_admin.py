@@ -8,8 +8,8 @@ from pathlib import Path
 
 from bot.adapters.console import ConsoleAdapter
 from bot.clock import ManualClock
-from bot.core import Core
 from bot.delivery import DeliveryWorker
+from bot.pipeline.core import Core
 from handlers.broadcast import report_progress
 from tests.conftest import run_cli
 from tests.test_foundation_core import msg, text_of

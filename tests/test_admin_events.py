@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from bot.core import Core
+from bot.pipeline.core import Core
 from storage.base import Person
 from tests.test_foundation_core import msg, text_of
 

@@ -3,7 +3,7 @@ message (#16.14)."""
 
 from __future__ import annotations
 
-from bot.core import Core
+from bot.pipeline.core import Core
 from tests.test_foundation_core import msg, text_of
 
 

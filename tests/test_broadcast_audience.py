@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bot.core import Core
+from bot.pipeline.core import Core
 from tests.conftest import run_cli
 from tests.test_events_support import buttons_of, load, register, say, text_of
 from tests.test_registration_console import write_events

@@ -3,7 +3,7 @@ and /register refuses before it asks anything."""
 
 from __future__ import annotations
 
-from bot.core import Core
+from bot.pipeline.core import Core
 from tests.test_events_support import buttons_of, load, say, text_of
 
 ADMIN = "99"  # console:99 is an admin in the core fixture

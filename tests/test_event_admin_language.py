@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.core import Core
+from bot.pipeline.core import Core
 from bot.qa import service_for
 from tests.test_events_support import say, text_of
 

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import yaml
 
-from bot.core import Core
 from bot.events.draft import draft_event
+from bot.pipeline.core import Core
 from tests.conftest import run_cli
 from tests.test_documents import sent
 from tests.test_events_support import buttons_of, text_of
@@ -153,7 +153,7 @@ odprte podatke.
 
 
 async def admin(core: Core, text: str = "", payload: str | None = None):
-    from bot.types import Incoming
+    from bot.pipeline.types import Incoming
 
     return await core.handle(Incoming(platform="console", chat_id=ADMIN, user_id=ADMIN,
                                       text=text, payload=payload, language_hint="en"))

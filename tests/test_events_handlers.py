@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 
 from bot.clock import ManualClock
-from bot.core import Core
+from bot.pipeline.core import Core
 from tests.test_events_support import buttons_of, event, load, register, say, text_of
 
 

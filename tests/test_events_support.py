@@ -6,9 +6,9 @@ import copy
 from datetime import datetime
 from typing import Any
 
-from bot.core import Core
 from bot.events import import_events, parse_events_yaml
-from bot.types import Incoming, Reply
+from bot.pipeline.core import Core
+from bot.pipeline.types import Incoming, Reply
 
 # The lead's clock fixture starts at 2027-03-01 09:00 UTC; these events lie after it.
 EVENT: dict[str, Any] = {

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bot.core import Core
-from bot.types import Reply
+from bot.pipeline.core import Core
+from bot.pipeline.types import Reply
 from storage.sqlite import SqliteStore
 from tests.test_events_support import event, load, press, register, say
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from bot.core import Core
+from bot.pipeline.core import Core
 from tests.conftest import run_cli
 from tests.test_events_support import buttons_of, event, load, msg, press, say, text_of
 from tests.test_registration_console import after, write_events
@@ -131,7 +131,7 @@ async def test_a_typed_number_is_the_answer_also_when_the_adapter_pressed_a_butt
 ) -> None:
     """Matrix and the console send the typed text along with the button it names: `1`
     beside "1️⃣ Skip" answers 1; a tapped Skip (no text) still skips."""
-    from bot.types import Incoming
+    from bot.pipeline.types import Incoming
 
     def ana(text: str = "", payload: str | None = None) -> Incoming:
         return Incoming("matrix", "!dm:x", "@ana:x", text=text, payload=payload)

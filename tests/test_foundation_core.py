@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from bot.core import Core
-from bot.types import Incoming, Reply
+from bot.pipeline.core import Core
+from bot.pipeline.types import Incoming, Reply
 
 
 def msg(
@@ -140,7 +140,7 @@ async def test_a_failing_handler_gets_an_apology_not_a_traceback(core: Core) -> 
 
 
 async def test_admin_commands_are_hidden_and_refused_for_others(core: Core) -> None:
-    from bot.router import Command
+    from bot.pipeline.router import Command
 
     async def secret(ctx, args):  # type: ignore[no-untyped-def]
         return Reply.of("admin stuff")

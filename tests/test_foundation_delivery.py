@@ -8,9 +8,9 @@ from datetime import timedelta
 from bot.adapters.base import DeliveryError, RetryLater, Unreachable
 from bot.adapters.console import ConsoleAdapter
 from bot.clock import ManualClock
-from bot.core import Core
 from bot.delivery import DeliveryWorker
-from bot.types import Address, Reply
+from bot.pipeline.core import Core
+from bot.pipeline.types import Address, Reply
 
 
 class ScriptedAdapter:

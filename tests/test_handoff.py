@@ -15,9 +15,9 @@ import pytest
 from bot import handoff
 from bot.clock import ManualClock
 from bot.config import ConfigError, load_config
-from bot.core import Core
+from bot.pipeline.core import Core
+from bot.pipeline.types import Incoming, Reply, replies_from_json
 from bot.qa_import import import_paths
-from bot.types import Incoming, Reply, replies_from_json
 from storage.base import OutboxItem
 from tests.test_qa_cli import CONFERENCE
 
@@ -297,7 +297,7 @@ def test_the_staff_chat_setting_is_checked() -> None:
 async def test_the_command_line_lists_tickets_and_gaps(config, clock, tmp_path: Path) -> None:
     import handlers
     from bot.i18n import Catalogs
-    from bot.router import Routes
+    from bot.pipeline.router import Routes
     from storage.sqlite import SqliteStore
     from tests.conftest import run_cli
 

@@ -12,7 +12,7 @@ import threading
 import pytest
 
 import bot.textnorm
-from bot.core import Core
+from bot.pipeline.core import Core
 from tests.test_foundation_core import msg, text_of
 
 

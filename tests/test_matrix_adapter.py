@@ -29,8 +29,8 @@ from bot.adapters.matrix import (
     without_mention,
 )
 from bot.config import load_config
-from bot.core import Core
-from bot.types import Button, Reply, Rich, Segment, Style, bold, fmt, link
+from bot.pipeline.core import Core
+from bot.pipeline.types import Button, Reply, Rich, Segment, Style, bold, fmt, link
 
 BOT = "@civicbot:example.org"
 ANA = "@ana:example.org"

@@ -30,7 +30,7 @@ from bot.adapters.base import RetryLater, Unreachable
 from bot.adapters.matrix import KEYCAPS, MatrixAdapter
 from bot.app import App
 from bot.config import Config, load_config
-from bot.types import Address, Attachment, Incoming, Reply
+from bot.pipeline.types import Address, Attachment, Incoming, Reply
 from tests.matrix_homeserver.citizen import PASSWORD, Citizen
 from tests.matrix_homeserver.harness import Homeserver
 

@@ -8,8 +8,8 @@ from datetime import timedelta
 import icalendar
 
 from bot.clock import ManualClock
-from bot.core import Core
-from bot.types import Segment, Style, replies_from_json
+from bot.pipeline.core import Core
+from bot.pipeline.types import Segment, Style, replies_from_json
 from handlers.registration import send_pending_promotions
 from tests.test_events_support import buttons_of, event, load, press, register, say, text_of
 
@@ -302,7 +302,7 @@ async def test_state_survives_a_new_core_on_the_same_database(core: Core) -> Non
     """What a restart does: a fresh Core, the same store; the next answer continues."""
     import handlers
     from bot.i18n import Catalogs
-    from bot.router import Routes
+    from bot.pipeline.router import Routes
 
     await load(core)
     await say(core, "/register forum")

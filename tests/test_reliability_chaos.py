@@ -16,7 +16,7 @@ from pathlib import Path
 from bot.adapters.telegram import Limits, TelegramAdapter
 from bot.app import App
 from bot.config import load_config
-from bot.types import Reply
+from bot.pipeline.types import Reply
 from tests.conftest import CIVICBOT, ROOT, cli_env, free_port
 from tests.drivers.chaos import chaos
 from tests.telegram_emulator.harness import TelegramEmulator

@@ -9,8 +9,8 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.core import Core
-from bot.flood import FloodGuard, Verdict
+from bot.pipeline.core import Core
+from bot.pipeline.flood import FloodGuard, Verdict
 from tests.conftest import run_cli
 from tests.test_foundation_core import msg, text_of
 

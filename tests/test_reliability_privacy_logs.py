@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bot.core import Core
 from bot.events.loader import import_events, parse_events_yaml
+from bot.pipeline.core import Core
 from tests.conftest import forum_event, run_cli
 from tests.test_foundation_core import msg, text_of
 

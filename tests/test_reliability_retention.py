@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 from bot.clock import ManualClock
-from bot.core import Core
 from bot.events.loader import import_events, parse_events_yaml
+from bot.pipeline.core import Core
 from handlers.privacy import apply_retention
 
 

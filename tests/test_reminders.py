@@ -14,8 +14,8 @@ from typing import Any
 
 from bot.adapters.console import ConsoleAdapter
 from bot.clock import ManualClock
-from bot.core import Core
 from bot.delivery import DeliveryWorker
+from bot.pipeline.core import Core
 from bot.reminders import dedupe_key, run_reminders
 from tests.test_events_support import event, load
 from tests.test_foundation_core import msg, text_of
@@ -226,7 +226,7 @@ async def reopen(core: Core, config: Any) -> Core:
     store and a new core."""
     import handlers
     from bot.i18n import Catalogs
-    from bot.router import Routes
+    from bot.pipeline.router import Routes
     from storage.sqlite import SqliteStore
 
     if isinstance(core.store, SqliteStore) and type(core.store) is SqliteStore:

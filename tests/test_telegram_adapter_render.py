@@ -15,7 +15,7 @@ from bot.adapters.telegram import (
     split_rich,
     utf16_len,
 )
-from bot.types import Attachment, Button, Reply, bold, code, italic, join, link
+from bot.pipeline.types import Attachment, Button, Reply, bold, code, italic, join, link
 
 
 def test_every_piece_is_escaped_and_styles_become_tags():

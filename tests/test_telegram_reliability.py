@@ -16,7 +16,7 @@ import pytest
 
 from bot.adapters.telegram import Limits, TelegramAdapter
 from bot.app import App
-from bot.types import Reply
+from bot.pipeline.types import Reply
 from tests.conftest import free_port, run_cli
 from tests.telegram_emulator.harness import (
     TelegramEmulator,

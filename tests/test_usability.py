@@ -3,7 +3,7 @@ command without its argument says how to use it."""
 
 from __future__ import annotations
 
-from bot.core import Core
+from bot.pipeline.core import Core
 from tests.test_events_support import buttons_of, event, load, register, say, text_of
 
 ADMIN = "99"  # console:99 is an admin in the core fixture

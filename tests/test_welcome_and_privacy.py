@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bot.core import Core
+from bot.pipeline.core import Core
 from tests.conftest import run_cli
 from tests.test_events_support import event, load, say, text_of
 

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Protocol
 
-from bot.types import Address, Reply
+from bot.pipeline.types import Address, Reply
 
 if TYPE_CHECKING:
-    from bot.core import Core
+    from bot.pipeline.core import Core
 
 
 class DeliveryError(Exception):

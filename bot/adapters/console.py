@@ -19,11 +19,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from bot.adapters.files import local_file
-from bot.router import typed_button
-from bot.types import Address, Attachment, Button, Incoming, Reply, Rich, Style
+from bot.pipeline.router import typed_button
+from bot.pipeline.types import Address, Attachment, Button, Incoming, Reply, Rich, Style
 
 if TYPE_CHECKING:
-    from bot.core import Core
+    from bot.pipeline.core import Core
 
 
 def render_plain(text: Rich) -> str:

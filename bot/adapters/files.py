@@ -1,6 +1,6 @@
 """Files people send, fetched from their platform only when a handler asks, never past a limit.
 
-Each adapter turns a received file into a `bot.types.IncomingFile` whose `fetch(max_bytes)`
+Each adapter turns a received file into a `bot.pipeline.types.IncomingFile` whose `fetch(max_bytes)`
 downloads it: the size the platform declares is checked first (nothing is downloaded for a
 file declared too large), then the bytes are counted as they stream in and the download is
 dropped at the limit (a server that lies about the size cannot make us read more). The
@@ -20,7 +20,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from bot.types import IncomingFile
+from bot.pipeline.types import IncomingFile
 
 DOWNLOAD_TIMEOUT = 60.0  # seconds for one file
 _CHUNK = 64 * 1024

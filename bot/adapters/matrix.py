@@ -46,8 +46,8 @@ from bot.adapters.console import render_plain
 from bot.adapters.files import matrix_file
 from bot.config import Config, ConfigError
 from bot.i18n import N_, Translator
-from bot.router import option_number, parse_command, typed_button
-from bot.types import (
+from bot.pipeline.router import option_number, parse_command, typed_button
+from bot.pipeline.types import (
     Address,
     Attachment,
     Button,
@@ -61,7 +61,7 @@ from bot.types import (
 )
 
 if TYPE_CHECKING:
-    from bot.core import Core
+    from bot.pipeline.core import Core
 
 log = logging.getLogger(__name__)
 

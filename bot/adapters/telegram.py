@@ -2,7 +2,7 @@
 
 Updates come by long polling (our own getUpdates loop), or by webhook when
 CIVICBOT_TELEGRAM_WEBHOOK_URL is set (the secret-token header is checked, so several replicas
-can sit behind a load balancer). Each update is recorded in the inbox (bot/inbox.py) before
+can sit behind a load balancer). Each update is recorded in the inbox (bot/pipeline/inbox.py) before
 Telegram is told it arrived, with flood control counted there and then; it is then handled in
 its lane (a private chat, or one member of a group), lanes concurrently, as an `Incoming` for
 `Core.handle`. A button press is answered at once (no endless spinner) and its replies follow
@@ -75,11 +75,11 @@ from telegram.ext import Application
 from bot.adapters.base import DeliveryError, OutcomeUnknown, RetryLater, Unreachable
 from bot.adapters.files import telegram_file
 from bot.config import LOCALES, Config, ConfigError
-from bot.flood import Verdict
 from bot.i18n import N_, Translator
-from bot.inbox import Inbox
-from bot.router import MAX_PAYLOAD_BYTES
-from bot.types import (
+from bot.pipeline.flood import Verdict
+from bot.pipeline.inbox import Inbox
+from bot.pipeline.router import MAX_PAYLOAD_BYTES
+from bot.pipeline.types import (
     Address,
     Attachment,
     Button,
@@ -95,7 +95,7 @@ from bot.types import (
 from storage.base import InboxItem
 
 if TYPE_CHECKING:
-    from bot.core import Core
+    from bot.pipeline.core import Core
 
 log = logging.getLogger(__name__)
 

@@ -33,8 +33,8 @@ from bot.events.loader import (
     is_events_document,
     parse_events_yaml,
 )
+from bot.pipeline.types import IncomingFile
 from bot.qa import INDEXER, document_content, faq_content, service_for
-from bot.types import IncomingFile
 from storage.base import ContentConflict, EventRecord, from_db_time, to_db_time
 
 SUFFIXES = DOCUMENT_SUFFIXES | FAQ_SUFFIXES

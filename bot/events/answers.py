@@ -16,7 +16,7 @@ from email_validator import EmailNotValidError, validate_email
 
 from bot.events.model import FieldSpec, localized
 from bot.i18n import N_
-from bot.router import option_number
+from bot.pipeline.router import option_number
 
 MAX_NAME = 200
 MAX_TEXT = 1000

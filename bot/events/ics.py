@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 from icalendar import Calendar, Event, Timezone
 
 from bot.events.model import EventSpec
-from bot.types import Attachment
+from bot.pipeline.types import Attachment
 
 PRODID = "-//civicbot//events//EN"
 UID_DOMAIN = "events.civicbot"

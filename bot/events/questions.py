@@ -43,7 +43,8 @@ from bot.events.cues import SCRIPTS, TABLES
 from bot.events.formatting import LIST, REGISTER, SHOW, is_open, seats_line, status_line
 from bot.events.model import ANY_LANGUAGE, EventSpec
 from bot.i18n import N_, Translator, babel_locale
-from bot.router import payload
+from bot.pipeline.router import payload
+from bot.pipeline.types import Button, Reply, Rich, Segment, bold, fmt, join
 from bot.script import dominant_script, serbian_to_latin
 from bot.textnorm import (
     LANGUAGES,
@@ -54,7 +55,6 @@ from bot.textnorm import (
     is_stopword,
     is_word,
 )
-from bot.types import Button, Reply, Rich, Segment, bold, fmt, join
 from storage.base import EventRecord, Registration
 
 # -- reading the question ------------------------------------------------------------------

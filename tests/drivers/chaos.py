@@ -117,7 +117,7 @@ class ScriptAdapter:
         self.out.flush()  # in the kernel now: survives SIGKILL of this process
 
     async def run(self, core: Any) -> None:
-        from bot.types import Incoming
+        from bot.pipeline.types import Incoming
 
         done = int(self.progress.read_text()) if self.progress.exists() else 0
         for number, line in enumerate(self.lines[done:], start=done):

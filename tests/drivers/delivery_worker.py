@@ -17,7 +17,7 @@ from pathlib import Path
 
 from bot.clock import SystemClock
 from bot.delivery import DeliveryWorker
-from bot.types import Address, Reply
+from bot.pipeline.types import Address, Reply
 from storage.sqlite import SqliteStore
 
 
@@ -51,9 +51,9 @@ async def main(database: str, adapter) -> None:  # type: ignore[no-untyped-def]
 async def telegram(database: str, api_url: str, token: str, rate: float) -> None:
     from bot.adapters.telegram import Limits, TelegramAdapter
     from bot.config import load_config
-    from bot.core import Core
     from bot.i18n import Catalogs
-    from bot.router import Routes
+    from bot.pipeline.core import Core
+    from bot.pipeline.router import Routes
 
     config = load_config(
         {

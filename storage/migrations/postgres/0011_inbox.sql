@@ -1,7 +1,7 @@
 -- Incoming platform updates, recorded before the platform is told they arrived (Telegram's
 -- getUpdates offset, or the webhook's 200), handled from here, deduplicated by update id:
 -- at-least-once in, one handling per update. The payload (message texts) is emptied once the
--- update is handled; the row stays a day for deduplication (bot/inbox.py). The replies are
+-- update is handled; the row stays a day for deduplication (bot/pipeline/inbox.py). The replies are
 -- recorded once computed, so that a crash before they went out sends them, not a second handling.
 -- SQLite twin: ../0011_inbox.sql.
 CREATE TABLE inbox (

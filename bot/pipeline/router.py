@@ -14,10 +14,10 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from bot.types import Button, IncomingFile, Reply
+from bot.pipeline.types import Button, IncomingFile, Reply
 
 if TYPE_CHECKING:
-    from bot.context import Context
+    from bot.pipeline.context import Context
 
 HandlerResult = list[Reply] | Reply | None
 CommandHandler = Callable[["Context", str], Awaitable[HandlerResult]]

@@ -16,12 +16,12 @@ from datetime import datetime, timedelta
 
 from bot.clock import Clock
 from bot.config import Config
-from bot.context import Context
-from bot.flood import FloodGuard, Verdict
 from bot.i18n import N_, Catalogs, Translator, choose_locale, normalize_locale
 from bot.metrics import HANDLER_SECONDS, MESSAGES_IN, MESSAGES_OUT
-from bot.router import HandlerResult, Routes, parse_command, typed_button
-from bot.types import Button, Incoming, IncomingFile, Reply, Rich, replies_to_json
+from bot.pipeline.context import Context
+from bot.pipeline.flood import FloodGuard, Verdict
+from bot.pipeline.router import HandlerResult, Routes, parse_command, typed_button
+from bot.pipeline.types import Button, Incoming, IncomingFile, Reply, Rich, replies_to_json
 from storage.base import Person, Store
 
 log = logging.getLogger(__name__)
@@ -72,7 +72,7 @@ class Core:
 
     def admit(self, message: Incoming) -> Verdict:
         """Flood control for one message. Adapters that queue messages call it on arrival
-        (bot/inbox.py), so that a burst is judged as it came, not as its turns come."""
+        (bot/pipeline/inbox.py), so that a burst is judged as it came, not as its turns come."""
         if not message.is_private and not message.addressed_to_bot:
             return Verdict.ALLOW  # group chatter that is not for us costs nothing
         if message.platform == "console":

@@ -11,7 +11,7 @@ from typing import Any, Protocol
 from bot.clock import Clock
 from bot.config import Config
 from bot.i18n import N_, Catalogs, Translator
-from bot.types import Incoming, Reply, Rich, Segment
+from bot.pipeline.types import Incoming, Reply, Rich, Segment
 from storage.base import Conversation, Person, Store
 
 USE_THE_BUTTONS = N_("Please answer with one of the buttons, or send /cancel.")
@@ -29,7 +29,7 @@ class CommandList(Protocol):
 
 
 class Services(Protocol):
-    """What a handler reaches through its context besides the message: `bot.core.Core`
+    """What a handler reaches through its context besides the message: `bot.pipeline.core.Core`
     provides it. An interface, so that this module needs nothing of the core's."""
 
     @property
