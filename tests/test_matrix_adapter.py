@@ -14,10 +14,9 @@ from typing import Any
 import nio
 import pytest
 
-from bot.adapters.matrix import (
+from bot.adapters.matrix import MatrixAdapter
+from bot.adapters.matrix.adapter import (
     KEYCAPS,
-    MatrixAdapter,
-    MatrixState,
     fresh_timeline,
     keycap_number,
     mentions_bot,
@@ -28,6 +27,7 @@ from bot.adapters.matrix import (
     transaction_id,
     without_mention,
 )
+from bot.adapters.matrix.state import MatrixState
 from bot.config import load_config
 from bot.core import Core
 from bot.types import Button, Reply, Rich, Segment, Style, bold, fmt, link
@@ -359,7 +359,7 @@ async def test_in_a_group_a_reply_to_the_bot_is_addressed_to_it(adapter: MatrixA
 
 
 async def test_nothing_goes_in_clear_into_an_encrypted_room(adapter: MatrixAdapter) -> None:
-    from bot.adapters.matrix import PlaintextRefused
+    from bot.adapters.matrix.adapter import PlaintextRefused
 
     # A client without its crypto store (olm is None) would let nio send in clear.
     client = nio.AsyncClient("https://matrix.example.org", BOT)

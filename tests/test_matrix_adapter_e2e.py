@@ -27,7 +27,8 @@ import nio  # after the explicit skip: a missing nio must fail, not skip
 from nio.crypto import decrypt_attachment
 
 from bot.adapters.base import RetryLater, Unreachable
-from bot.adapters.matrix import KEYCAPS, MatrixAdapter
+from bot.adapters.matrix import MatrixAdapter
+from bot.adapters.matrix.adapter import KEYCAPS
 from bot.app import App
 from bot.config import Config, load_config
 from bot.types import Address, Attachment, Incoming, Reply
