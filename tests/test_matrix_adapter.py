@@ -16,21 +16,29 @@ import pytest
 
 from bot.adapters.matrix import MatrixAdapter
 from bot.adapters.matrix.adapter import (
-    KEYCAPS,
     fresh_timeline,
     keycap_number,
     mentions_bot,
-    message_content,
     pressed_button,
-    render_html,
     strip_reply_fallback,
-    transaction_id,
     without_mention,
+)
+from bot.adapters.matrix.outbound import (
+    CHOOSE,
+    CHOOSE_OR_REACT,
+    KEYCAPS,
+    choice_hint,
+    file_content,
+    message_content,
+    reaction_content,
+    render_html,
+    transaction_id,
+    with_reactions,
 )
 from bot.adapters.matrix.state import MatrixState
 from bot.config import load_config
 from bot.core import Core
-from bot.types import Button, Reply, Rich, Segment, Style, bold, fmt, link
+from bot.types import Attachment, Button, Reply, Rich, Segment, Style, bold, fmt, link
 
 BOT = "@civicbot:example.org"
 ANA = "@ana:example.org"
@@ -78,6 +86,26 @@ def test_transaction_ids_are_stable_per_send_and_differ_per_message() -> None:
               transaction_id("outbox-1", 0, "r1", reply),
               transaction_id("outbox-1", 0, "text", Reply.of("hello!"))}
     assert len(others) == 4 and transaction_id("outbox-1", 0, "text", reply) not in others
+
+
+def test_up_to_ten_options_get_keycap_reactions_and_a_hint_saying_so() -> None:
+    assert not with_reactions(0) and with_reactions(1) and with_reactions(10)
+    assert not with_reactions(11)
+    assert choice_hint(10) == CHOOSE_OR_REACT and choice_hint(11) == CHOOSE
+    assert reaction_content("$question", 2) == {"m.relates_to": {
+        "rel_type": "m.annotation", "event_id": "$question", "key": KEYCAPS[1]}}
+
+
+def test_a_file_is_linked_in_clear_or_with_its_keys_in_an_encrypted_room() -> None:
+    attachment = Attachment("agenda.pdf", b"%PDF-1.4", "application/pdf")
+    clear = file_content(attachment, "mxc://x/abc", encrypted=False)
+    assert clear == {"msgtype": "m.file", "body": "agenda.pdf", "filename": "agenda.pdf",
+                     "info": {"mimetype": "application/pdf", "size": 8}, "url": "mxc://x/abc"}
+    keys = {"key": {"k": "secret"}, "iv": "iv", "hashes": {"sha256": "h"}, "v": "v2"}
+    secret = file_content(attachment, "mxc://x/def", encrypted=True, keys=keys)
+    assert "url" not in secret and secret["file"] == {
+        **keys, "url": "mxc://x/def", "mimetype": "application/pdf"}
+    assert secret["info"] == clear["info"]
 
 
 # -- reading answers -----------------------------------------------------------------------

@@ -28,7 +28,7 @@ from nio.crypto import decrypt_attachment
 
 from bot.adapters.base import RetryLater, Unreachable
 from bot.adapters.matrix import MatrixAdapter
-from bot.adapters.matrix.adapter import KEYCAPS
+from bot.adapters.matrix.outbound import KEYCAPS
 from bot.app import App
 from bot.config import Config, load_config
 from bot.types import Address, Attachment, Incoming, Reply

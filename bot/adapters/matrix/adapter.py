@@ -18,8 +18,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import hashlib
-import html
 import json
 import logging
 import os
@@ -33,7 +31,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote
 
 import aiohttp
 import nio
@@ -41,8 +39,15 @@ from nio.api import Api
 from nio.crypto import decrypt_attachment
 
 from bot.adapters.base import DeliveryError, RetryLater, Unreachable
-from bot.adapters.console import render_plain
 from bot.adapters.files import matrix_file
+from bot.adapters.matrix.outbound import (
+    choice_hint,
+    file_content,
+    message_content,
+    reaction_content,
+    transaction_id,
+    with_reactions,
+)
 from bot.adapters.matrix.state import MatrixState
 from bot.config import Config, ConfigError
 from bot.i18n import N_, Translator
@@ -55,9 +60,7 @@ from bot.types import (
     IncomingFile,
     Reply,
     Rich,
-    Style,
     link,
-    replies_to_json,
 )
 
 if TYPE_CHECKING:
@@ -73,14 +76,11 @@ SYNC_FILTER = {
     "presence": {"types": []},
 }
 SYNC_TIMEOUT_MS = 30_000
-MEGOLM = "m.megolm.v1.aes-sha2"
-KEYCAPS = ("1️⃣", "2️⃣", "3️⃣", "4️⃣", "5️⃣", "6️⃣", "7️⃣", "8️⃣", "9️⃣", "🔟")
 MAX_REPLY_ATTEMPTS = 5
 READY_TIMEOUT = 30.0
 HINT_INTERVAL = 60.0  # at most one "could not decrypt" hint per room and minute
 PARALLEL_ROOMS = 8
 SENT_REMEMBERED = 20  # per room: the bot's messages a reply to which counts as addressed
-SAFE_SCHEMES = ("http", "https", "mailto", "tel", "matrix")
 # nio gives up on a request with these (aiohttp's are not all OSErrors).
 NETWORK_ERRORS = (OSError, TimeoutError, aiohttp.ClientError)
 
@@ -88,8 +88,6 @@ UNDECRYPTABLE = N_(
     "I could not decrypt your last message, so I could not read it. Please send "
     "it again. If this keeps happening, start a new direct chat with me."
 )
-CHOOSE_OR_REACT = N_("To choose an option, reply with its number or tap its reaction.")
-CHOOSE = N_("To choose an option, reply with its number.")
 OPEN_PRIVATE_CHAT = N_("Open a private chat with me")
 
 
@@ -115,69 +113,6 @@ logging.getLogger("peewee").setLevel(logging.WARNING)
 
 class PlaintextRefused(DeliveryError):
     """The room is encrypted but the crypto store is not loaded: we never send in clear."""
-
-
-# -- rendering -------------------------------------------------------------------------------
-
-
-def render_html(text: Rich) -> str:
-    """`formatted_body` for a Rich text: every piece of text and every URL escaped."""
-    parts = []
-    for segment in text.segments:
-        body = html.escape(segment.text).replace("\n", "<br>")
-        if segment.style is Style.BOLD:
-            body = f"<strong>{body}</strong>"
-        elif segment.style is Style.ITALIC:
-            body = f"<em>{body}</em>"
-        elif segment.style is Style.CODE:
-            body = f"<code>{body}</code>"
-        elif segment.style is Style.LINK and segment.url and _safe_url(segment.url):
-            body = f'<a href="{html.escape(segment.url, quote=True)}">{body}</a>'
-        elif segment.style is Style.LINK and segment.url and segment.url != segment.text:
-            body = f"{body} ({html.escape(segment.url)})"
-        parts.append(body)
-    return "".join(parts)
-
-
-def _safe_url(url: str) -> bool:
-    return urlsplit(url.strip()).scheme.lower() in SAFE_SCHEMES
-
-
-def option_marker(number: int, total: int) -> str:
-    """1️⃣ .. 🔟 while the options fit the keycaps (they double as reactions), else '11.'."""
-    return KEYCAPS[number - 1] if total <= len(KEYCAPS) else f"{number}."
-
-
-def message_content(reply: Reply, first_number: int, total: int, hint: str | None) -> dict:
-    """An m.text event for one reply: plain `body` plus HTML `formatted_body`."""
-    plain = render_plain(reply.text)
-    rich = render_html(reply.text)
-    buttons = reply.all_buttons
-    if buttons:
-        lines = [
-            f"{option_marker(first_number + i, total)} {b.label}" for i, b in enumerate(buttons)
-        ]
-        plain += "\n\n" + "\n".join(lines)
-        rich += "<br><br>" + "<br>".join(html.escape(line) for line in lines)
-        if hint:
-            plain += "\n\n" + hint
-            rich += f"<br><br><em>{html.escape(hint)}</em>"
-    # An empty m.mentions: words in our text never ping anybody by accident.
-    return {
-        "msgtype": "m.text",
-        "body": plain,
-        "format": "org.matrix.custom.html",
-        "formatted_body": rich,
-        "m.mentions": {},
-    }
-
-
-def transaction_id(key: str, index: int, part: str, reply: Reply) -> str:
-    """Stable across retries of the same send (Synapse then returns the first event instead of
-    sending again); different for a different message under a reused key (a reset database)."""
-    digest = hashlib.sha256(json.dumps(replies_to_json([reply]), sort_keys=True).encode())
-    digest.update(f"\0{key}\0{index}\0{part}".encode())
-    return "civicbot-" + digest.hexdigest()[:40]
 
 
 # -- reading what people write ------------------------------------------------------------------
@@ -953,19 +888,12 @@ class MatrixAdapter:
             if reply.buttons:
                 option_events.append(event_id)
         await self.state.set_options(room_id, options, option_events)
-        if 0 < total <= len(KEYCAPS):
+        if with_reactions(total):
             for index, event_id, number in reactions:
-                content = {
-                    "m.relates_to": {
-                        "rel_type": "m.annotation",
-                        "event_id": event_id,
-                        "key": KEYCAPS[number - 1],
-                    }
-                }
                 await self._send_event(
                     room_id,
                     "m.reaction",
-                    content,
+                    reaction_content(event_id, number),
                     transaction_id(key, index, f"r{number}", replies[index]),
                 )
         return first
@@ -974,7 +902,7 @@ class MatrixAdapter:
         assert self.state is not None
         person = self.state.direct_peer(room_id) or self._last_sender.get(room_id)
         translator = await self._translator_for(person)
-        return translator.gettext(CHOOSE_OR_REACT if total <= len(KEYCAPS) else CHOOSE)
+        return translator.gettext(choice_hint(total))
 
     async def _send_file(self, room_id: str, attachment: Attachment, txn: str) -> None:
         assert self.client is not None
@@ -991,20 +919,7 @@ class MatrixAdapter:
         except NETWORK_ERRORS as error:
             raise DeliveryError(f"upload failed: {type(error).__name__}") from None
         self._raise_for(upload)
-        content: dict[str, Any] = {
-            "msgtype": "m.file",
-            "body": attachment.filename,
-            "filename": attachment.filename,
-            "info": {"mimetype": attachment.mime_type, "size": len(data)},
-        }
-        if encrypted:
-            content["file"] = {
-                **(keys or {}),
-                "url": upload.content_uri,
-                "mimetype": attachment.mime_type,
-            }
-        else:
-            content["url"] = upload.content_uri
+        content = file_content(attachment, upload.content_uri, encrypted=encrypted, keys=keys)
         await self._send_event(room_id, "m.room.message", content, txn)
 
     async def _send_event(self, room_id: str, event_type: str, content: dict, txn: str) -> str:
