@@ -15,10 +15,15 @@ import nio
 import pytest
 
 from bot.adapters.matrix import MatrixAdapter
-from bot.adapters.matrix.adapter import (
+from bot.adapters.matrix.inbound import (
+    Seen,
+    command_alias,
     fresh_timeline,
+    incoming,
+    is_private,
     keycap_number,
     mentions_bot,
+    our_command,
     pressed_button,
     strip_reply_fallback,
     without_mention,
@@ -262,6 +267,36 @@ def room(room_id: str, *members: str, name: str | None = None) -> nio.MatrixRoom
     for user in (BOT, *members):
         made.add_member(user, "Civic Bot" if user == BOT else None, None)
     return made
+
+
+def test_a_two_person_room_is_private_if_the_invite_said_so_or_it_has_no_name() -> None:
+    assert is_private(room("!dm:x", ANA), BOT, ANA)
+    assert is_private(room("!dm:x", ANA), BOT, None)  # an invite the bot did not see
+    assert is_private(room("!dm:x", ANA, name="Ana and the bot"), BOT, ANA)
+    assert not is_private(room("!g:x", ANA, name="Ana and the bot"), BOT, None)
+    assert not is_private(room("!g:x", ANA, "@bob:example.org"), BOT, ANA)
+    assert not is_private(room("!alone:x"), BOT, None)
+
+
+def test_only_the_bots_own_commands_take_the_bang_alias() -> None:
+    commands = {"help", "events"}
+    assert command_alias("!help", commands) == "/help"
+    assert command_alias("!Events now", commands) == "/Events now"
+    assert command_alias("!poll lunch", commands) == "!poll lunch"
+    assert command_alias("!", commands) == "!" and command_alias("! ", commands) == "! "
+    assert our_command("/help", commands) and not our_command("/poll", commands)
+
+
+def test_events_are_read_without_a_homeserver_or_a_core() -> None:
+    """`incoming` needs only the room, the event and what the adapter knows of the room."""
+    group = room("!g:x", ANA, "@bob:example.org", name="Volunteers")
+    seen = Seen(bot_id=BOT, private=False, options=[Button("A", "x:a")], option_events=["$q"],
+                sent=[], commands={"help"}, homeserver="https://matrix.example.org",
+                access_token=lambda: "")
+    assert incoming(group, text_event("1"), seen) is None  # not addressed to the bot
+    pressed = incoming(group, text_event("civicbot: 1"), seen)
+    assert pressed is not None and pressed.payload == "x:a" and pressed.text == "1"
+    assert not pressed.is_private and pressed.display_name == ANA
 
 
 async def test_a_direct_chat_is_private_and_numbers_press_buttons(adapter: MatrixAdapter) -> None:

@@ -21,25 +21,21 @@ import contextlib
 import json
 import logging
 import os
-import re
 import secrets
 import sqlite3
 import time
 import uuid
 from collections import deque
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from urllib.parse import quote
 
 import aiohttp
 import nio
 from nio.api import Api
-from nio.crypto import decrypt_attachment
 
 from bot.adapters.base import DeliveryError, RetryLater, Unreachable
-from bot.adapters.files import matrix_file
+from bot.adapters.matrix.inbound import PLATFORM, Seen, fresh_timeline, incoming, is_private
 from bot.adapters.matrix.outbound import (
     choice_hint,
     file_content,
@@ -51,13 +47,11 @@ from bot.adapters.matrix.outbound import (
 from bot.adapters.matrix.state import MatrixState
 from bot.config import Config, ConfigError
 from bot.i18n import N_, Translator
-from bot.router import option_number, parse_command, typed_button
 from bot.types import (
     Address,
     Attachment,
     Button,
     Incoming,
-    IncomingFile,
     Reply,
     Rich,
     link,
@@ -68,7 +62,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-PLATFORM = "matrix"
 # Synapse returns only 10 timeline events per room and sync unless asked for more; typing
 # notices, read receipts and presence would only wake the sync loop for nothing.
 SYNC_FILTER = {
@@ -113,80 +106,6 @@ logging.getLogger("peewee").setLevel(logging.WARNING)
 
 class PlaintextRefused(DeliveryError):
     """The room is encrypted but the crypto store is not loaded: we never send in clear."""
-
-
-# -- reading what people write ------------------------------------------------------------------
-
-
-def keycap_number(text: str) -> int | None:
-    """1 for '1', '1.', '1️⃣' or '1⃣'; None when the text is not a lone option number."""
-    cleaned = text.strip().replace("\ufe0f", "")
-    if cleaned == "🔟":
-        return 10
-    cleaned = cleaned.removesuffix("\u20e3").removesuffix(".").removesuffix(")")
-    return option_number(cleaned)
-
-
-def pressed_button(text: str, options: list[Button]) -> Button | None:
-    number = keycap_number(text)
-    if number is not None:
-        return options[number - 1] if 1 <= number <= len(options) else None
-    return typed_button(text, options)
-
-
-def strip_reply_fallback(body: str) -> str:
-    """Drop the quoted '> <@someone> ...' block older clients put before a reply's text."""
-    lines = body.split("\n")
-    if not lines or not lines[0].startswith(">"):
-        return body
-    while lines and lines[0].startswith(">"):
-        lines.pop(0)
-    return "\n".join(lines).lstrip("\n")
-
-
-def mentions_bot(text: str, content: dict, bot_id: str, names: Iterable[str]) -> bool:
-    mentions = content.get("m.mentions")
-    if isinstance(mentions, dict) and bot_id in (mentions.get("user_ids") or []):
-        return True
-    formatted = content.get("formatted_body")
-    if isinstance(formatted, str) and any(
-        f"matrix.to/#/{target}" in formatted for target in (bot_id, quote(bot_id))
-    ):
-        return True
-    return bot_id in text or leading_mention(text, bot_id, names) is not None
-
-
-def leading_mention(text: str, bot_id: str, names: Iterable[str]) -> re.Match[str] | None:
-    """'civicbot: ...', 'Civic Bot, ...', '@civicbot:example.org ...' at the start."""
-    others = "|".join(
-        re.escape(n) for n in sorted(set(names), key=len, reverse=True) if n and n != bot_id
-    )
-    who = rf"{re.escape(bot_id)}" + (rf"|@?(?:{others})" if others else "")
-    return re.match(rf"^\s*(?:{who})(?:\s*[:,]\s*|\s+|$)", text, re.IGNORECASE)
-
-
-def without_mention(text: str, bot_id: str, names: Iterable[str]) -> str:
-    match = leading_mention(text, bot_id, names)
-    text = text[match.end() :] if match else text
-    return text.replace(bot_id, "").strip()
-
-
-def fresh_timeline(events: list[Any], bot_id: str) -> list[Any]:
-    """The events of a room's timeline that came after the bot entered the room.
-
-    The cut is the bot's invite when the timeline shows it, else its join: Element sends the
-    first message of a new direct chat right after the invite, before the bot can join, and
-    that message is meant for the bot; anything older is history and is ignored."""
-    cut = -1
-    for index, event in enumerate(events):
-        if isinstance(event, nio.RoomMemberEvent) and event.state_key == bot_id:
-            entering_join = event.membership == "join" and event.prev_membership not in (
-                "join",
-                "invite",
-            )
-            if event.membership == "invite" or entering_join:
-                cut = index
-    return events[cut + 1 :]
 
 
 # -- the adapter -------------------------------------------------------------------------------
@@ -646,121 +565,26 @@ class MatrixAdapter:
     # -- turning events into Incoming ------------------------------------------------------
 
     def _incoming(self, room: nio.MatrixRoom, event: Any) -> Incoming | None:
-        private = self._is_private(room)
-        if isinstance(event, nio.ReactionEvent):
-            return self._reaction(room, event, private)
-        if isinstance(event, nio.RoomMessageNotice):
-            return None  # notices are what bots send; answering them makes loops
-        if isinstance(event, nio.RoomMessageText | nio.RoomMessageEmote):
-            return self._text_message(room, event, private)
-        if not private:
-            return None  # files and stickers in a group are for the people there
-        if isinstance(event, nio.RoomMessageMedia | nio.RoomEncryptedMedia):
-            # A file (an image, a recording too) is downloaded only if a handler takes it
-            # (an admin's document); the core answers one nobody takes as a message without text.
-            content = event.source.get("content") or {}
-            file = matrix_file(self.homeserver, self._access_token, content, decrypt_attachment)
-            return self._make(room, event, "", private, private, file=file)
-        if isinstance(event, nio.StickerEvent):
-            return self._make(room, event, "", private, private)
-        return None
+        """`inbound.incoming` with what the adapter knows of the room."""
+        assert self.state is not None and self.core is not None
+        options, option_events = self.state.options(room.room_id)
+        return incoming(room, event, Seen(
+            bot_id=self.user_id,
+            private=self._is_private(room),
+            options=options,
+            option_events=option_events,
+            sent=self._sent.get(room.room_id, ()),
+            commands=self.core.routes.commands,
+            homeserver=self.homeserver,
+            access_token=self._access_token,
+        ))
 
     def _access_token(self) -> str:
         return (self.client.access_token if self.client is not None else "") or ""
 
-    def _text_message(self, room: nio.MatrixRoom, event: Any, private: bool) -> Incoming | None:
-        content = event.source.get("content") or {}
-        relation = content.get("m.relates_to") or {}
-        if isinstance(relation, dict) and relation.get("rel_type") == "m.replace":
-            return None  # an edit of an earlier message, which was answered already
-        text = event.body if isinstance(event.body, str) else ""
-        replied_to = None
-        if isinstance(relation, dict) and isinstance(relation.get("m.in_reply_to"), dict):
-            text = strip_reply_fallback(text)
-            replied_to = relation["m.in_reply_to"].get("event_id")
-        addressed = private or replied_to in self._sent.get(room.room_id, ())
-        if not private:
-            names = self._bot_names(room)
-            if mentions_bot(text, content, self.user_id, names):
-                addressed = True
-                text = without_mention(text, self.user_id, names)
-        text = self._command_alias(text)
-        if not private and self._our_command(text):
-            addressed = True  # an unknown /command in a group is for somebody else
-        if not addressed:
-            return None
-        assert self.state is not None
-        options, _ = self.state.options(room.room_id)
-        button = pressed_button(text, options) if options else None
-        if button is not None:  # the typed text goes along: a number may be the answer
-            return self._make(room, event, text, private, True, button.payload)
-        return self._make(room, event, text, private, addressed, reply_to=replied_to)
-
-    def _reaction(
-        self, room: nio.MatrixRoom, event: nio.ReactionEvent, private: bool
-    ) -> Incoming | None:
-        assert self.state is not None
-        options, events = self.state.options(room.room_id)
-        number = keycap_number(event.key)
-        if event.reacts_to not in events or number is None or not 1 <= number <= len(options):
-            return None  # a reaction to something else, or an emoji that is no option
-        return self._make(room, event, "", private, True, options[number - 1].payload)
-
-    def _make(
-        self,
-        room: nio.MatrixRoom,
-        event: Any,
-        text: str,
-        private: bool,
-        addressed: bool,
-        payload: str | None = None,
-        reply_to: str | None = None,
-        file: IncomingFile | None = None,
-    ) -> Incoming:
-        return Incoming(
-            platform=PLATFORM,
-            chat_id=room.room_id,
-            user_id=event.sender,
-            text=text,
-            payload=payload,
-            language_hint=None,  # Matrix tells nothing: writing decides
-            is_private=private,
-            addressed_to_bot=addressed,
-            display_name=room.user_name(event.sender) or event.sender,
-            message_id=event.event_id,
-            reply_to=reply_to,
-            file=file,
-        )
-
-    def _command_alias(self, text: str) -> str:
-        """'!help' works like '/help' (Element keeps '/...' for its own commands)."""
-        assert self.core is not None
-        if text.startswith("!") and len(text) > 1:
-            name = text[1:].split(maxsplit=1)[0].lower() if text[1:].strip() else ""
-            if name in self.core.routes.commands:
-                return "/" + text[1:]
-        return text
-
-    def _our_command(self, text: str) -> bool:
-        assert self.core is not None
-        command = parse_command(text)
-        return command is not None and command[0] in self.core.routes.commands
-
-    def _bot_names(self, room: nio.MatrixRoom) -> list[str]:
-        localpart = self.user_id.split(":", 1)[0].removeprefix("@")
-        shown = room.user_name(self.user_id)
-        return [n for n in (shown, localpart, self.user_id) if n]
-
     def _is_private(self, room: nio.MatrixRoom) -> bool:
-        """A direct chat with exactly one person (a third member makes it a group)."""
         assert self.state is not None
-        others = [u for u in room.users if u != self.user_id]
-        if len(others) != 1:
-            return False
-        if self.state.direct_peer(room.room_id) is not None:
-            return True
-        # A room we did not see the invite of: two members and no name is a direct chat.
-        return room.name is None and room.canonical_alias is None
+        return is_private(room, self.user_id, self.state.direct_peer(room.room_id))
 
     # -- rooms: invites, empty rooms ---------------------------------------------------------
 
