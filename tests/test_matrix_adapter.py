@@ -256,9 +256,9 @@ async def adapter(core: Core, tmp_path: Path) -> AsyncIterator[MatrixAdapter]:
                           "CIVICBOT_MATRIX_USER": BOT, "CIVICBOT_MATRIX_PASSWORD": "secret"})
     matrix = MatrixAdapter(config)
     matrix.core = core
-    matrix.state = await MatrixState.open(tmp_path / "state.sqlite3")
+    matrix.session.state = await MatrixState.open(tmp_path / "state.sqlite3")
     yield matrix
-    await matrix.state.close()
+    await matrix.session.state.close()
 
 
 def room(room_id: str, *members: str, name: str | None = None) -> nio.MatrixRoom:
@@ -300,14 +300,14 @@ def test_events_are_read_without_a_homeserver_or_a_core() -> None:
 
 
 async def test_a_direct_chat_is_private_and_numbers_press_buttons(adapter: MatrixAdapter) -> None:
-    assert adapter.state is not None
+    assert adapter.session.state is not None
     dm = room("!dm:x", ANA)
-    await adapter.state.set_direct(dm.room_id, ANA)
+    await adapter.session.state.set_direct(dm.room_id, ANA)
     incoming = adapter._incoming(dm, text_event("hello"))
     assert incoming is not None and incoming.is_private and incoming.addressed_to_bot
     assert (incoming.chat_id, incoming.user_id, incoming.language_hint) == ("!dm:x", ANA, None)
 
-    await adapter.state.set_options(dm.room_id, [Button("Yes", "f:x:yes")], ["$q"])
+    await adapter.session.state.set_options(dm.room_id, [Button("Yes", "f:x:yes")], ["$q"])
     pressed = adapter._incoming(dm, text_event("1"))
     # the typed text goes along: a question that asks for a number takes it as the answer
     assert pressed is not None and pressed.payload == "f:x:yes" and pressed.text == "1"
@@ -315,9 +315,9 @@ async def test_a_direct_chat_is_private_and_numbers_press_buttons(adapter: Matri
 
 
 async def test_a_third_member_makes_a_direct_chat_a_group(adapter: MatrixAdapter) -> None:
-    assert adapter.state is not None
+    assert adapter.session.state is not None
     crowded = room("!dm:x", ANA, "@bob:example.org")
-    await adapter.state.set_direct(crowded.room_id, ANA)
+    await adapter.session.state.set_direct(crowded.room_id, ANA)
     assert adapter._incoming(crowded, text_event("my phone is 123")) is None
 
 
@@ -371,9 +371,10 @@ async def test_files_in_a_direct_chat_come_with_the_message_not_yet_downloaded(
 
 
 async def test_a_reaction_presses_only_a_current_option(adapter: MatrixAdapter) -> None:
-    assert adapter.state is not None
+    assert adapter.session.state is not None
     dm = room("!dm:x", ANA)
-    await adapter.state.set_options(dm.room_id, [Button("A", "x:a"), Button("B", "x:b")], ["$q"])
+    await adapter.session.state.set_options(
+        dm.room_id, [Button("A", "x:a"), Button("B", "x:b")], ["$q"])
 
     def reaction(key: str, target: str = "$q") -> Any:
         return nio.Event.parse_event({
@@ -430,7 +431,7 @@ async def test_nothing_goes_in_clear_into_an_encrypted_room(adapter: MatrixAdapt
     encrypted = room("!secret:x", ANA)
     encrypted.encrypted = True
     client.rooms[encrypted.room_id] = encrypted
-    adapter.client = client
+    adapter.session.client = client
     try:
         assert client.olm is None
         with pytest.raises(PlaintextRefused):

@@ -18,19 +18,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import logging
-import os
-import secrets
 import sqlite3
 import time
 import uuid
 from collections import deque
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import aiohttp
 import nio
 from nio.api import Api
 
@@ -44,8 +39,8 @@ from bot.adapters.matrix.outbound import (
     transaction_id,
     with_reactions,
 )
-from bot.adapters.matrix.state import MatrixState
-from bot.config import Config, ConfigError
+from bot.adapters.matrix.session import NETWORK_ERRORS, FatalMatrixError, Session
+from bot.config import Config
 from bot.i18n import N_, Translator
 from bot.types import (
     Address,
@@ -60,7 +55,8 @@ from bot.types import (
 if TYPE_CHECKING:
     from bot.core import Core
 
-log = logging.getLogger(__name__)
+# One logger for the whole adapter, named as before it was a package.
+log = logging.getLogger("bot.adapters.matrix")
 
 # Synapse returns only 10 timeline events per room and sync unless asked for more; typing
 # notices, read receipts and presence would only wake the sync loop for nothing.
@@ -74,34 +70,11 @@ READY_TIMEOUT = 30.0
 HINT_INTERVAL = 60.0  # at most one "could not decrypt" hint per room and minute
 PARALLEL_ROOMS = 8
 SENT_REMEMBERED = 20  # per room: the bot's messages a reply to which counts as addressed
-# nio gives up on a request with these (aiohttp's are not all OSErrors).
-NETWORK_ERRORS = (OSError, TimeoutError, aiohttp.ClientError)
-
 UNDECRYPTABLE = N_(
     "I could not decrypt your last message, so I could not read it. Please send "
     "it again. If this keeps happening, start a new direct chat with me."
 )
 OPEN_PRIVATE_CHAT = N_("Open a private chat with me")
-
-
-class WithholdDetails(logging.Filter):
-    """nio logs a malformed event or response with the offending values (jsonschema's text
-    quotes them), which may be message text: keep the line, drop the details."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        if isinstance(record.msg, str) and record.msg.startswith("Error validating"):
-            what = record.msg.split(":", 1)[0]
-            record.msg, record.args = f"{what} (details withheld: may hold message text)", ()
-        return True
-
-
-for _name in ("nio.events.misc", "nio.responses"):
-    logging.getLogger(_name).addFilter(WithholdDetails())
-# Whatever CIVICBOT_LOG_LEVEL says: nio's DEBUG lines hold whole responses (the access token of
-# a login, the messages of unencrypted rooms), peewee's the crypto store's SQL with key
-# material; nio's INFO is a line per event. Warnings and errors still come through.
-logging.getLogger("nio").setLevel(logging.WARNING)
-logging.getLogger("peewee").setLevel(logging.WARNING)
 
 
 class PlaintextRefused(DeliveryError):
@@ -126,10 +99,6 @@ class Batch:
     items: list[Work] = field(default_factory=list)
 
 
-class FatalMatrixError(ConfigError):
-    """The bot cannot go on with this account or store; the message says what to do."""
-
-
 class MatrixAdapter:
     platform = PLATFORM
     # Every event carries a transaction id derived from the outbox key: Synapse drops a copy,
@@ -137,22 +106,17 @@ class MatrixAdapter:
     idempotent_sends = True
 
     def __init__(self, config: Config) -> None:
-        if not (config.matrix_homeserver and config.matrix_user):
-            raise ConfigError("Matrix needs CIVICBOT_MATRIX_HOMESERVER and CIVICBOT_MATRIX_USER")
+        self.session = Session(config)
         self.config = config
-        self.homeserver = config.matrix_homeserver
-        self.user_id = config.matrix_user
-        self.store_dir = Path(config.matrix_store)
+        self.homeserver = self.session.homeserver
+        self.user_id = self.session.user_id
         self.core: Core | None = None
-        self.client: nio.AsyncClient | None = None
-        self.state: MatrixState | None = None
         self._queue: asyncio.Queue[Batch | None] = asyncio.Queue(maxsize=64)
         self._ready = asyncio.Event()
         self._stopping = asyncio.Event()
         self._finished = asyncio.Event()
         self._running = False
         self._sync_task: asyncio.Task[Any] | None = None
-        self._crypto_lock = asyncio.Lock()
         self._room_locks: dict[str, asyncio.Lock] = {}
         self._last_hint: dict[str, float] = {}
         self._last_sender: dict[str, str] = {}
@@ -199,28 +163,8 @@ class MatrixAdapter:
 
     # -- starting: store, login, keys, first sync -------------------------------------------
 
-    def _new_client(self, device_id: str | None) -> nio.AsyncClient:
-        config = nio.AsyncClientConfig(
-            encryption_enabled=True,
-            # We save the sync position ourselves, after the batch is handled (nio would save
-            # it before our worker has seen the events).
-            store_sync_tokens=False,
-            max_limit_exceeded=0,  # a 429 comes back to us (RetryLater), never a silent sleep
-            max_timeouts=2,
-            request_timeout=60,
-        )
-        return nio.AsyncClient(
-            self.homeserver,
-            self.user_id,
-            device_id=device_id,
-            store_path=str(self.store_dir),
-            config=config,
-        )
-
     async def _start(self) -> Batch | None:
-        self.store_dir.mkdir(parents=True, exist_ok=True)
-        os.chmod(self.store_dir, 0o700)
-        self.state = await MatrixState.open(self.store_dir / "civicbot-matrix.sqlite3")
+        await self.session.open()
         return await self._connect()
 
     async def _connect(self) -> Batch | None:
@@ -228,7 +172,7 @@ class MatrixAdapter:
         delay = 1.0
         while not self._stopping.is_set():
             try:
-                await self._login()
+                await self.session.log_in()
                 return await self._first_sync()
             except (nio.exceptions.LocalProtocolError, FatalMatrixError):
                 raise
@@ -238,157 +182,19 @@ class MatrixAdapter:
                     type(error).__name__,
                     delay,
                 )
-                if self.client is not None:
-                    await self.client.close()
-                    self.client = None
+                await self.session.drop_client()
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._stopping.wait(), delay)
                 delay = min(delay * 2, 60)
         return None
 
-    async def _login(self) -> None:
-        assert self.state is not None
-        session = self.state.session()
-        if (
-            session
-            and session.get("user_id") == self.user_id
-            and session.get("homeserver") == self.homeserver
-            and self._store_file(session["device_id"]).exists()
-        ):
-            self.client = self._new_client(session["device_id"])
-            self.client.restore_login(self.user_id, session["device_id"], session["access_token"])
-            if await self._token_works():
-                await self._upload_keys_if_needed()
-                return
-            log.warning("the saved Matrix session is no longer valid; logging in again")
-            await self.client.close()
-        if self.config.matrix_password:
-            await self._password_login(session)
-        else:
-            await self._token_login()
-        assert self.client is not None and self.client.device_id and self.client.access_token
-        await self.state.save_session(
-            user_id=self.user_id,
-            homeserver=self.homeserver,
-            device_id=self.client.device_id,
-            access_token=self.client.access_token,
-        )
-        await self._upload_keys_if_needed()
-
-    def _store_file(self, device_id: str) -> Path:
-        return self.store_dir / f"{self.user_id}_{device_id}.db"
-
-    async def _token_works(self) -> bool:
-        assert self.client is not None
-        answer = await self.client.whoami()
-        if isinstance(answer, nio.WhoamiError):
-            if answer.status_code in ("M_UNKNOWN_TOKEN", "M_MISSING_TOKEN"):
-                return False
-            raise DeliveryError(f"whoami failed: {answer.status_code}")
-        return True
-
-    async def _password_login(self, session: dict[str, str] | None) -> None:
-        device_id = (session or {}).get("device_id") or self.config.matrix_device_id
-        await self._login_device(device_id)
-        if await self._device_is_broken():
-            # Keys and store no longer belong together: the store was lost (the server keeps
-            # keys nobody holds), or the device was logged out (the server deleted its keys).
-            # A new device id starts a clean identity that every client trusts as new.
-            new_id = f"{self.config.matrix_device_id}_{secrets.token_hex(3).upper()}"
-            log.warning("the encryption keys of Matrix device %s are lost (store missing or "
-                        "device logged out); continuing as new device %s", device_id, new_id)
-            assert self.client is not None
-            await self.client.close()
-            await self._login_device(new_id)
-            await self._delete_device(device_id)
-
-    async def _device_is_broken(self) -> bool:
-        assert self.client is not None
-        fresh_store = self.client.should_upload_keys
-        return fresh_store == await self._server_knows_device_keys()
-
-    async def _delete_device(self, device_id: str) -> None:
-        """Remove a dead device, so that clients stop encrypting for keys nobody holds."""
-        assert self.client is not None
-        auth = {"type": "m.login.password", "password": self.config.matrix_password or "",
-                "identifier": {"type": "m.id.user", "user": self.user_id}}
-        answer = await self.client.delete_devices([device_id], auth)
-        if isinstance(answer, nio.DeleteDevicesError):
-            log.warning("could not delete the old Matrix device %s (%s); log it out in a client",
-                        device_id, answer.status_code)
-
-    async def _login_device(self, device_id: str) -> None:
-        self.client = self._new_client(device_id)
-        answer = await self.client.login(self.config.matrix_password, device_name="civicbot")
-        if isinstance(answer, nio.LoginError):
-            if answer.status_code in ("M_FORBIDDEN", "M_USER_DEACTIVATED", "M_INVALID_USERNAME"):
-                raise FatalMatrixError(
-                    f"Matrix login of {self.user_id} refused "
-                    f"({answer.status_code}): check the password"
-                )
-            raise DeliveryError(f"login failed: {answer.status_code}")
-
-    async def _token_login(self) -> None:
-        self.client = self._new_client(None)
-        self.client.access_token = self.config.matrix_access_token or ""
-        who = await self.client.whoami()
-        if isinstance(who, nio.WhoamiError):
-            if who.status_code in ("M_UNKNOWN_TOKEN", "M_MISSING_TOKEN"):
-                raise FatalMatrixError("CIVICBOT_MATRIX_ACCESS_TOKEN is not (or no longer) valid")
-            raise DeliveryError(f"whoami failed: {who.status_code}")
-        if who.user_id != self.user_id:
-            raise FatalMatrixError(
-                f"CIVICBOT_MATRIX_ACCESS_TOKEN belongs to {who.user_id}, "
-                f"not CIVICBOT_MATRIX_USER {self.user_id}"
-            )
-        device_id = who.device_id or self.config.matrix_device_id
-        self.client.restore_login(self.user_id, device_id, self.config.matrix_access_token or "")
-        if self.client.should_upload_keys and await self._server_knows_device_keys():
-            raise FatalMatrixError(
-                f"the encryption store of Matrix device {device_id} is missing but the server "
-                "keeps its keys: create a new access token (a new device) or use a password"
-            )
-
-    async def _server_knows_device_keys(self) -> bool:
-        assert self.client is not None
-        body = json.dumps({"device_keys": {self.user_id: [self.client.device_id]}})
-        response = await self.client.send(
-            "POST",
-            "/_matrix/client/v3/keys/query",
-            body,
-            {
-                "Authorization": f"Bearer {self.client.access_token}",
-                "Content-Type": "application/json",
-            },
-        )
-        if response.status != 200:
-            raise DeliveryError(f"keys/query answered {response.status}")
-        try:
-            answer = await response.json(content_type=None)
-            devices = (answer.get("device_keys") or {}).get(self.user_id) or {}
-        except (ValueError, AttributeError):
-            raise DeliveryError("keys/query answered something that is no key list") from None
-        return bool(devices.get(self.client.device_id))
-
-    async def _upload_keys_if_needed(self) -> None:
-        assert self.client is not None
-        if self.client.olm is None:
-            raise FatalMatrixError(
-                "matrix-nio has no encryption support: install 'civicbot[matrix]' (matrix-nio[e2e])"
-            )
-        if self.client.should_upload_keys:
-            answer = await self.client.keys_upload()
-            if isinstance(answer, nio.KeysUploadError):
-                raise DeliveryError(f"uploading the device keys failed: {answer.status_code}")
-            log.info("uploaded the encryption keys of Matrix device %s", self.client.device_id)
-
     async def _first_sync(self) -> Batch:
         """A full-state sync puts every room into client.rooms (needed before sending). On the
         very first start its timelines are history and ignored; later it is what came while we
         were away."""
-        assert self.client is not None and self.state is not None
-        token = self.state.sync_token
-        answer = await self.client.sync(
+        assert self.session.client is not None and self.session.state is not None
+        token = self.session.state.sync_token
+        answer = await self.session.client.sync(
             timeout=0, sync_filter=SYNC_FILTER, since=token, full_state=True
         )
         if not isinstance(answer, nio.SyncResponse):
@@ -396,24 +202,24 @@ class MatrixAdapter:
             raise DeliveryError(f"first sync failed: {answer.status_code}")
         await self._crypto_chores()
         batch = self._batch(answer, timelines=token is not None)
-        for room_id in list(self.client.rooms):  # rooms left empty while we were away
+        for room_id in list(self.session.client.rooms):  # rooms left empty while we were away
             batch.items.append(Work(room_id, "members"))
         log.info(
             "Matrix: %s as device %s, %d rooms",
             self.user_id,
-            self.client.device_id,
-            len(self.client.rooms),
+            self.session.client.device_id,
+            len(self.session.client.rooms),
         )
         return batch
 
     # -- the sync loop ---------------------------------------------------------------------
 
     async def _sync_loop(self) -> None:
-        assert self.client is not None
+        assert self.session.client is not None
         delay = 1.0
         while not self._stopping.is_set():
             self._sync_task = asyncio.create_task(
-                self.client.sync(timeout=SYNC_TIMEOUT_MS, sync_filter=SYNC_FILTER)
+                self.session.client.sync(timeout=SYNC_TIMEOUT_MS, sync_filter=SYNC_FILTER)
             )
             try:
                 answer = await self._sync_task
@@ -455,9 +261,7 @@ class MatrixAdapter:
             self._check_sync_error(nio.SyncError("revoked", "M_UNKNOWN_TOKEN"))
         log.warning("the Matrix device was logged out; logging in again")
         self._ready.clear()
-        if self.client is not None:
-            await self.client.close()
-            self.client = None
+        await self.session.drop_client()
         batch = await self._connect()
         if batch is None:
             return False  # stopping
@@ -467,9 +271,9 @@ class MatrixAdapter:
 
     async def _crypto_chores(self) -> None:
         """What sync_forever does between syncs: to-device messages, keys."""
-        client = self.client
+        client = self.session.client
         assert client is not None
-        async with self._crypto_lock:
+        async with self.session.crypto_lock:
             try:
                 await client.send_to_device_messages()
                 if client.should_upload_keys:
@@ -511,7 +315,7 @@ class MatrixAdapter:
     # -- the worker ------------------------------------------------------------------------
 
     async def _work(self) -> None:
-        assert self.state is not None
+        assert self.session.state is not None
         while True:
             batch = await self._queue.get()
             if batch is None:
@@ -522,7 +326,7 @@ class MatrixAdapter:
             limit = asyncio.Semaphore(PARALLEL_ROOMS)
             await asyncio.gather(*(self._lane(items, limit) for items in lanes.values()))
             try:
-                await self.state.checkpoint(batch.token)
+                await self.session.state.checkpoint(batch.token)
             except sqlite3.Error as error:  # the journal still keeps us from answering twice
                 log.error("Matrix: could not save the sync position (%s)", error)
 
@@ -540,34 +344,35 @@ class MatrixAdapter:
         elif item.kind == "members":
             await self._leave_if_empty(item.room_id)
         elif item.kind == "left":
-            assert self.state is not None
-            await self.state.forget_room(item.room_id)
+            assert self.session.state is not None
+            await self.session.state.forget_room(item.room_id)
         else:
             await self._on_event(item.room_id, item.event)
 
     async def _on_event(self, room_id: str, event: Any) -> None:
-        assert self.state is not None and self.client is not None and self.core is not None
+        state, client = self.session.state, self.session.client
+        assert state is not None and client is not None and self.core is not None
         event_id = getattr(event, "event_id", None)
-        room = self.client.rooms.get(room_id)
-        if not event_id or room is None or self.state.handled(event_id):
+        room = client.rooms.get(room_id)
+        if not event_id or room is None or state.handled(event_id):
             return
         if isinstance(event, nio.MegolmEvent):
             await self._on_undecryptable(room, event)
         else:
-            incoming = self._incoming(room, event)
-            if incoming is not None:
-                self._last_sender[room_id] = incoming.user_id
-                replies = await self.core.handle(incoming)
+            message = self._incoming(room, event)
+            if message is not None:
+                self._last_sender[room_id] = message.user_id
+                replies = await self.core.handle(message)
                 if replies:
-                    await self._reply(incoming.address, replies, key=f"re:{event_id}")
-        await self.state.mark_handled(event_id)
+                    await self._reply(message.address, replies, key=f"re:{event_id}")
+        await state.mark_handled(event_id)
 
     # -- turning events into Incoming ------------------------------------------------------
 
     def _incoming(self, room: nio.MatrixRoom, event: Any) -> Incoming | None:
         """`inbound.incoming` with what the adapter knows of the room."""
-        assert self.state is not None and self.core is not None
-        options, option_events = self.state.options(room.room_id)
+        assert self.session.state is not None and self.core is not None
+        options, option_events = self.session.state.options(room.room_id)
         return incoming(room, event, Seen(
             bot_id=self.user_id,
             private=self._is_private(room),
@@ -576,42 +381,39 @@ class MatrixAdapter:
             sent=self._sent.get(room.room_id, ()),
             commands=self.core.routes.commands,
             homeserver=self.homeserver,
-            access_token=self._access_token,
+            access_token=self.session.access_token,
         ))
 
-    def _access_token(self) -> str:
-        return (self.client.access_token if self.client is not None else "") or ""
-
     def _is_private(self, room: nio.MatrixRoom) -> bool:
-        assert self.state is not None
-        return is_private(room, self.user_id, self.state.direct_peer(room.room_id))
+        assert self.session.state is not None
+        return is_private(room, self.user_id, self.session.state.direct_peer(room.room_id))
 
     # -- rooms: invites, empty rooms ---------------------------------------------------------
 
     async def _on_invite(self, room_id: str, invite: Any) -> None:
-        assert self.client is not None and self.state is not None
+        assert self.session.client is not None and self.session.state is not None
         direct = bool(invite is not None and (invite.content or {}).get("is_direct"))
         if not direct and not self.config.matrix_group_rooms:
             log.info("Matrix: declining the invite to group room %s (group rooms are off)", room_id)
-            await self.client.room_leave(room_id)
+            await self.session.client.room_leave(room_id)
             return
-        answer = await self.client.join(room_id)
+        answer = await self.session.client.join(room_id)
         if isinstance(answer, nio.JoinError):
             log.warning("Matrix: could not join %s (%s)", room_id, answer.status_code)
             return
         if direct:
-            await self.state.set_direct(room_id, invite.sender)
+            await self.session.state.set_direct(room_id, invite.sender)
         log.info("Matrix: joined %s room %s", "direct" if direct else "group", room_id)
 
     async def _leave_if_empty(self, room_id: str) -> None:
-        assert self.client is not None and self.state is not None
-        room = self.client.rooms.get(room_id)
+        assert self.session.client is not None and self.session.state is not None
+        room = self.session.client.rooms.get(room_id)
         if room is None or any(u != self.user_id for u in room.users):
             return
         log.info("Matrix: leaving room %s, nobody else is in it", room_id)
-        await self.client.room_leave(room_id)
-        await self.client.room_forget(room_id)
-        await self.state.forget_room(room_id)
+        await self.session.client.room_leave(room_id)
+        await self.session.client.room_forget(room_id)
+        await self.session.state.forget_room(room_id)
 
     # -- undecryptable messages --------------------------------------------------------------
 
@@ -684,7 +486,7 @@ class MatrixAdapter:
             raise DeliveryError(type(error).__name__) from None
 
     async def _send_replies(self, room_id: str, replies: list[Reply], key: str) -> str | None:
-        assert self.state is not None
+        assert self.session.state is not None
         total = sum(len(r.all_buttons) for r in replies)
         hint_index = max((i for i, r in enumerate(replies) if r.buttons), default=-1)
         hint = await self._choice_hint(room_id, total) if total else None
@@ -711,7 +513,7 @@ class MatrixAdapter:
                 reactions.append((index, event_id, len(options)))
             if reply.buttons:
                 option_events.append(event_id)
-        await self.state.set_options(room_id, options, option_events)
+        await self.session.state.set_options(room_id, options, option_events)
         if with_reactions(total):
             for index, event_id, number in reactions:
                 await self._send_event(
@@ -723,17 +525,17 @@ class MatrixAdapter:
         return first
 
     async def _choice_hint(self, room_id: str, total: int) -> str:
-        assert self.state is not None
-        person = self.state.direct_peer(room_id) or self._last_sender.get(room_id)
+        assert self.session.state is not None
+        person = self.session.state.direct_peer(room_id) or self._last_sender.get(room_id)
         translator = await self._translator_for(person)
         return translator.gettext(choice_hint(total))
 
     async def _send_file(self, room_id: str, attachment: Attachment, txn: str) -> None:
-        assert self.client is not None
+        assert self.session.client is not None
         encrypted = self._encrypted(room_id)
         data = attachment.content
         try:
-            upload, keys = await self.client.upload(
+            upload, keys = await self.session.client.upload(
                 lambda _429, _timeouts: data,
                 content_type=attachment.mime_type,
                 filename=attachment.filename,
@@ -747,7 +549,7 @@ class MatrixAdapter:
         await self._send_event(room_id, "m.room.message", content, txn)
 
     async def _send_event(self, room_id: str, event_type: str, content: dict, txn: str) -> str:
-        client = self.client
+        client = self.session.client
         assert client is not None
         try:
             if self._encrypted(room_id):
@@ -778,18 +580,19 @@ class MatrixAdapter:
         return answer.event_id
 
     def _encrypted(self, room_id: str) -> bool:
-        assert self.client is not None
-        room = self.client.rooms.get(room_id)
-        return bool(room is not None and room.encrypted) or room_id in self.client.encrypted_rooms
+        client = self.session.client
+        assert client is not None
+        room = client.rooms.get(room_id)
+        return bool(room is not None and room.encrypted) or room_id in client.encrypted_rooms
 
     async def _prepare_encryption(self, room_id: str) -> None:
         """Members, their keys and our Megolm session, once at a time (nio's own checks race
         when several sends run at once)."""
-        client = self.client
+        client = self.session.client
         assert client is not None
         if client.olm is None:
             raise PlaintextRefused("the crypto store is not loaded; refusing to send in clear")
-        async with self._crypto_lock:
+        async with self.session.crypto_lock:
             room = client.rooms[room_id]
             if not room.members_synced:
                 self._raise_for(await client.joined_members(room_id))
@@ -812,19 +615,19 @@ class MatrixAdapter:
     def _deliverable_room(self, room_id: str) -> str:
         """The room itself while the person is still in it, else another direct chat with
         them; none left: Unreachable."""
-        assert self.client is not None and self.state is not None
+        assert self.session.client is not None and self.session.state is not None
         if self._has_company(room_id):
             return room_id
-        peer = self.state.direct_peer(room_id)
+        peer = self.session.state.direct_peer(room_id)
         if peer is not None:
-            for other in self.state.direct_rooms_of(peer):
+            for other in self.session.state.direct_rooms_of(peer):
                 if other != room_id and self._has_company(other, peer):
                     return other
         raise Unreachable("the person left every room shared with the bot")
 
     def _has_company(self, room_id: str, person: str | None = None) -> bool:
-        assert self.client is not None
-        room = self.client.rooms.get(room_id)
+        assert self.session.client is not None
+        room = self.session.client.rooms.get(room_id)
         if room is None:
             return False
         others = [u for u in room.users if u != self.user_id]
@@ -865,10 +668,10 @@ class MatrixAdapter:
         finally:
             self._ready.clear()
             try:
-                if self.client is not None:
-                    await self.client.close()
-                if self.state is not None:
-                    await self.state.close()
+                if self.session.client is not None:
+                    await self.session.client.close()
+                if self.session.state is not None:
+                    await self.session.state.close()
             finally:
                 self._finished.set()
 
