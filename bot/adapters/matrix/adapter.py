@@ -1,12 +1,12 @@
 """The Matrix adapter: matrix-nio with end-to-end encryption (`civicbot run` with Matrix set up).
 
-- Login once with the password (or take a given access token), then keep device id + access
-  token in the adapter's state next to nio's crypto store and `restore_login` on every start:
-  the encryption keys belong to that device and that store, together.
-- A sync loop of our own (not `sync_forever`): every sync becomes one batch of work that a
-  separate task handles (Core.handle is never awaited inside the sync), rooms in parallel and
-  each room in order. The sync position is saved when a batch is *done*, and each handled event
-  is journalled, so a restart neither answers twice nor skips a message.
+`MatrixAdapter` is the platform adapter (run, stop, send) and what the bot does with rooms;
+the rest lives beside it: session.py (login, device, crypto store), sync.py (the sync loop and
+its worker), inbound.py (events into Incoming) and outbound.py (replies into Matrix content),
+both pure, and state.py (what the adapter keeps between runs).
+
+- Invites: a direct chat is joined, a group room only with CIVICBOT_MATRIX_GROUP_ROOMS; a room
+  nobody else is in any more is left and forgotten.
 - Sending is one path, `send`, for replies and for the outbox: every event gets a transaction id
   derived from the caller's key and the reply itself, so a retried send is a no-op for Synapse.
   Nothing is ever sent in clear into an encrypted room.
@@ -17,20 +17,17 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
-import sqlite3
 import time
 import uuid
 from collections import deque
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import nio
 from nio.api import Api
 
 from bot.adapters.base import DeliveryError, RetryLater, Unreachable
-from bot.adapters.matrix.inbound import PLATFORM, Seen, fresh_timeline, incoming, is_private
+from bot.adapters.matrix.inbound import PLATFORM, Seen, incoming, is_private
 from bot.adapters.matrix.outbound import (
     choice_hint,
     file_content,
@@ -39,7 +36,8 @@ from bot.adapters.matrix.outbound import (
     transaction_id,
     with_reactions,
 )
-from bot.adapters.matrix.session import NETWORK_ERRORS, FatalMatrixError, Session
+from bot.adapters.matrix.session import NETWORK_ERRORS, Session
+from bot.adapters.matrix.sync import Sync, Work
 from bot.config import Config
 from bot.i18n import N_, Translator
 from bot.types import (
@@ -58,17 +56,9 @@ if TYPE_CHECKING:
 # One logger for the whole adapter, named as before it was a package.
 log = logging.getLogger("bot.adapters.matrix")
 
-# Synapse returns only 10 timeline events per room and sync unless asked for more; typing
-# notices, read receipts and presence would only wake the sync loop for nothing.
-SYNC_FILTER = {
-    "room": {"timeline": {"limit": 100}, "ephemeral": {"types": []}},
-    "presence": {"types": []},
-}
-SYNC_TIMEOUT_MS = 30_000
 MAX_REPLY_ATTEMPTS = 5
 READY_TIMEOUT = 30.0
 HINT_INTERVAL = 60.0  # at most one "could not decrypt" hint per room and minute
-PARALLEL_ROOMS = 8
 SENT_REMEMBERED = 20  # per room: the bot's messages a reply to which counts as addressed
 UNDECRYPTABLE = N_(
     "I could not decrypt your last message, so I could not read it. Please send "
@@ -79,24 +69,6 @@ OPEN_PRIVATE_CHAT = N_("Open a private chat with me")
 
 class PlaintextRefused(DeliveryError):
     """The room is encrypted but the crypto store is not loaded: we never send in clear."""
-
-
-# -- the adapter -------------------------------------------------------------------------------
-
-
-@dataclass(slots=True)
-class Work:
-    room_id: str
-    kind: str  # event | invite | left
-    event: Any = None
-
-
-@dataclass(slots=True)
-class Batch:
-    """What one sync brought; `token` is saved once all of it is handled."""
-
-    token: str
-    items: list[Work] = field(default_factory=list)
 
 
 class MatrixAdapter:
@@ -111,12 +83,9 @@ class MatrixAdapter:
         self.homeserver = self.session.homeserver
         self.user_id = self.session.user_id
         self.core: Core | None = None
-        self._queue: asyncio.Queue[Batch | None] = asyncio.Queue(maxsize=64)
-        self._ready = asyncio.Event()
-        self._stopping = asyncio.Event()
+        self.sync = Sync(self.session)
         self._finished = asyncio.Event()
         self._running = False
-        self._sync_task: asyncio.Task[Any] | None = None
         self._room_locks: dict[str, asyncio.Lock] = {}
         self._last_hint: dict[str, float] = {}
         self._last_sender: dict[str, str] = {}
@@ -137,206 +106,29 @@ class MatrixAdapter:
         self._running = True
         worker: asyncio.Task[None] | None = None
         try:
-            first = await self._start()
+            await self.session.open()
+            first = await self.sync.connect()
             if first is None:
                 return  # stopped while starting
-            worker = asyncio.create_task(self._work(), name="matrix-worker")
-            await self._queue.put(first)
-            self._ready.set()
-            await self._sync_loop()
+            worker = asyncio.create_task(self.sync.work(self._handle), name="matrix-worker")
+            await self.sync.hand_over(first)
+            await self.sync.loop()
         finally:
             await self._finish(worker)
 
     async def wait_until_ready(self) -> None:
         """Until logged in and the first sync is in (for tests, benchmarks, health checks)."""
-        await self._ready.wait()
+        await self.sync.ready.wait()
 
     async def stop(self) -> None:
-        self._stopping.set()
-        if self._sync_task is not None:
-            self._sync_task.cancel()
+        self.sync.stop()
         if self._running:
             await self._finished.wait()
 
     def _private_chat_link(self, t: Translator, command: str) -> Rich:
         return Rich((link(t.gettext(OPEN_PRIVATE_CHAT), f"https://matrix.to/#/{self.user_id}"),))
 
-    # -- starting: store, login, keys, first sync -------------------------------------------
-
-    async def _start(self) -> Batch | None:
-        await self.session.open()
-        return await self._connect()
-
-    async def _connect(self) -> Batch | None:
-        """Log in (or restore the session) and sync once; waits out an unreachable server."""
-        delay = 1.0
-        while not self._stopping.is_set():
-            try:
-                await self.session.log_in()
-                return await self._first_sync()
-            except (nio.exceptions.LocalProtocolError, FatalMatrixError):
-                raise
-            except (*NETWORK_ERRORS, DeliveryError) as error:
-                log.warning(
-                    "Matrix homeserver not reachable yet (%s); retrying in %.0fs",
-                    type(error).__name__,
-                    delay,
-                )
-                await self.session.drop_client()
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._stopping.wait(), delay)
-                delay = min(delay * 2, 60)
-        return None
-
-    async def _first_sync(self) -> Batch:
-        """A full-state sync puts every room into client.rooms (needed before sending). On the
-        very first start its timelines are history and ignored; later it is what came while we
-        were away."""
-        assert self.session.client is not None and self.session.state is not None
-        token = self.session.state.sync_token
-        answer = await self.session.client.sync(
-            timeout=0, sync_filter=SYNC_FILTER, since=token, full_state=True
-        )
-        if not isinstance(answer, nio.SyncResponse):
-            self._check_sync_error(answer)
-            raise DeliveryError(f"first sync failed: {answer.status_code}")
-        await self._crypto_chores()
-        batch = self._batch(answer, timelines=token is not None)
-        for room_id in list(self.session.client.rooms):  # rooms left empty while we were away
-            batch.items.append(Work(room_id, "members"))
-        log.info(
-            "Matrix: %s as device %s, %d rooms",
-            self.user_id,
-            self.session.client.device_id,
-            len(self.session.client.rooms),
-        )
-        return batch
-
-    # -- the sync loop ---------------------------------------------------------------------
-
-    async def _sync_loop(self) -> None:
-        assert self.session.client is not None
-        delay = 1.0
-        while not self._stopping.is_set():
-            self._sync_task = asyncio.create_task(
-                self.session.client.sync(timeout=SYNC_TIMEOUT_MS, sync_filter=SYNC_FILTER)
-            )
-            try:
-                answer = await self._sync_task
-            except asyncio.CancelledError:
-                if self._stopping.is_set():
-                    return
-                raise
-            except (*NETWORK_ERRORS, nio.exceptions.LocalProtocolError) as error:
-                answer = error
-            finally:
-                self._sync_task = None
-            if self._revoked(answer) and await self._log_in_again():
-                continue
-            if not isinstance(answer, nio.SyncResponse):
-                log.warning(
-                    "Matrix sync failed (%s); retrying in %.0fs", _error_name(answer), delay
-                )
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._stopping.wait(), delay)
-                delay = min(delay * 2, 60)
-                continue
-            delay = 1.0
-            await self._crypto_chores()
-            await self._queue.put(self._batch(answer, timelines=True))
-
-    @staticmethod
-    def _revoked(answer: object) -> bool:
-        return isinstance(answer, nio.ErrorResponse) and answer.status_code == "M_UNKNOWN_TOKEN"
-
-    def _check_sync_error(self, answer: object) -> None:
-        if self._revoked(answer):
-            raise FatalMatrixError("the Matrix access token was revoked (the bot's device was "
-                                   "logged out); set a new CIVICBOT_MATRIX_ACCESS_TOKEN")
-
-    async def _log_in_again(self) -> bool:
-        """The device was logged out under us ("sign out all sessions"): with a password we
-        continue as a new device; with only an access token there is nothing we can do."""
-        if not self.config.matrix_password:
-            self._check_sync_error(nio.SyncError("revoked", "M_UNKNOWN_TOKEN"))
-        log.warning("the Matrix device was logged out; logging in again")
-        self._ready.clear()
-        await self.session.drop_client()
-        batch = await self._connect()
-        if batch is None:
-            return False  # stopping
-        await self._queue.put(batch)
-        self._ready.set()
-        return True
-
-    async def _crypto_chores(self) -> None:
-        """What sync_forever does between syncs: to-device messages, keys."""
-        client = self.session.client
-        assert client is not None
-        async with self.session.crypto_lock:
-            try:
-                await client.send_to_device_messages()
-                if client.should_upload_keys:
-                    await client.keys_upload()
-                if client.should_query_keys:
-                    await client.keys_query()
-                if client.should_claim_keys:
-                    await client.keys_claim(client.get_users_for_key_claiming())
-            except (*NETWORK_ERRORS, nio.exceptions.LocalProtocolError) as error:
-                log.warning(
-                    "Matrix key maintenance failed (%s); again after the next sync",
-                    type(error).__name__,
-                )
-
-    def _batch(self, answer: nio.SyncResponse, *, timelines: bool) -> Batch:
-        batch = Batch(answer.next_batch)
-        for room_id, invited in answer.rooms.invite.items():
-            ours = [
-                e
-                for e in invited.invite_state
-                if isinstance(e, nio.InviteMemberEvent)
-                and e.state_key == self.user_id
-                and e.membership == "invite"
-            ]
-            batch.items.append(Work(room_id, "invite", ours[-1] if ours else None))
-        for room_id, info in answer.rooms.join.items():
-            events = fresh_timeline(info.timeline.events, self.user_id) if timelines else []
-            batch.items.extend(
-                Work(room_id, "event", e)
-                for e in events
-                if getattr(e, "sender", None) != self.user_id
-            )
-            if any(isinstance(e, nio.RoomMemberEvent) for e in info.timeline.events):
-                batch.items.append(Work(room_id, "members"))
-        for room_id in answer.rooms.leave:
-            batch.items.append(Work(room_id, "left"))
-        return batch
-
-    # -- the worker ------------------------------------------------------------------------
-
-    async def _work(self) -> None:
-        assert self.session.state is not None
-        while True:
-            batch = await self._queue.get()
-            if batch is None:
-                return
-            lanes: dict[str, list[Work]] = {}
-            for item in batch.items:
-                lanes.setdefault(item.room_id, []).append(item)
-            limit = asyncio.Semaphore(PARALLEL_ROOMS)
-            await asyncio.gather(*(self._lane(items, limit) for items in lanes.values()))
-            try:
-                await self.session.state.checkpoint(batch.token)
-            except sqlite3.Error as error:  # the journal still keeps us from answering twice
-                log.error("Matrix: could not save the sync position (%s)", error)
-
-    async def _lane(self, items: list[Work], limit: asyncio.Semaphore) -> None:
-        async with limit:
-            for item in items:
-                try:
-                    await self._handle(item)
-                except Exception:  # one bad event never stops the others
-                    log.exception("Matrix: handling a %s in %s failed", item.kind, item.room_id)
+    # -- what a sync brought ------------------------------------------------------------
 
     async def _handle(self, item: Work) -> None:
         if item.kind == "invite":
@@ -463,7 +255,7 @@ class MatrixAdapter:
             except DeliveryError as error:
                 wait = min(2.0**attempt, 30.0)
                 log.warning("Matrix: answering failed (%s), attempt %d", error, attempt)
-            if self._stopping.is_set() and attempt > 1:
+            if self.sync.stopping.is_set() and attempt > 1:
                 break
             await asyncio.sleep(wait)
         log.error("Matrix: gave up answering in %s", address.chat_id)
@@ -634,12 +426,12 @@ class MatrixAdapter:
         return person in others if person else bool(others)
 
     async def _wait_ready(self) -> None:
-        if self._ready.is_set() and not self._finished.is_set():
+        if self.sync.ready.is_set() and not self._finished.is_set():
             return
-        if self._finished.is_set() or self._stopping.is_set():
+        if self._finished.is_set() or self.sync.stopping.is_set():
             raise DeliveryError("the Matrix adapter is not running")
-        waiter = asyncio.ensure_future(self._ready.wait())
-        stopper = asyncio.ensure_future(self._stopping.wait())
+        waiter = asyncio.ensure_future(self.sync.ready.wait())
+        stopper = asyncio.ensure_future(self.sync.stopping.wait())
         done, pending = await asyncio.wait(
             {waiter, stopper}, timeout=READY_TIMEOUT, return_when=asyncio.FIRST_COMPLETED
         )
@@ -654,19 +446,9 @@ class MatrixAdapter:
         """Handle what was already synced, save the position, close the client."""
         try:
             if worker is not None:
-                await self._queue.put(None)
-                try:
-                    await asyncio.wait_for(asyncio.shield(worker), 30)
-                except TimeoutError:
-                    log.warning(
-                        "Matrix: stopping before all synced messages were handled; "
-                        "they are handled after the restart"
-                    )
-                    worker.cancel()
-                    with contextlib.suppress(asyncio.CancelledError):
-                        await worker
+                await self.sync.finish_work(worker)
         finally:
-            self._ready.clear()
+            self.sync.ready.clear()
             try:
                 if self.session.client is not None:
                     await self.session.client.close()
@@ -674,9 +456,3 @@ class MatrixAdapter:
                     await self.session.state.close()
             finally:
                 self._finished.set()
-
-
-def _error_name(answer: object) -> str:
-    if isinstance(answer, nio.ErrorResponse):
-        return str(answer.status_code or "error")
-    return type(answer).__name__
