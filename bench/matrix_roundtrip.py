@@ -101,9 +101,9 @@ async def main(messages: int, citizen_counts: list[int], warmup: int) -> None:
         root = Path(folder)
         async with Homeserver() as hs:
             adapter, task = await start_bot(hs, root / "bot")
-            assert adapter.core is not None and adapter.client is not None
+            assert adapter.core is not None and adapter.session.client is not None
             handling = Stopwatch(adapter.core, "handle")
-            sending = Stopwatch(adapter.client, "room_send")
+            sending = Stopwatch(adapter.session.client, "room_send")
             try:
                 print(f"{'mode':<10} {'citizens':>8} {'round trips':>12} {'per second':>11} "
                       f"{'p50 ms':>7} {'p99 ms':>7}")

@@ -43,7 +43,7 @@ DOMAINS: dict[str, list[str]] = {
     "reminders": ["handlers/reminders.py", "bot/reminders.py"],
     "admin": ["handlers/admin.py", "handlers/broadcast.py", "handlers/event_admin.py",
               "bot/broadcasting.py"],
-    "adapters": ["bot/adapters/matrix.py"],
+    "adapters": ["bot/adapters/matrix/*.py"],
     "telegram": ["bot/adapters/telegram.py"],
     "handoff": ["handlers/handoff.py", "bot/handoff.py"],
     "documents": ["handlers/documents.py"],

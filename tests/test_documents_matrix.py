@@ -18,7 +18,7 @@ if os.environ.get("CIVICBOT_SKIP_SYNAPSE") == "1":
 import docx
 import yaml
 
-from bot.adapters.matrix import KEYCAPS
+from bot.adapters.matrix.outbound import KEYCAPS
 from tests.matrix_homeserver.citizen import Citizen
 from tests.matrix_homeserver.harness import Homeserver
 from tests.test_documents import SLOVENIAN_CALL

@@ -17,7 +17,7 @@ if os.environ.get("CIVICBOT_SKIP_SYNAPSE") == "1":
 
 import nio
 
-from bot.adapters.matrix import KEYCAPS
+from bot.adapters.matrix.outbound import KEYCAPS
 from bot.qa_import import import_paths
 from storage import open_store
 from tests.matrix_homeserver.citizen import MEGOLM, Citizen

@@ -14,23 +14,36 @@ from typing import Any
 import nio
 import pytest
 
-from bot.adapters.matrix import (
-    KEYCAPS,
-    MatrixAdapter,
-    MatrixState,
+from bot.adapters.matrix import MatrixAdapter
+from bot.adapters.matrix.inbound import (
+    Seen,
+    command_alias,
     fresh_timeline,
+    incoming,
+    is_private,
     keycap_number,
     mentions_bot,
-    message_content,
+    our_command,
     pressed_button,
-    render_html,
     strip_reply_fallback,
-    transaction_id,
     without_mention,
 )
+from bot.adapters.matrix.outbound import (
+    CHOOSE,
+    CHOOSE_OR_REACT,
+    KEYCAPS,
+    choice_hint,
+    file_content,
+    message_content,
+    reaction_content,
+    render_html,
+    transaction_id,
+    with_reactions,
+)
+from bot.adapters.matrix.state import MatrixState
 from bot.config import load_config
 from bot.pipeline.core import Core
-from bot.pipeline.types import Button, Reply, Rich, Segment, Style, bold, fmt, link
+from bot.pipeline.types import Attachment, Button, Reply, Rich, Segment, Style, bold, fmt, link
 
 BOT = "@civicbot:example.org"
 ANA = "@ana:example.org"
@@ -78,6 +91,26 @@ def test_transaction_ids_are_stable_per_send_and_differ_per_message() -> None:
               transaction_id("outbox-1", 0, "r1", reply),
               transaction_id("outbox-1", 0, "text", Reply.of("hello!"))}
     assert len(others) == 4 and transaction_id("outbox-1", 0, "text", reply) not in others
+
+
+def test_up_to_ten_options_get_keycap_reactions_and_a_hint_saying_so() -> None:
+    assert not with_reactions(0) and with_reactions(1) and with_reactions(10)
+    assert not with_reactions(11)
+    assert choice_hint(10) == CHOOSE_OR_REACT and choice_hint(11) == CHOOSE
+    assert reaction_content("$question", 2) == {"m.relates_to": {
+        "rel_type": "m.annotation", "event_id": "$question", "key": KEYCAPS[1]}}
+
+
+def test_a_file_is_linked_in_clear_or_with_its_keys_in_an_encrypted_room() -> None:
+    attachment = Attachment("agenda.pdf", b"%PDF-1.4", "application/pdf")
+    clear = file_content(attachment, "mxc://x/abc", encrypted=False)
+    assert clear == {"msgtype": "m.file", "body": "agenda.pdf", "filename": "agenda.pdf",
+                     "info": {"mimetype": "application/pdf", "size": 8}, "url": "mxc://x/abc"}
+    keys = {"key": {"k": "secret"}, "iv": "iv", "hashes": {"sha256": "h"}, "v": "v2"}
+    secret = file_content(attachment, "mxc://x/def", encrypted=True, keys=keys)
+    assert "url" not in secret and secret["file"] == {
+        **keys, "url": "mxc://x/def", "mimetype": "application/pdf"}
+    assert secret["info"] == clear["info"]
 
 
 # -- reading answers -----------------------------------------------------------------------
@@ -223,9 +256,9 @@ async def adapter(core: Core, tmp_path: Path) -> AsyncIterator[MatrixAdapter]:
                           "CIVICBOT_MATRIX_USER": BOT, "CIVICBOT_MATRIX_PASSWORD": "secret"})
     matrix = MatrixAdapter(config)
     matrix.core = core
-    matrix.state = await MatrixState.open(tmp_path / "state.sqlite3")
+    matrix.session.state = await MatrixState.open(tmp_path / "state.sqlite3")
     yield matrix
-    await matrix.state.close()
+    await matrix.session.state.close()
 
 
 def room(room_id: str, *members: str, name: str | None = None) -> nio.MatrixRoom:
@@ -236,15 +269,45 @@ def room(room_id: str, *members: str, name: str | None = None) -> nio.MatrixRoom
     return made
 
 
+def test_a_two_person_room_is_private_if_the_invite_said_so_or_it_has_no_name() -> None:
+    assert is_private(room("!dm:x", ANA), BOT, ANA)
+    assert is_private(room("!dm:x", ANA), BOT, None)  # an invite the bot did not see
+    assert is_private(room("!dm:x", ANA, name="Ana and the bot"), BOT, ANA)
+    assert not is_private(room("!g:x", ANA, name="Ana and the bot"), BOT, None)
+    assert not is_private(room("!g:x", ANA, "@bob:example.org"), BOT, ANA)
+    assert not is_private(room("!alone:x"), BOT, None)
+
+
+def test_only_the_bots_own_commands_take_the_bang_alias() -> None:
+    commands = {"help", "events"}
+    assert command_alias("!help", commands) == "/help"
+    assert command_alias("!Events now", commands) == "/Events now"
+    assert command_alias("!poll lunch", commands) == "!poll lunch"
+    assert command_alias("!", commands) == "!" and command_alias("! ", commands) == "! "
+    assert our_command("/help", commands) and not our_command("/poll", commands)
+
+
+def test_events_are_read_without_a_homeserver_or_a_core() -> None:
+    """`incoming` needs only the room, the event and what the adapter knows of the room."""
+    group = room("!g:x", ANA, "@bob:example.org", name="Volunteers")
+    seen = Seen(bot_id=BOT, private=False, options=[Button("A", "x:a")], option_events=["$q"],
+                sent=[], commands={"help"}, homeserver="https://matrix.example.org",
+                access_token=lambda: "")
+    assert incoming(group, text_event("1"), seen) is None  # not addressed to the bot
+    pressed = incoming(group, text_event("civicbot: 1"), seen)
+    assert pressed is not None and pressed.payload == "x:a" and pressed.text == "1"
+    assert not pressed.is_private and pressed.display_name == ANA
+
+
 async def test_a_direct_chat_is_private_and_numbers_press_buttons(adapter: MatrixAdapter) -> None:
-    assert adapter.state is not None
+    assert adapter.session.state is not None
     dm = room("!dm:x", ANA)
-    await adapter.state.set_direct(dm.room_id, ANA)
+    await adapter.session.state.set_direct(dm.room_id, ANA)
     incoming = adapter._incoming(dm, text_event("hello"))
     assert incoming is not None and incoming.is_private and incoming.addressed_to_bot
     assert (incoming.chat_id, incoming.user_id, incoming.language_hint) == ("!dm:x", ANA, None)
 
-    await adapter.state.set_options(dm.room_id, [Button("Yes", "f:x:yes")], ["$q"])
+    await adapter.session.state.set_options(dm.room_id, [Button("Yes", "f:x:yes")], ["$q"])
     pressed = adapter._incoming(dm, text_event("1"))
     # the typed text goes along: a question that asks for a number takes it as the answer
     assert pressed is not None and pressed.payload == "f:x:yes" and pressed.text == "1"
@@ -252,9 +315,9 @@ async def test_a_direct_chat_is_private_and_numbers_press_buttons(adapter: Matri
 
 
 async def test_a_third_member_makes_a_direct_chat_a_group(adapter: MatrixAdapter) -> None:
-    assert adapter.state is not None
+    assert adapter.session.state is not None
     crowded = room("!dm:x", ANA, "@bob:example.org")
-    await adapter.state.set_direct(crowded.room_id, ANA)
+    await adapter.session.state.set_direct(crowded.room_id, ANA)
     assert adapter._incoming(crowded, text_event("my phone is 123")) is None
 
 
@@ -308,9 +371,10 @@ async def test_files_in_a_direct_chat_come_with_the_message_not_yet_downloaded(
 
 
 async def test_a_reaction_presses_only_a_current_option(adapter: MatrixAdapter) -> None:
-    assert adapter.state is not None
+    assert adapter.session.state is not None
     dm = room("!dm:x", ANA)
-    await adapter.state.set_options(dm.room_id, [Button("A", "x:a"), Button("B", "x:b")], ["$q"])
+    await adapter.session.state.set_options(
+        dm.room_id, [Button("A", "x:a"), Button("B", "x:b")], ["$q"])
 
     def reaction(key: str, target: str = "$q") -> Any:
         return nio.Event.parse_event({
@@ -359,7 +423,7 @@ async def test_in_a_group_a_reply_to_the_bot_is_addressed_to_it(adapter: MatrixA
 
 
 async def test_nothing_goes_in_clear_into_an_encrypted_room(adapter: MatrixAdapter) -> None:
-    from bot.adapters.matrix import PlaintextRefused
+    from bot.adapters.matrix.adapter import PlaintextRefused
 
     # A client without its crypto store (olm is None) would let nio send in clear.
     client = nio.AsyncClient("https://matrix.example.org", BOT)
@@ -367,7 +431,7 @@ async def test_nothing_goes_in_clear_into_an_encrypted_room(adapter: MatrixAdapt
     encrypted = room("!secret:x", ANA)
     encrypted.encrypted = True
     client.rooms[encrypted.room_id] = encrypted
-    adapter.client = client
+    adapter.session.client = client
     try:
         assert client.olm is None
         with pytest.raises(PlaintextRefused):

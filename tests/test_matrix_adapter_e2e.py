@@ -27,7 +27,8 @@ import nio  # after the explicit skip: a missing nio must fail, not skip
 from nio.crypto import decrypt_attachment
 
 from bot.adapters.base import RetryLater, Unreachable
-from bot.adapters.matrix import KEYCAPS, MatrixAdapter
+from bot.adapters.matrix import MatrixAdapter
+from bot.adapters.matrix.outbound import KEYCAPS
 from bot.app import App
 from bot.config import Config, load_config
 from bot.pipeline.types import Address, Attachment, Incoming, Reply
@@ -400,7 +401,7 @@ async def test_send_errors_map_to_delivery_outcomes(
 
     # The person leaves: the bot leaves the empty room, and the person is unreachable there.
     await citizen.client.room_leave(room)
-    await wait_for(lambda: room in bot.adapter.client.rooms, False)  # type: ignore[union-attr]
+    await wait_for(lambda: room in bot.adapter.session.client.rooms, False)  # type: ignore[union-attr]
     with pytest.raises(Unreachable):
         await bot.adapter.send(Address("matrix", room), [Reply.of("still there?")])
 
@@ -416,14 +417,14 @@ async def test_restart_between_two_messages_answers_once_and_loses_nothing(
         room = await citizen.open_dm(user_id)
         [welcome] = await exchange(citizen, room, "/start")
         assert f"{KEYCAPS[0]} Language" in welcome.body
-        device = first.adapter.client.device_id  # type: ignore[union-attr]
+        device = first.adapter.session.client.device_id  # type: ignore[union-attr]
         await first.stop()
 
         # While the bot is away: an answer to its question, by number.
         await citizen.say(room, "1")
         second = await RunningBot(config).start()
         try:
-            assert second.adapter.client.device_id == device  # same device, same keys
+            assert second.adapter.session.client.device_id == device  # same device, same keys
             menu = await citizen.next_message(room)
             assert menu.body.startswith("Choose your language:")  # the options survived
             [helped] = await exchange(citizen, room, "/help")
@@ -489,7 +490,7 @@ async def test_a_lost_store_or_a_logged_out_device_does_not_kill_the_bot(synapse
     try:
         room = await citizen.open_dm(user_id)
         await exchange(citizen, room, "/help")
-        old_device = first.adapter.client.device_id  # type: ignore[union-attr]
+        old_device = first.adapter.session.client.device_id  # type: ignore[union-attr]
     finally:
         await first.stop()
     for crypto_store in config.matrix_store.glob("*.db"):  # nio's store; the session stays
@@ -497,11 +498,11 @@ async def test_a_lost_store_or_a_logged_out_device_does_not_kill_the_bot(synapse
 
     second = await RunningBot(config).start()
     try:
-        new_device = second.adapter.client.device_id  # type: ignore[union-attr]
+        new_device = second.adapter.session.client.device_id  # type: ignore[union-attr]
         assert new_device != old_device and new_device.startswith(config.matrix_device_id)
         status, devices = await synapse.arequest(
             "GET", "/_matrix/client/v3/devices",
-            access_token=second.adapter.client.access_token)  # type: ignore[union-attr]
+            access_token=second.adapter.session.client.access_token)  # type: ignore[union-attr]
         assert status == 200
         ids = {d["device_id"] for d in devices["devices"]}
         assert new_device in ids and old_device not in ids  # the dead device was removed
@@ -511,13 +512,13 @@ async def test_a_lost_store_or_a_logged_out_device_does_not_kill_the_bot(synapse
         # Element): it logs in again as a new device and goes on.
         status, _ = await synapse.arequest(
             "POST", "/_matrix/client/v3/logout",
-            access_token=second.adapter.client.access_token)  # type: ignore[union-attr]
+            access_token=second.adapter.session.client.access_token)  # type: ignore[union-attr]
         assert status == 200
         # Any event ends the bot's long poll; its next sync finds the token revoked.
         await citizen.client.room_put_state(room, "m.room.topic", {"topic": "wake up"})
 
         def newest_device() -> str | None:
-            client = second.adapter.client
+            client = second.adapter.session.client
             return client.device_id if client is not None and client.logged_in else None
 
         await wait_for(lambda: newest_device() not in (None, old_device, new_device), True, 30)
