@@ -23,7 +23,7 @@ from bot.broadcasting import plan_broadcast
 from bot.clock import SystemClock
 from bot.config import load_config
 from bot.delivery import DeliveryWorker
-from bot.i18n import Catalogs
+from bot.i18n.translator import Catalogs
 from storage.sqlite import SqliteStore
 from tests.test_admin_broadcast_crash import populate
 

@@ -17,7 +17,7 @@ from pathlib import Path
 import handlers
 from bot.clock import SystemClock
 from bot.config import load_config
-from bot.i18n import Catalogs
+from bot.i18n.translator import Catalogs
 from bot.pipeline.core import Core
 from bot.pipeline.router import Routes
 from bot.pipeline.types import Incoming

@@ -24,7 +24,7 @@ import handlers
 from bot.clock import SystemClock
 from bot.config import load_config
 from bot.events import import_events, parse_events_yaml
-from bot.i18n import Catalogs
+from bot.i18n.translator import Catalogs
 from bot.pipeline.core import Core
 from bot.pipeline.router import Routes
 from bot.pipeline.types import Incoming, Reply

@@ -28,7 +28,7 @@ import handlers
 from bot.clock import ManualClock
 from bot.config import LOCALES, load_config
 from bot.events import import_events, parse_events_yaml
-from bot.i18n import Catalogs
+from bot.i18n.translator import Catalogs
 from bot.pipeline.core import Core
 from bot.pipeline.router import Routes
 from bot.reminders import dispatch_reminders, plan_reminders

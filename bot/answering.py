@@ -20,8 +20,8 @@ import cyrtranslit
 from babel import Locale
 
 from bot.content.model import FaqEntry
+from bot.i18n.scripts import dominant_script, serbian_to_latin
 from bot.places import COUNTRIES_OF_LANGUAGE, countries_of, places_named
-from bot.script import dominant_script, serbian_to_latin
 from bot.textnorm import (
     QueryWord,
     detect_language,

@@ -20,7 +20,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from bot.clock import Clock, SystemClock
 from bot.config import Config
 from bot.delivery import DeliveryWorker
-from bot.i18n import Catalogs
+from bot.i18n.translator import Catalogs
 from bot.pipeline.core import Core
 from bot.pipeline.router import Routes
 from storage import open_store
@@ -118,9 +118,9 @@ class App:
         )
         self.scheduler.start()
         if self.config.ops_listen:
-            from bot import ops
+            from bot.ops import health
 
-            self._ops = await ops.start(self, self.config.ops_listen)
+            self._ops = await health.start(self, self.config.ops_listen)
 
     async def run(self) -> None:
         """Run every adapter until all have finished (console: end of input) or we are stopped."""

@@ -10,10 +10,10 @@ from __future__ import annotations
 from datetime import datetime
 
 from bot.config import LOCALES
-from bot.i18n import N_, Catalogs, Translator
+from bot.i18n.scripts import serbian_to_latin
+from bot.i18n.translator import N_, Catalogs, Translator
 from bot.pipeline.router import payload
 from bot.pipeline.types import Button, Reply, bold, fmt, replies_to_json
-from bot.script import serbian_to_latin
 from storage.base import BroadcastRecord
 
 EVERYONE = "*"

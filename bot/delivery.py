@@ -15,7 +15,7 @@ from datetime import timedelta
 
 from bot.adapters.base import Adapter, DeliveryError, OutcomeUnknown, RetryLater, Unreachable
 from bot.clock import Clock
-from bot.metrics import DELIVERY_FAILURES, MESSAGES_OUT
+from bot.ops.metrics import DELIVERY_FAILURES, MESSAGES_OUT
 from bot.pipeline.types import Address, replies_from_json
 from storage.base import OutboxItem, Store
 

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 
 from babel import Locale, UnknownLocaleError
 
-from bot.i18n import N_, Translator
+from bot.i18n.translator import N_, Translator
 from bot.pipeline.router import payload
 from bot.pipeline.types import (
     Button,

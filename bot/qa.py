@@ -40,8 +40,8 @@ from bot.content import FaqEntry, ParsedDocument, searchable_text
 from bot.events.passages import EventPassage, event_passages
 from bot.events.questions import EventAnswer, answer_from_store, plain_text
 from bot.events.questions import title as event_title
-from bot.i18n import N_, Translator
-from bot.script import dominant_script
+from bot.i18n.scripts import dominant_script
+from bot.i18n.translator import N_, Translator
 from bot.textnorm import LANGUAGES, detect_language, index_terms
 from storage.base import ContentDocument, ContentPassage, FaqRecord, PassageHit
 

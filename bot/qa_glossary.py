@@ -32,7 +32,7 @@ from __future__ import annotations
 
 from functools import cache
 
-from bot.script import fold
+from bot.i18n.scripts import fold
 
 # fmt: off
 _CONCEPTS = """

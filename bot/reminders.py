@@ -28,7 +28,7 @@ from icalendar.prop import vDuration
 
 from bot.events.formatting import LIST, REGISTER, SHOW, when
 from bot.events.model import EventSpec, localized
-from bot.i18n import Translator
+from bot.i18n.translator import Translator
 from bot.pipeline.router import payload
 from bot.pipeline.types import Button, Reply, Rich, Segment, bold, fmt, join, replies_to_json
 from storage.base import (

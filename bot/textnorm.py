@@ -9,7 +9,7 @@ of ASCII index terms, produced the same way for passages and for questions:
 - a cognate key prefix     (``konferencija``, ``konferencja``, ``conference`` -> ``konfer``):
   names and international words meet across languages and transliterations.
 
-Folding: case folding, Serbian Cyrillic -> Gaj's Latin (``bot.script``), the Cyrillic
+Folding: case folding, Serbian Cyrillic -> Gaj's Latin (``bot.i18n.scripts``), the Cyrillic
 letters Serbian lacks spelt the Serbian way (я -> ja, so Ukrainian конференцію and Serbian
 конференцију both fold to ``konferenciju``), then anything else (Polish and Slovenian
 diacritics, đ) -> ASCII with anyascii.
@@ -30,9 +30,9 @@ import stop_words
 import stopwordsiso
 
 from bot import lexicon
+from bot.i18n.scripts import dominant_script, fold
 from bot.interrogatives import ASKED_KIND
 from bot.qa_glossary import concepts, glossary_words
-from bot.script import dominant_script, fold
 
 LANGUAGES = ("sl", "sr", "pl", "uk", "en")
 DEFAULT_LANGUAGE = "en"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from bot.i18n import N_
+from bot.i18n.translator import N_
 from bot.pipeline.context import Context
 from bot.pipeline.router import Router
 from bot.pipeline.types import Reply, code, fmt

@@ -19,7 +19,7 @@ from bot.broadcasting import (
     render_announcement,
 )
 from bot.config import LOCALES
-from bot.i18n import LANGUAGE_NAMES, N_
+from bot.i18n.translator import LANGUAGE_NAMES, N_
 from bot.pipeline.context import Context
 from bot.pipeline.router import Router, form_payload
 from bot.pipeline.types import Button, Reply, bold, fmt

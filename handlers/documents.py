@@ -25,7 +25,7 @@ from bot.content.upload import (
     import_upload,
     undo_upload,
 )
-from bot.i18n import N_, babel_locale
+from bot.i18n.translator import N_, babel_locale
 from bot.pipeline.context import Context
 from bot.pipeline.router import Router, payload
 from bot.pipeline.types import Button, IncomingFile, Reply, Rich, bold, code, fmt

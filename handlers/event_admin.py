@@ -20,12 +20,12 @@ from bot.events.export import export_csv
 from bot.events.formatting import event_card
 from bot.events.loader import EventFileError, import_events, parse_events_yaml
 from bot.events.model import EventSpec
-from bot.i18n import N_
+from bot.i18n.scripts import dominant_script
+from bot.i18n.translator import N_
 from bot.pipeline.context import Context
 from bot.pipeline.router import Router, form_payload
 from bot.pipeline.types import Attachment, Button, IncomingFile, Reply, bold, code, fmt, join
 from bot.reminders import cancel_event
-from bot.script import dominant_script
 from bot.textnorm import fold
 from handlers.events import find_event
 from storage.base import Conversation

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.events.formatting import LIST, SHOW, event_card, events_list
 from bot.events.loader import EVENT_ID
-from bot.i18n import N_
+from bot.i18n.translator import N_
 from bot.pipeline.context import Context
 from bot.pipeline.router import Router
 from bot.pipeline.types import Reply

@@ -13,7 +13,7 @@ from datetime import timedelta
 from typing import Any
 
 from bot import handoff
-from bot.i18n import N_
+from bot.i18n.translator import N_
 from bot.pipeline.context import Context
 from bot.pipeline.router import Router, payload
 from bot.pipeline.types import Button, Reply, as_rich, bold, fmt, join

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.config import LOCALES
-from bot.i18n import LANGUAGE_NAMES, N_, normalize_locale
+from bot.i18n.translator import LANGUAGE_NAMES, N_, normalize_locale
 from bot.pipeline.context import Context
 from bot.pipeline.router import Router, payload
 from bot.pipeline.types import Button, Reply

@@ -6,7 +6,7 @@ import json
 import logging
 from datetime import timedelta
 
-from bot.i18n import N_
+from bot.i18n.translator import N_
 from bot.pipeline.context import Context
 from bot.pipeline.router import Router, form_payload
 from bot.pipeline.types import Attachment, Button, Reply

@@ -35,7 +35,7 @@ from bot.events.formatting import (
 )
 from bot.events.ics import ics_attachment
 from bot.events.model import BUILTIN_FIELDS, EventSpec, FieldSpec, localized
-from bot.i18n import N_, Translator
+from bot.i18n.translator import N_, Translator
 from bot.pipeline.context import Context, Services
 from bot.pipeline.router import Router, form_payload, payload
 from bot.pipeline.types import Button, Reply, Rich, Segment, bold, fmt, join

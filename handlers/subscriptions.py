@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.i18n import N_
+from bot.i18n.translator import N_
 from bot.pipeline.context import Context
 from bot.pipeline.router import Router, payload
 from bot.pipeline.types import Button, Reply

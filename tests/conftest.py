@@ -16,7 +16,7 @@ import pytest
 
 from bot.clock import ManualClock
 from bot.config import Config, load_config
-from bot.i18n import Catalogs
+from bot.i18n.translator import Catalogs
 from bot.pipeline.core import Core
 from bot.pipeline.router import Routes
 from storage.sqlite import SqliteStore

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from bot.broadcasting import plan_broadcast
 from bot.config import Config
-from bot.i18n import Catalogs
+from bot.i18n.translator import Catalogs
 from storage.base import BroadcastRecord
 from storage.sqlite import SqliteStore
 from tests.conftest import ROOT

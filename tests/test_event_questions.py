@@ -26,12 +26,12 @@ from babel.messages.pofile import read_po
 
 from bench.qa_eval import resolve_corpus
 from bot.events.loader import import_events, parse_events_yaml
+from bot.i18n.scripts import serbian_to_latin
 from bot.pipeline.core import Core
 from bot.pipeline.types import Incoming, Reply, Style
 from bot.qa import service_for
 from bot.qa_import import import_paths
 from bot.reminders import cancel_event
-from bot.script import serbian_to_latin
 from tests.conftest import ROOT, run_cli
 from tests.event_questions_data import (
     CANCELLED,

@@ -46,7 +46,7 @@ async def test_platform_hint_picks_the_language(core: Core) -> None:
 
 
 async def test_serbian_script_follows_the_writing(core: Core) -> None:
-    from bot.script import dominant_script
+    from bot.i18n.scripts import dominant_script
 
     cyrillic = text_of(await core.handle(msg("где је конференција", hint="sr")))
     assert dominant_script(cyrillic) == "Cyrl"

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from babel.messages.pofile import read_po
 
-from bot.catalogs import DOMAINS, check, extract
 from bot.config import LOCALES, Config
-from bot.i18n import Catalogs, choose_locale, normalize_locale
-from bot.script import serbian_to_latin
+from bot.i18n.catalogs import DOMAINS, check, extract
+from bot.i18n.scripts import serbian_to_latin
+from bot.i18n.translator import Catalogs, choose_locale, normalize_locale
 
 
 def test_every_catalog_is_complete(config: Config) -> None:

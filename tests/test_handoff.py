@@ -296,7 +296,7 @@ def test_the_staff_chat_setting_is_checked() -> None:
 
 async def test_the_command_line_lists_tickets_and_gaps(config, clock, tmp_path: Path) -> None:
     import handlers
-    from bot.i18n import Catalogs
+    from bot.i18n.translator import Catalogs
     from bot.pipeline.router import Routes
     from storage.sqlite import SqliteStore
     from tests.conftest import run_cli

@@ -123,7 +123,7 @@ async def test_a_staff_chat_that_refuses_tells_the_citizen(tmp_path: Path, emu: 
         await wait_for(lambda: messages_with(emu, ANA, "ni mogoče doseči"))
         (notice,) = await messages_with(emu, ANA, "ni mogoče doseči")
         assert notice.text.startswith("Žal naše ekipe trenutno ni mogoče doseči")
-        from bot.ops import readiness
+        from bot.ops.health import readiness
 
         ready, checks = await readiness(bot.app)
         assert checks["staff_chat"].startswith("unreachable")

@@ -10,7 +10,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-from bot.logs import SecretMask
+from bot.ops.logs import SecretMask
 from tests.conftest import CIVICBOT, ROOT, cli_env, free_port
 
 TOKEN = "123456789:AAH-real-looking-secret-token-0123456"

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.i18n import Catalogs
+from bot.i18n.translator import Catalogs
 
 ROOT = Path(__file__).resolve().parent.parent
 HELP_INTRO = "Ask me a question in your own words, or use a command:"

@@ -301,7 +301,7 @@ async def test_user_text_is_a_segment_never_markup(core: Core) -> None:
 async def test_state_survives_a_new_core_on_the_same_database(core: Core) -> None:
     """What a restart does: a fresh Core, the same store; the next answer continues."""
     import handlers
-    from bot.i18n import Catalogs
+    from bot.i18n.translator import Catalogs
     from bot.pipeline.router import Routes
 
     await load(core)

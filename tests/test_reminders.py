@@ -225,7 +225,7 @@ async def reopen(core: Core, config: Any) -> Core:
     """A new process on the same database (the SQLite file, or the PostgreSQL schema): a new
     store and a new core."""
     import handlers
-    from bot.i18n import Catalogs
+    from bot.i18n.translator import Catalogs
     from bot.pipeline.router import Routes
     from storage.sqlite import SqliteStore
 

@@ -75,7 +75,7 @@ from telegram.ext import Application
 from bot.adapters.base import DeliveryError, OutcomeUnknown, RetryLater, Unreachable
 from bot.adapters.files import telegram_file
 from bot.config import LOCALES, Config, ConfigError
-from bot.i18n import N_, Translator
+from bot.i18n.translator import N_, Translator
 from bot.pipeline.flood import Verdict
 from bot.pipeline.inbox import Inbox
 from bot.pipeline.router import MAX_PAYLOAD_BYTES

@@ -20,7 +20,7 @@ from typing import Any
 from bot.adapters.base import Adapter
 from bot.cli.errors import EXIT_USAGE, CliError
 from bot.config import LOCALES, Config, ConfigError, load_config
-from bot.logs import JsonFormatter, LibraryNoise, SecretMask
+from bot.ops.logs import JsonFormatter, LibraryNoise, SecretMask
 from storage.base import StoreUnavailable
 from storage.files import PRIVATE_UMASK
 
@@ -29,7 +29,7 @@ log = logging.getLogger("civicbot")
 # Capabilities add their subcommands here: name -> (module path, help); each module has
 # `add_arguments(parser)` and `async def main(args, config) -> int`.
 SUBCOMMANDS: dict[str, tuple[str, str]] = {
-    "catalogs": ("bot.catalogs", "extract, update and compile the translation catalogs"),
+    "catalogs": ("bot.i18n.catalogs", "extract, update and compile the translation catalogs"),
     "events": ("bot.cli.events", "import events from YAML files and list them"),
     "registrations": ("bot.cli.events", "list or export the registrations of an event"),
     "broadcast": (

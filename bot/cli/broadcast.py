@@ -24,7 +24,7 @@ from bot.broadcasting import (
 from bot.cli.errors import EXIT_USAGE, CliError
 from bot.clock import SystemClock
 from bot.config import LOCALES, Config
-from bot.i18n import Catalogs
+from bot.i18n.translator import Catalogs
 from storage import open_store
 
 MAX_TEXT = 3500

@@ -18,7 +18,7 @@ from typing import Any
 
 from bot.clock import SystemClock
 from bot.config import LOCALES, Config
-from bot.i18n import Catalogs
+from bot.i18n.translator import Catalogs
 from bot.qa import EVENT_PREFIX, QaResult, plain_answer, service_for
 from bot.qa_import import FileOutcome, import_paths
 

@@ -15,7 +15,7 @@ import phonenumbers
 from email_validator import EmailNotValidError, validate_email
 
 from bot.events.model import FieldSpec, localized
-from bot.i18n import N_
+from bot.i18n.translator import N_
 from bot.pipeline.router import option_number
 
 MAX_NAME = 200

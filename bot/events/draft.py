@@ -34,7 +34,7 @@ from datetime import date, datetime, time, timedelta
 from functools import cache
 from typing import Any
 
-from bot.script import dominant_script
+from bot.i18n.scripts import dominant_script
 
 # dateparser's locales for a language the text is detected as (Croatian and Bosnian are
 # detected as Serbian, so their month names are read for it too; they do not clash).

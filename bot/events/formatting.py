@@ -15,7 +15,7 @@ from babel.dates import format_time
 
 from bot.events.ics import ics_attachment
 from bot.events.model import EventSpec
-from bot.i18n import Translator, babel_locale
+from bot.i18n.translator import Translator, babel_locale
 from bot.pipeline.router import payload
 from bot.pipeline.types import Button, Reply, Rich, Segment, bold, fmt, join
 from storage.base import EventRecord, Registration

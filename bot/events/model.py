@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from bot.i18n import N_
-from bot.script import serbian_to_latin
+from bot.i18n.scripts import serbian_to_latin
+from bot.i18n.translator import N_
 from storage.base import EventRecord
 
 Texts = dict[str, str]  # locale -> text

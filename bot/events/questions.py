@@ -42,10 +42,10 @@ from babel.dates import format_time
 from bot.events.cues import SCRIPTS, TABLES
 from bot.events.formatting import LIST, REGISTER, SHOW, is_open, seats_line, status_line
 from bot.events.model import ANY_LANGUAGE, EventSpec
-from bot.i18n import N_, Translator, babel_locale
+from bot.i18n.scripts import dominant_script, serbian_to_latin
+from bot.i18n.translator import N_, Translator, babel_locale
 from bot.pipeline.router import payload
 from bot.pipeline.types import Button, Reply, Rich, Segment, bold, fmt, join
-from bot.script import dominant_script, serbian_to_latin
 from bot.textnorm import (
     LANGUAGES,
     cognate_stem,

@@ -10,7 +10,7 @@ from typing import Any, Protocol
 
 from bot.clock import Clock
 from bot.config import Config
-from bot.i18n import N_, Catalogs, Translator
+from bot.i18n.translator import N_, Catalogs, Translator
 from bot.pipeline.types import Incoming, Reply, Rich, Segment
 from storage.base import Conversation, Person, Store
 

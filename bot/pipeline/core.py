@@ -16,8 +16,8 @@ from datetime import datetime, timedelta
 
 from bot.clock import Clock
 from bot.config import Config
-from bot.i18n import N_, Catalogs, Translator, choose_locale, normalize_locale
-from bot.metrics import HANDLER_SECONDS, MESSAGES_IN, MESSAGES_OUT
+from bot.i18n.translator import N_, Catalogs, Translator, choose_locale, normalize_locale
+from bot.ops.metrics import HANDLER_SECONDS, MESSAGES_IN, MESSAGES_OUT
 from bot.pipeline.context import Context
 from bot.pipeline.flood import FloodGuard, Verdict
 from bot.pipeline.router import HandlerResult, Routes, parse_command, typed_button

@@ -51,7 +51,7 @@ async def main(database: str, adapter) -> None:  # type: ignore[no-untyped-def]
 async def telegram(database: str, api_url: str, token: str, rate: float) -> None:
     from bot.adapters.telegram import Limits, TelegramAdapter
     from bot.config import load_config
-    from bot.i18n import Catalogs
+    from bot.i18n.translator import Catalogs
     from bot.pipeline.core import Core
     from bot.pipeline.router import Routes
 

@@ -39,7 +39,7 @@ from bot.adapters.matrix.outbound import (
 from bot.adapters.matrix.session import NETWORK_ERRORS, Session
 from bot.adapters.matrix.sync import Sync, Work
 from bot.config import Config
-from bot.i18n import N_, Translator
+from bot.i18n.translator import N_, Translator
 from bot.pipeline.types import (
     Address,
     Attachment,

@@ -15,7 +15,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from bot.adapters.console import render_plain
-from bot.i18n import N_
+from bot.i18n.translator import N_
 from bot.pipeline.types import Attachment, Reply, Rich, Style, replies_to_json
 
 KEYCAPS = ("1️⃣", "2️⃣", "3️⃣", "4️⃣", "5️⃣", "6️⃣", "7️⃣", "8️⃣", "9️⃣", "🔟")

@@ -2,7 +2,7 @@
 
 Catalogs live in locales/<locale>/LC_MESSAGES/<domain>.mo, one domain per capability so that
 each capability owns its strings; for a locale all domains are merged into one Translator.
-Source strings are marked with `N_` (bot.i18n.N_) or `_` (handlers get it from the context).
+Source strings are marked with `N_` (`bot.i18n.translator.N_`) or `_` (from the context).
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from babel.numbers import format_decimal
 from babel.support import Translations
 
 from bot.config import LOCALES
-from bot.script import dominant_script
+from bot.i18n.scripts import dominant_script
 
 _Moment = datetime  # inside Translator, its methods `datetime` and `date` shadow the type
 

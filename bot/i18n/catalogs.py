@@ -19,9 +19,9 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po, write_po
 
 from bot.config import LOCALES, Config
-from bot.script import serbian_to_latin
+from bot.i18n.scripts import serbian_to_latin
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]  # bot/i18n/catalogs.py -> the source tree
 # domain -> the sources whose strings it owns (one domain per capability).
 DOMAINS: dict[str, list[str]] = {
     "civicbot": [
@@ -29,7 +29,7 @@ DOMAINS: dict[str, list[str]] = {
         "bot/pipeline/context.py",
         "bot/pipeline/core.py",
         "bot/delivery.py",
-        "bot/i18n.py",
+        "bot/i18n/translator.py",
         "bot/adapters/base.py",
         "bot/adapters/console.py",
         "handlers/start.py",

@@ -12,7 +12,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from bot.adapters.base import Adapter
 from bot.config import Config
-from bot.metrics import OUTBOX_DEPTH
+from bot.ops.metrics import OUTBOX_DEPTH
 from storage.base import Store
 
 log = logging.getLogger(__name__)
