@@ -14,11 +14,11 @@ COPY bot bot
 COPY handlers handlers
 COPY storage storage
 COPY locales locales
-# The wheel carries the compiled catalogs (setup.py); the language data (bot.lexicon) is built
+# The wheel carries the compiled catalogs (setup.py); the language data (bot.qa.lexicon) is built
 # once here, so that no container pays for it at start.
 RUN python3 -m venv /opt/civicbot \
  && /opt/civicbot/bin/pip install --no-cache-dir ".[all]" \
- && XDG_CACHE_HOME=/opt/civicbot-cache /opt/civicbot/bin/python -m bot.textnorm \
+ && XDG_CACHE_HOME=/opt/civicbot-cache /opt/civicbot/bin/python -m bot.qa.textnorm \
  && rm -rf /opt/civicbot/bin/pip* /opt/civicbot/lib/python3*/site-packages/pip* \
            /opt/civicbot/lib/python3*/site-packages/setuptools* \
            /opt/civicbot/lib/python3*/site-packages/_distutils_hack \

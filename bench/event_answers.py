@@ -37,11 +37,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.qa_eval import resolve_corpus  # noqa: E402
+from bot.content.importer import import_paths  # noqa: E402
 from bot.events.loader import import_events, parse_events_yaml  # noqa: E402
 from bot.events.questions import answer_from_store, event_reply  # noqa: E402
 from bot.i18n.translator import Catalogs  # noqa: E402
-from bot.qa import service_for  # noqa: E402
-from bot.qa_import import import_paths  # noqa: E402
+from bot.qa.service import service_for  # noqa: E402
 from storage.sqlite import SqliteStore  # noqa: E402
 from tests.event_questions_data import EVENTS  # noqa: E402
 from tests.test_event_questions import QUESTIONS  # noqa: E402

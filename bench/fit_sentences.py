@@ -1,4 +1,4 @@
-"""Fit the weights of bot.answering.WINDOW_FEATURES on the development documents.
+"""Fit the weights of bot.qa.answering.WINDOW_FEATURES on the development documents.
 
     .venv/bin/python bench/fit_sentences.py [--split dev] [--iterations N]
 
@@ -38,8 +38,8 @@ from bench.qa_eval import (
     split_questions,
     temporary_store,
 )
-from bot import answering
-from bot.qa import QuestionAnswering
+from bot.qa import answering
+from bot.qa.service import QuestionAnswering
 
 Question = tuple[np.ndarray, np.ndarray]  # features (windows x features), right (windows)
 

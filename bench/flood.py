@@ -72,7 +72,7 @@ def p99(values: list[float]) -> float:
 
 
 def main() -> None:
-    from bot.textnorm import build_language_data
+    from bot.qa.textnorm import build_language_data
 
     build_language_data()  # the running bot opens the language data at start; so do we
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])

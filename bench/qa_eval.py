@@ -14,7 +14,7 @@ documents of shared/corpus alone (`samples`) are the regression floor.
 
 The corpus is imported with `civicbot content import`'s code into a temporary SQLite store
 (or, with --postgres, a temporary schema of that PostgreSQL database, dropped afterwards),
-and every question goes through the bot's own question answering (bot.qa), as the chat
+and every question goes through the bot's own question answering (bot.qa.service), as the chat
 handler and `civicbot ask` do. Default question sets: tests/eval/qa_eval.yaml (the one we
 tune on), then tests/eval/qa_heldout*.yaml, each written before a round of tuning and held
 out from that round (see docs/ARCHITECTURE.md, "Evaluation").
@@ -45,10 +45,10 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.answering import Answer  # noqa: E402
-from bot.qa import QuestionAnswering  # noqa: E402
-from bot.qa_import import import_paths  # noqa: E402
-from bot.textnorm import fold  # noqa: E402
+from bot.content.importer import import_paths  # noqa: E402
+from bot.qa.answering import Answer  # noqa: E402
+from bot.qa.service import QuestionAnswering  # noqa: E402
+from bot.qa.textnorm import fold  # noqa: E402
 
 EVAL_DIR = ROOT / "tests" / "eval"
 SPLIT_DIR = EVAL_DIR / "corpus"

@@ -8,7 +8,7 @@ shared/corpus: each passage is 2-4 of their sentences (in their language) plus 2
 drawn from a Zipf-distributed synthetic vocabulary of 50,000 words, so common words are
 common and rare ones rare. Every passage is stored through `save_document` (1,000 passages
 per document) exactly as `content import` stores them; the questions of
-tests/eval/qa_eval.yaml are then asked `--rounds` times through bot.qa (the code path of the
+tests/eval/qa_eval.yaml are then asked `--rounds` times through bot.qa.service (the code path of the
 chat handler and `civicbot ask`: terms, the store's BM25 search, FAQ, sentence choice).
 Beside it, in its own process, rank_bm25 (BM25Okapi) ranks the same passages' terms for the
 same questions, followed by the same answering.
@@ -40,10 +40,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.qa_eval import LOCALE_OF, resolve_corpus  # noqa: E402
-from bot.answering import CANDIDATES, Hit, answer_from_hits, search_terms  # noqa: E402
 from bot.content import read_document  # noqa: E402
-from bot.qa import INDEXER, QuestionAnswering  # noqa: E402
-from bot.textnorm import index_terms, sentences  # noqa: E402
+from bot.qa.answering import CANDIDATES, Hit, answer_from_hits, search_terms  # noqa: E402
+from bot.qa.service import INDEXER, QuestionAnswering  # noqa: E402
+from bot.qa.textnorm import index_terms, sentences  # noqa: E402
 from storage.base import ContentDocument, ContentPassage  # noqa: E402
 
 QUESTIONS = ROOT / "tests" / "eval" / "qa_eval.yaml"

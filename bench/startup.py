@@ -4,7 +4,7 @@
 
 Each figure is a separate process on a SQLite file in a temporary data folder holding the
 shared corpus; wall time and peak RSS come from the process's own rusage (os.wait4), the
-medians of N runs. The language data (bot.lexicon) is built before measuring, as the set-up
+medians of N runs. The language data (bot.qa.lexicon) is built before measuring, as the set-up
 script and the Docker image do.
 """
 
@@ -108,7 +108,7 @@ def main() -> None:
     parser.add_argument("--corpus", type=Path, default=ROOT.parent / "shared" / "corpus")
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
-    subprocess.run([sys.executable, "-m", "bot.textnorm"], check=True, capture_output=True)
+    subprocess.run([sys.executable, "-m", "bot.qa.textnorm"], check=True, capture_output=True)
     with tempfile.TemporaryDirectory() as folder:
         env = {k: v for k, v in os.environ.items() if not k.startswith("CIVICBOT_")}
         env["CIVICBOT_DATA_DIR"] = folder

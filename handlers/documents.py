@@ -29,7 +29,7 @@ from bot.i18n.translator import N_, babel_locale
 from bot.pipeline.context import Context
 from bot.pipeline.router import Router, payload
 from bot.pipeline.types import Button, IncomingFile, Reply, Rich, bold, code, fmt
-from bot.qa import EVENT_PREFIX
+from bot.qa.service import EVENT_PREFIX
 
 router = Router("documents")
 log = logging.getLogger(__name__)

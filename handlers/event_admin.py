@@ -25,8 +25,8 @@ from bot.i18n.translator import N_
 from bot.pipeline.context import Context
 from bot.pipeline.router import Router, form_payload
 from bot.pipeline.types import Attachment, Button, IncomingFile, Reply, bold, code, fmt, join
+from bot.qa.textnorm import fold
 from bot.reminders import cancel_event
-from bot.textnorm import fold
 from handlers.events import find_event
 from storage.base import Conversation
 
@@ -526,7 +526,7 @@ async def new_event_step(ctx: Context, text: str, choice: str | None) -> Reply |
 async def written_in(ctx: Context, *texts: str) -> str:
     """The language an admin wrote an event's texts in (their own language when the texts
     say too little): the event is then indexed and shown as a text of that language."""
-    from bot.textnorm import detect_language  # the lemmatiser's data: loaded on first use
+    from bot.qa.textnorm import detect_language  # the lemmatiser's data: loaded on first use
 
     sample = "\n".join(texts)
     detected = await asyncio.to_thread(detect_language, sample, "")

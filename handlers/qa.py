@@ -1,4 +1,4 @@
-"""Free text is a question: answered from the imported documents, FAQ and events (bot.qa).
+"""Free text is a question: answered from the imported documents, FAQ and events (bot.qa.service).
 
 A question about an event is answered from the event itself (bot.events.questions), with a
 Register (or waiting-list) button and the event's card, or a short list with a button per
@@ -21,8 +21,8 @@ from bot.events.questions import event_reply
 from bot.pipeline.context import Context
 from bot.pipeline.router import Router
 from bot.pipeline.types import Button, Reply, bold, fmt
-from bot.qa import CAN_DO, CONTACT, DONT_KNOW, EVENTS_BUTTON, SOURCE, service_for
-from bot.textnorm import build_language_data
+from bot.qa.service import CAN_DO, CONTACT, DONT_KNOW, EVENTS_BUTTON, SOURCE, service_for
+from bot.qa.textnorm import build_language_data
 
 router = Router("qa")
 # A question this soon after an answer may follow it up ("and until when?").

@@ -29,4 +29,4 @@ if [ "${installed%% *}" != "${wanted%% *}" ] || [ "$missing" = 1 ]; then
     echo "$wanted" > "$stamp"
 fi
 .venv/bin/civicbot catalogs compile >/dev/null
-.venv/bin/python -m bot.textnorm >/dev/null
+.venv/bin/python -m bot.qa.textnorm >/dev/null

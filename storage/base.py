@@ -221,7 +221,7 @@ class CancelOutcome:
 
 
 # -- content and question answering (qa capability: storage/sqlite_content.py) ---------------
-# Documents, their passages with normalised index terms (bot.textnorm), FAQ entries. The
+# Documents, their passages with normalised index terms (bot.qa.textnorm), FAQ entries. The
 # search ranks passages with BM25 over those terms: FTS5 on SQLite, the same formula over a
 # tsvector on PostgreSQL (storage/postgres_content.py), so both give the same answers.
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.answering import (
+from bot.content import FaqEntry
+from bot.qa.answering import (
     CANDIDATES,
     KEY_MATCH_WEIGHT,
     STEM_MATCH_WEIGHT,
@@ -16,9 +17,8 @@ from bot.answering import (
     search_terms,
     to_script,
 )
-from bot.content import FaqEntry
-from bot.places import places_named
-from bot.textnorm import index_terms, query_words
+from bot.qa.places import places_named
+from bot.qa.textnorm import index_terms, query_words
 
 INVITATION = (
     "Позив на конференцију: Партнерство за отворену управу.\n"

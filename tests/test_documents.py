@@ -13,10 +13,10 @@ import docx
 import yaml
 
 from bot.adapters.console import ConsoleAdapter
+from bot.content.importer import import_paths
 from bot.content.upload import UploadRefused, file_text
 from bot.pipeline.core import Core
 from bot.pipeline.types import Incoming, Reply
-from bot.qa_import import import_paths
 from tests.conftest import forum_event
 from tests.test_content_readers import tiny_pdf
 from tests.test_qa_cli import CONFERENCE

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.pipeline.core import Core
-from bot.qa import service_for
+from bot.qa.service import service_for
 from tests.test_events_support import say, text_of
 
 ADMIN = "99"  # console:99 is an admin in the core fixture

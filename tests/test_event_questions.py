@@ -25,12 +25,12 @@ from babel.dates import format_date, format_time
 from babel.messages.pofile import read_po
 
 from bench.qa_eval import resolve_corpus
+from bot.content.importer import import_paths
 from bot.events.loader import import_events, parse_events_yaml
 from bot.i18n.scripts import serbian_to_latin
 from bot.pipeline.core import Core
 from bot.pipeline.types import Incoming, Reply, Style
-from bot.qa import service_for
-from bot.qa_import import import_paths
+from bot.qa.service import service_for
 from bot.reminders import cancel_event
 from tests.conftest import ROOT, run_cli
 from tests.event_questions_data import (

@@ -15,9 +15,9 @@ import pytest
 from bot import handoff
 from bot.clock import ManualClock
 from bot.config import ConfigError, load_config
+from bot.content.importer import import_paths
 from bot.pipeline.core import Core
 from bot.pipeline.types import Incoming, Reply, replies_from_json
-from bot.qa_import import import_paths
 from storage.base import OutboxItem
 from tests.test_qa_cli import CONFERENCE
 

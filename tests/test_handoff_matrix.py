@@ -18,7 +18,7 @@ if os.environ.get("CIVICBOT_SKIP_SYNAPSE") == "1":
 import nio
 
 from bot.adapters.matrix.outbound import KEYCAPS
-from bot.qa_import import import_paths
+from bot.content.importer import import_paths
 from storage import open_store
 from tests.matrix_homeserver.citizen import MEGOLM, Citizen
 from tests.test_matrix_adapter_e2e import (  # noqa: F401  (fixture)

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from bot.config import Config
-from bot.qa_import import import_paths
+from bot.content.importer import import_paths
 from storage import open_store
 from tests.test_qa_cli import CONFERENCE
 from tests.test_telegram_adapter import running, telegram_config, wait_for

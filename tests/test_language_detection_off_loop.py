@@ -11,7 +11,7 @@ import threading
 
 import pytest
 
-import bot.textnorm
+import bot.qa.textnorm
 from bot.pipeline.core import Core
 from tests.test_foundation_core import msg, text_of
 
@@ -19,7 +19,7 @@ from tests.test_foundation_core import msg, text_of
 async def test_a_slow_first_detection_does_not_stall_other_chats(
     core: Core, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    real = bot.textnorm.detect_language
+    real = bot.qa.textnorm.detect_language
     detecting, release, detected = threading.Event(), threading.Event(), threading.Event()
 
     def cold_detector(text: str, default: str = "en") -> str:
@@ -28,7 +28,7 @@ async def test_a_slow_first_detection_does_not_stall_other_chats(
         detected.set()
         return real(text, default)
 
-    monkeypatch.setattr(bot.textnorm, "detect_language", cold_detector)
+    monkeypatch.setattr(bot.qa.textnorm, "detect_language", cold_detector)
     question = msg("Kdaj je naslednja konferenca v Ljubljani", user="1")
     first = asyncio.create_task(core.handle(question))
     assert await asyncio.to_thread(detecting.wait, 5)

@@ -20,8 +20,8 @@ from bench.qa_eval import (
     split_documents,
     split_questions,
 )
-from bot.qa import QuestionAnswering
-from bot.qa_import import import_paths
+from bot.content.importer import import_paths
+from bot.qa.service import QuestionAnswering
 from storage.sqlite import SqliteStore
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import dataclasses
 from pathlib import Path
 
+from bot.content.importer import import_paths
 from bot.pipeline.core import Core
 from bot.pipeline.types import Incoming, Style
-from bot.qa_import import import_paths
 from tests.test_qa_cli import CONFERENCE
 
 

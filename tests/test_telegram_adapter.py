@@ -22,8 +22,8 @@ import pytest
 from bot.adapters.telegram import Limits, TelegramAdapter
 from bot.app import App
 from bot.config import Config, load_config
+from bot.content.importer import import_paths
 from bot.pipeline.types import Attachment, Reply, bold, fmt, join
-from bot.qa_import import import_paths
 from tests.conftest import free_port, run_cli
 
 sys.path.insert(0, str(Path(__file__).resolve().parent / "telegram_emulator"))

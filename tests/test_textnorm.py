@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from bot.textnorm import (
+from bot.qa.textnorm import (
     cognate_stem,
     detect_language,
     fold,

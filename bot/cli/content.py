@@ -18,9 +18,9 @@ from typing import Any
 
 from bot.clock import SystemClock
 from bot.config import LOCALES, Config
+from bot.content.importer import FileOutcome, import_paths
 from bot.i18n.translator import Catalogs
-from bot.qa import EVENT_PREFIX, QaResult, plain_answer, service_for
-from bot.qa_import import FileOutcome, import_paths
+from bot.qa.service import EVENT_PREFIX, QaResult, plain_answer, service_for
 
 _BAR_WIDTH = 30
 

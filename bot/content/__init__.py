@@ -1,7 +1,7 @@
 """Content import: documents (txt, md, html, pdf, docx) and FAQ YAML into passages and entries.
 
 Pure functions over files: nothing here touches the database. Storage indexes what
-`read_document` and `read_faq` return; `bot.textnorm` turns their text into index terms.
+`read_document` and `read_faq` return; `bot.qa.textnorm` turns their text into index terms.
 """
 
 from bot.content.faq import read_faq

@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 
 from bot.content.model import ParsedDocument, Passage
-from bot.textnorm import detect_language, sentences
+from bot.qa.textnorm import detect_language, sentences
 
 MAX_PASSAGE_CHARS = 1000
 MAX_TITLE_CHARS = 120

@@ -2,7 +2,7 @@
 undone on request.
 
 The same readers, limits and validation as the command (bot.content readers, the FAQ and
-events loaders, bot.qa's indexing): a bad file changes nothing and comes back as one problem
+events loaders, bot.qa.service's indexing): a bad file changes nothing and comes back as one problem
 (`UploadOutcome.problem`, a key the chat translates) with the readers' own line as detail.
 What an import replaced is kept with its `uploads` row (storage/sqlite_uploads.py), so
 `undo_upload` can remove what it added and put back what it replaced.
@@ -34,7 +34,7 @@ from bot.events.loader import (
     parse_events_yaml,
 )
 from bot.pipeline.types import IncomingFile
-from bot.qa import INDEXER, document_content, faq_content, service_for
+from bot.qa.service import INDEXER, document_content, faq_content, service_for
 from storage.base import ContentConflict, EventRecord, from_db_time, to_db_time
 
 SUFFIXES = DOCUMENT_SUFFIXES | FAQ_SUFFIXES

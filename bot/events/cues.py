@@ -10,7 +10,7 @@ How a pattern is written and matched:
 - words are separated by spaces and are matched one after the other in the question;
 - a word ending in ``*`` is a stem: any word that begins with it matches (``prijav*``:
   prijava, prijavim, prijaviti, пријаве);
-- patterns are folded like every question (``bot.textnorm.fold``: case, diacritics and
+- patterns are folded like every question (``bot.qa.textnorm.fold``: case, diacritics and
   script), so ``počinje``, ``pocinje`` and ``почиње`` are one pattern, and a question typed
   without diacritics matches; where people type a letter in two ways without diacritics
   (Serbian đ as ``d`` or ``dj``), both spellings are listed;

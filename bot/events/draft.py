@@ -362,7 +362,7 @@ def _hour(hour: int, text: str) -> int:
 
 
 def detect(text: str) -> str:
-    from bot.textnorm import detect_language
+    from bot.qa.textnorm import detect_language
 
     language = detect_language(text, "en")
     if language == "sr" and dominant_script(text) != "Cyrl":

@@ -1,4 +1,4 @@
-"""Event descriptions as passages, for question answering to index (bot.qa.sync_events).
+"""Event descriptions as passages, for question answering to index (bot.qa.service.sync_events).
 
 Only the description, the organiser's prose: the facts (time, place, deadline, seats) are
 answered from the event's structure (bot.events.questions), never as text extracts of its

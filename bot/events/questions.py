@@ -14,7 +14,7 @@ a year no matching event has (documents about a past edition), words no event ex
 Naming: a title is cut into its parts (at dashes, colons, quotes), and a part is named when
 the question holds most of its words (at least two, or its only one), inflected or typed
 without diacritics (a shared beginning: `upravo` ~ `upravi`; `partnerstwo` ~ `partnerstvo`
-by `bot.textnorm.cognate_stem`), or its acronym (`OGP`). Kind words (conference, konferenca)
+by `bot.qa.textnorm.cognate_stem`), or its acronym (`OGP`). Kind words (conference, konferenca)
 do not name an event, they narrow which are meant ("When is the conference?").
 
 The answer is built from the event's record: its title and place in the asker's language (the
@@ -46,7 +46,7 @@ from bot.i18n.scripts import dominant_script, serbian_to_latin
 from bot.i18n.translator import N_, Translator, babel_locale
 from bot.pipeline.router import payload
 from bot.pipeline.types import Button, Reply, Rich, Segment, bold, fmt, join
-from bot.textnorm import (
+from bot.qa.textnorm import (
     LANGUAGES,
     cognate_stem,
     detect_language,
@@ -71,7 +71,7 @@ _YEAR = re.compile(r"(?:19|20)\d\d")
 _TOKEN = re.compile(r"[a-z0-9]+")
 _TITLE_PARTS = re.compile(r"\s[–—-]\s|[:|«»„“”\"()]|\s[/]\s")
 _END_OF_DAY = (23, 59)
-CONCEPT_MARK = "zz"  # bot.qa_glossary's concept terms
+CONCEPT_MARK = "zz"  # bot.qa.glossary's concept terms
 
 
 @dataclass(frozen=True)
@@ -184,8 +184,8 @@ def kinds_of(text: str) -> frozenset[str]:
 
 @lru_cache(maxsize=16384)
 def concepts_of(text: str, langs: tuple[str, ...]) -> frozenset[str]:
-    """A word's concepts in the project's glossary (bot.qa_glossary through
-    bot.textnorm.index_words): `odprtih`, `otwartych`, `open` -> the concept "open", so that a
+    """A word's concepts in the project's glossary (bot.qa.glossary through
+    bot.qa.textnorm.index_words): `odprtih`, `otwartych`, `open` -> the concept "open", so that a
     title is named in a language it has no text in ("delavnica odprtih podatkov" names the
     "Warsztaty otwartych danych")."""
     return frozenset(term for lang in langs for word in index_words(text, lang) for term in word

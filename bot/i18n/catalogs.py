@@ -38,7 +38,7 @@ DOMAINS: dict[str, list[str]] = {
         "handlers/privacy.py",
         "handlers/fallback.py",
     ],
-    "qa": ["handlers/qa.py", "bot/answering.py", "bot/content/*.py", "bot/qa*.py"],
+    "qa": ["handlers/qa.py", "bot/content/*.py", "bot/qa/*.py"],
     "events": ["handlers/events.py", "handlers/registration.py", "bot/events/*.py"],
     "reminders": ["handlers/reminders.py", "bot/reminders.py"],
     "admin": ["handlers/admin.py", "handlers/broadcast.py", "handlers/event_admin.py",

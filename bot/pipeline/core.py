@@ -159,7 +159,7 @@ class Core:
         (seconds of CPU), which on the event loop would stall every chat."""
         if message.language_hint or in_form or len(re.findall(r"[^\W\d_]{2,}", writing)) < 3:
             return None
-        from bot.textnorm import detect_language  # the lemmatiser's data: loaded on first use
+        from bot.qa.textnorm import detect_language  # the lemmatiser's data: loaded on first use
 
         detected = await asyncio.to_thread(detect_language, writing, "")
         return normalize_locale(detected) if detected else None

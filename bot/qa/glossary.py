@@ -1,7 +1,7 @@
 # ruff: noqa: E501  (the glossary is a table: one concept a line)
 """A small multilingual glossary of civic terms: the bridge where no word is shared.
 
-Cognate keys (bot.textnorm) let `konferencija`, `konferencja` and `conference` meet; nothing
+Cognate keys (bot.qa.textnorm) let `konferencija`, `konferencja` and `conference` meet; nothing
 lets `purpose` meet `сврха` or `registration` meet `zapisy`. Each line below is one concept
 in English | Slovenian | Serbian (Latin; Cyrillic folds to it) | Polish | Ukrainian, as
 lemmas (what simplemma returns), or as a folded prefix ending in `*` where inflection or the
@@ -25,7 +25,7 @@ its inflections another (`wdrożenie` -> `wdrożyć`, `wdrożenia` -> `wdrożeni
 A few forms stand in two concepts on purpose (Serbian `savet` is advice and council, Ukrainian
 `рішення` decision and solution). A long word the lemmatiser does not know reaches the
 concept its first six letters lead to, where only one concept's words begin so. Edit it like
-code: a change re-indexes (bot.qa.INDEXER).
+code: a change re-indexes (bot.qa.service.INDEXER).
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 A question about a city its document does not name is not answered from it ("open data in
 Novi Sad" is not answered from the page about Pančevo, however many other words they share;
-see bot.answering). Each line is one city, its country, then its folded forms (bot.textnorm
+see bot.qa.answering). Each line is one city, its country, then its folded forms (bot.qa.textnorm
 .fold: lower case, no diacritics, Cyrillic in Latin letters): a word, a stem ending in `*`
 (up to six more letters: a case ending or an adjective's suffix, Zagrebu, lwowskiego,
 Панчева) or `?` (up to two), and words of a name joined by `+` (novog sada). Forms match
@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
-from bot.textnorm import fold
+from bot.qa.textnorm import fold
 
 # A form's ending: `*` up to six letters (a case ending or an adjective's suffix), `?` up to two.
 _ENDINGS = {"*": 6, "?": 2}

@@ -29,14 +29,14 @@ import simplemma
 import stop_words
 import stopwordsiso
 
-from bot import lexicon
 from bot.i18n.scripts import dominant_script, fold
-from bot.interrogatives import ASKED_KIND
-from bot.qa_glossary import concepts, glossary_words
+from bot.qa import lexicon
+from bot.qa.glossary import concepts, glossary_words
+from bot.qa.interrogatives import ASKED_KIND
 
 LANGUAGES = ("sl", "sr", "pl", "uk", "en")
 DEFAULT_LANGUAGE = "en"
-YEAR_CONCEPT = "zzyear"  # the glossary's concept of the word "year" (bot.qa_glossary)
+YEAR_CONCEPT = "zzyear"  # the glossary's concept of the word "year" (bot.qa.glossary)
 _YEAR_NUMBER = re.compile(r"(?:19|20)\d\d")
 
 # simplemma files Serbian, Croatian and Bosnian (both scripts) under one code.
@@ -132,8 +132,8 @@ _GLIDE = re.compile(r"i(?=[aeou])")
 
 
 def build_language_data() -> None:
-    """Build every on-disk table the answering reads (bot.lexicon), ahead of the first
-    question: `python -m bot.textnorm` (the set-up script and the Docker image run it)."""
+    """Build every on-disk table the answering reads (bot.qa.lexicon), ahead of the first
+    question: `python -m bot.qa.textnorm` (the set-up script and the Docker image run it)."""
     lexicon.build_all(fold, _UNACCENTED_CODES)
 
 
@@ -150,7 +150,7 @@ def detect_language(text: str, default: str = DEFAULT_LANGUAGE) -> str:
 
 class QueryWord(NamedTuple):
     """One content word of a question: its exact terms (surface, lemmas), its cognate keys,
-    its glossary concepts (bot.qa_glossary: the same meaning in another language)."""
+    its glossary concepts (bot.qa.glossary: the same meaning in another language)."""
 
     exact: tuple[str, ...]
     keys: tuple[str, ...]
@@ -444,7 +444,7 @@ def _stopwords(lang: str) -> frozenset[str]:
 
 @cache
 def interrogatives(kind: str | None = None) -> frozenset[str]:
-    """The folded question words of every language (bot.interrogatives), of one kind or all:
+    """The folded question words of every language (bot.qa.interrogatives), of one kind or all:
     never content words, whichever language the question is read in."""
     kinds = [kind] if kind else list(ASKED_KIND)
     return frozenset(

@@ -27,7 +27,7 @@ from bot.events.loader import (
     is_events_document,
     parse_events_yaml,
 )
-from bot.qa import INDEXER, document_content, faq_content, service_for
+from bot.qa.service import INDEXER, document_content, faq_content, service_for
 from storage.base import ContentConflict
 
 SUFFIXES = DOCUMENT_SUFFIXES | FAQ_SUFFIXES

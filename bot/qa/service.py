@@ -2,8 +2,8 @@
 
     question -> about our events? (bot.events.questions: the events table, read now) -> an
     answer built from the event's structure
-    else -> search terms (bot.answering) -> the store's BM25 search -> FAQ first, else the
-    best sentences of the best passage (bot.answering) -> an answer, or "don't know"
+    else -> search terms (bot.qa.answering) -> the store's BM25 search -> FAQ first, else the
+    best sentences of the best passage (bot.qa.answering) -> an answer, or "don't know"
 
 Structured data is answered from its structure, never as text extracts of its fields: a
 question about an event's time, deadline, place, seats, registration (or what is coming up)
@@ -26,7 +26,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from bot.answering import (
+from bot.content import FaqEntry, ParsedDocument, searchable_text
+from bot.events.passages import EventPassage, event_passages
+from bot.events.questions import EventAnswer, answer_from_store, plain_text
+from bot.events.questions import title as event_title
+from bot.i18n.scripts import dominant_script
+from bot.i18n.translator import N_, Translator
+from bot.qa.answering import (
     CANDIDATES,
     RERANKED,
     WHOLE_DOCUMENT,
@@ -36,16 +42,10 @@ from bot.answering import (
     answer_from_hits,
     search_terms,
 )
-from bot.content import FaqEntry, ParsedDocument, searchable_text
-from bot.events.passages import EventPassage, event_passages
-from bot.events.questions import EventAnswer, answer_from_store, plain_text
-from bot.events.questions import title as event_title
-from bot.i18n.scripts import dominant_script
-from bot.i18n.translator import N_, Translator
-from bot.textnorm import LANGUAGES, detect_language, index_terms
+from bot.qa.textnorm import LANGUAGES, detect_language, index_terms
 from storage.base import ContentDocument, ContentPassage, FaqRecord, PassageHit
 
-# The version of the index terms (bot.textnorm) and of what is indexed: a document indexed
+# The version of the index terms (bot.qa.textnorm) and of what is indexed: a document indexed
 # by another version is indexed again on import even when its file did not change.
 INDEXER = "17"
 EVENT_PREFIX = "event:"

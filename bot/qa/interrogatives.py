@@ -3,8 +3,8 @@
 A property of the languages, not of any document: the interrogative adverbs and pronouns of
 Slovenian, Serbian/Croatian/Bosnian/Montenegrin (both scripts, ekavian and ijekavian, with the
 short spoken forms people type: kad, kolko, di), Polish, Ukrainian and English. They are never
-content words (bot.textnorm drops them), and they tell the answering which kind of fact the
-sentence that answers must hold (bot.answering.question_cues). Written as people spell them;
+content words (bot.qa.textnorm drops them), and they tell the answering which kind of fact the
+sentence that answers must hold (bot.qa.answering.question_cues). Written as people spell them;
 compared folded (no case, diacritics or script).
 """
 

@@ -21,8 +21,8 @@ from babel import Locale
 
 from bot.content.model import FaqEntry
 from bot.i18n.scripts import dominant_script, serbian_to_latin
-from bot.places import COUNTRIES_OF_LANGUAGE, countries_of, places_named
-from bot.textnorm import (
+from bot.qa.places import COUNTRIES_OF_LANGUAGE, countries_of, places_named
+from bot.qa.textnorm import (
     QueryWord,
     detect_language,
     fold,
@@ -109,16 +109,16 @@ _ASKS_FOR_DATE = frozenset([
 _ASKS_WHO = frozenset(["kdo", "koga", "ko", "kome", "kto", "kim", "kogo", "who", "whom", "hto",
                        "kogo", "komu"])  # fmt: skip
 _ASKS_WHERE = frozenset(["kje", "kam", "gde", "gdje", "gdzie", "where", "de", "kudi"])
-# ... and every language's question words of each kind (bot.interrogatives).
+# ... and every language's question words of each kind (bot.qa.interrogatives).
 _ASKS_FOR_DATE |= interrogatives("date")
 _ASKS_FOR_NUMBER |= interrogatives("number") | interrogatives("date")
 _ASKS_WHO |= interrogatives("who")
 _ASKS_WHERE |= interrogatives("where")
-# "Why", "what for": answered by a sentence that states a goal or purpose (bot.qa_glossary).
+# "Why", "what for": answered by a sentence that states a goal or purpose (bot.qa.glossary).
 _ASKS_WHY = frozenset(["zakaj", "cemu", "zasto", "dlaczego", "czemu", "navisco", "comu", "why",
                        "purpose"])  # fmt: skip
 _ASKS_WHY_PAIRS = frozenset([("po", "co"), ("what", "for"), ("za", "sto")])
-# Glossary concepts (bot.qa_glossary) whose answer is an address: e-mail, web, street.
+# Glossary concepts (bot.qa.glossary) whose answer is an address: e-mail, web, street.
 _ADDRESS_CONCEPTS = frozenset(["zzmail", "zzaddress", "zzwebsite", "zzform"])
 # A sentence naming a venue (a hall, a street) tells where; "place" and "city" as words do
 # not ("free use of the municipality's premises").
@@ -487,7 +487,7 @@ def _acronyms(question: str, words: Words) -> list[QueryWord]:
     """The question's words written as acronyms (CETRA, MAC, ЦЕТРЕ) that name something of
     their own: not a glossary concept (EU, NGO, NVO)."""
     written = {
-        "".join(_TOKEN.findall(fold(word)))  # NVO-VID -> nvovid, as bot.textnorm spells it
+        "".join(_TOKEN.findall(fold(word)))  # NVO-VID -> nvovid, as bot.qa.textnorm spells it
         for word in _NAME_WORD.findall(question)
         if len(word) >= 3 and word.isupper()
     }

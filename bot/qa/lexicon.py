@@ -9,7 +9,7 @@ opened on first use, so a process pays only for the languages it meets.
 
 The tries live in `$XDG_CACHE_HOME/civicbot/lexicon-<simplemma version>` (the user's cache
 folder), written atomically, so processes and replicas sharing it never read half a file.
-`python -m bot.textnorm` builds them all ahead of time (the set-up script and the Docker image
+`python -m bot.qa.textnorm` builds them all ahead of time (the set-up script and the Docker image
 do); where the folder cannot be written they are built in memory (slower, still small).
 """
 
