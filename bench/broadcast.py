@@ -22,8 +22,8 @@ from pathlib import Path
 from bot.broadcasting import plan_broadcast
 from bot.clock import SystemClock
 from bot.config import load_config
-from bot.delivery import DeliveryWorker
 from bot.i18n.translator import Catalogs
+from bot.outbox.delivery import DeliveryWorker
 from storage.sqlite import SqliteStore
 from tests.test_admin_broadcast_crash import populate
 

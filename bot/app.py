@@ -19,8 +19,8 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.clock import Clock, SystemClock
 from bot.config import Config
-from bot.delivery import DeliveryWorker
 from bot.i18n.translator import Catalogs
+from bot.outbox.delivery import DeliveryWorker
 from bot.pipeline.core import Core
 from bot.pipeline.router import Routes
 from storage import open_store

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from bot.adapters.console import ConsoleAdapter
 from bot.clock import ManualClock
-from bot.delivery import DeliveryWorker
+from bot.outbox.delivery import DeliveryWorker
 from bot.pipeline.core import Core
 from handlers.broadcast import report_progress
 from tests.conftest import run_cli

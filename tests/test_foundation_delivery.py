@@ -8,7 +8,7 @@ from datetime import timedelta
 from bot.adapters.base import DeliveryError, RetryLater, Unreachable
 from bot.adapters.console import ConsoleAdapter
 from bot.clock import ManualClock
-from bot.delivery import DeliveryWorker
+from bot.outbox.delivery import DeliveryWorker
 from bot.pipeline.core import Core
 from bot.pipeline.types import Address, Reply
 

@@ -14,7 +14,7 @@ from typing import Any
 
 from bot.adapters.console import ConsoleAdapter
 from bot.clock import ManualClock
-from bot.delivery import DeliveryWorker
+from bot.outbox.delivery import DeliveryWorker
 from bot.pipeline.core import Core
 from bot.reminders import dedupe_key, run_reminders
 from tests.test_events_support import event, load

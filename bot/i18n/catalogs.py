@@ -28,7 +28,7 @@ DOMAINS: dict[str, list[str]] = {
         "bot/app.py",
         "bot/pipeline/context.py",
         "bot/pipeline/core.py",
-        "bot/delivery.py",
+        "bot/outbox/delivery.py",
         "bot/i18n/translator.py",
         "bot/adapters/base.py",
         "bot/adapters/console.py",

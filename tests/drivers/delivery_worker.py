@@ -16,7 +16,7 @@ import sys
 from pathlib import Path
 
 from bot.clock import SystemClock
-from bot.delivery import DeliveryWorker
+from bot.outbox.delivery import DeliveryWorker
 from bot.pipeline.types import Address, Reply
 from storage.sqlite import SqliteStore
 
