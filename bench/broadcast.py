@@ -19,7 +19,7 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bot.broadcasting import plan_broadcast
+from bot.broadcast import plan_broadcast
 from bot.clock import SystemClock
 from bot.config import load_config
 from bot.i18n.translator import Catalogs

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from bot.broadcasting import (
+from bot.broadcast import (
     EVERYONE,
     check_audience,
     count_recipients,

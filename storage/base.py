@@ -336,6 +336,9 @@ class AdminStore(Protocol):
     async def list_admin_roles(self) -> list[AdminRole]: ...
     async def audit(self, actor: str, action: str, detail: str, now: datetime) -> None: ...
     async def audit_entries(self, limit: int = 100) -> list[AuditEntry]: ...
+
+
+class BroadcastStore(Protocol):
     async def count_audience(self, audience: str, locales: list[str],
                              default_locale: str) -> int: ...
     async def create_broadcast(self, *, created_by: str, report_to: int | None, audience: str,
@@ -571,7 +574,8 @@ class InboxStore(Protocol):
 
 
 class Store(
-    CoreStore, ContentStore, AdminStore, RemindersStore, HandoffStore, UploadsStore, InboxStore,
+    CoreStore, ContentStore, AdminStore, BroadcastStore, RemindersStore, HandoffStore,
+    UploadsStore, InboxStore,
     Protocol,
 ):
     """Everything Core, Context, handlers and services may ask of storage, whichever backend

@@ -31,6 +31,7 @@ from storage.base import (
 )
 from storage.files import create_private_file, make_private, private_dir
 from storage.sqlite_admin import SqliteAdminMixin
+from storage.sqlite_broadcast import SqliteBroadcastMixin
 from storage.sqlite_content import SqliteContentMixin
 from storage.sqlite_events import SqliteEventsMixin
 from storage.sqlite_handoff import SqliteHandoffMixin
@@ -65,8 +66,11 @@ def _person(row: aiosqlite.Row) -> Person:
     )
 
 
-class SqliteStore(SqliteEventsMixin, SqliteAdminMixin, SqlitePrivacyMixin, SqliteRemindersMixin,
-                  SqliteContentMixin, SqliteHandoffMixin, SqliteUploadsMixin, SqliteInboxMixin):
+class SqliteStore(
+    SqliteEventsMixin, SqliteAdminMixin, SqliteBroadcastMixin, SqlitePrivacyMixin,
+    SqliteRemindersMixin, SqliteContentMixin, SqliteHandoffMixin, SqliteUploadsMixin,
+    SqliteInboxMixin,
+):
     def __init__(self, db: aiosqlite.Connection, path: str) -> None:
         self.db = db
         self.path = path

@@ -13,7 +13,7 @@ from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bot.broadcasting import plan_broadcast
+from bot.broadcast import plan_broadcast
 from bot.config import Config
 from bot.i18n.translator import Catalogs
 from storage.base import BroadcastRecord

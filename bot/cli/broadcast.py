@@ -14,7 +14,7 @@ import getpass
 import sys
 from pathlib import Path
 
-from bot.broadcasting import (
+from bot.broadcast import (
     EVERYONE,
     check_audience,
     plan_broadcast,

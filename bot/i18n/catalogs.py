@@ -42,7 +42,7 @@ DOMAINS: dict[str, list[str]] = {
     "events": ["handlers/events.py", "handlers/registration.py", "bot/events/*.py"],
     "reminders": ["handlers/reminders.py", "bot/reminders.py"],
     "admin": ["handlers/admin.py", "handlers/broadcast.py", "handlers/event_admin.py",
-              "bot/broadcasting.py"],
+              "bot/broadcast.py"],
     "adapters": ["bot/adapters/matrix/*.py"],
     "telegram": ["bot/adapters/telegram.py"],
     "handoff": ["handlers/handoff.py", "bot/handoff.py"],
