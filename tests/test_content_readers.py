@@ -206,7 +206,7 @@ events:
 
 def test_faq_entries_per_locale_and_events_left_alone(tmp_path: Path) -> None:
     entries = read_faq(write(tmp_path, "content.yaml", FAQ))
-    assert [entry.key for entry in entries] == ["deadline", "faq-2"]
+    assert [entry.key for entry in entries] == ["deadline", "content-2"]
     assert (
         entries[0].questions["sr"] == "До када могу да се пријавим?\nDo kada mogu da se prijavim?"
     )

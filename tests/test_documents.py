@@ -133,6 +133,16 @@ async def test_every_file_type_imports(core: Core, tmp_path: Path) -> None:
     assert await core.store.get_event("forum") is not None
 
 
+async def test_two_faq_files_without_keys_both_import(core: Core, tmp_path: Path) -> None:
+    """Keyless entries were all keyed faq-1, faq-2...: the second file was refused as using
+    the first one's keys."""
+    for name, question in (("parking.yaml", "Is there parking?"), ("food.yaml", "Is there food?")):
+        data = yaml.safe_dump({"faq": [{"question": {"en": question}, "answer": {"en": "Yes."}}]})
+        [reply] = await core.handle(sent(tmp_path, name, data))
+        assert reply.text.plain == f"Imported 1 FAQ entry from {name}.", reply.text.plain
+    assert {d.name for d in await core.store.list_documents()} >= {"parking.yaml", "food.yaml"}
+
+
 def zip_bomb() -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:

@@ -21,7 +21,7 @@ import yaml
 from bot.adapters.matrix.outbound import KEYCAPS
 from tests.matrix_homeserver.citizen import Citizen
 from tests.matrix_homeserver.harness import Homeserver
-from tests.test_documents import SLOVENIAN_CALL
+from tests.test_documents import SLOVENIAN_CALL, every_file_type
 from tests.test_handoff_matrix import first_answer
 from tests.test_matrix_adapter_e2e import RunningBot, bot_config, new_bot_account
 
@@ -153,6 +153,21 @@ async def test_an_admins_word_file_in_an_encrypted_dm_is_decrypted_and_imported(
     assert (document.title, document.lang, document.passage_count) == \
         ("Linia Współpracy", "pl", 1)
     assert not admin.undecrypted
+
+
+async def test_every_file_type_in_an_encrypted_dm_imports(world: World) -> None:
+    admin, bot_id = world.admin, world.bot.user_id
+    room = await admin.open_dm(bot_id)
+    await first_answer(admin, room, "/help")
+    for name, (data, expected) in every_file_type().items():
+        sent_as = f"all-{name}"  # beside the other tests' files of this homeserver
+        raw = data.encode() if isinstance(data, str) else data
+        reply, _ = await send(admin, room, sent_as, raw)
+        assert reply.decrypted
+        assert reply.body.startswith(expected.replace(name, sent_as)), (name, reply.body)
+    names = {d.name for d in await world.store.list_documents() if d.kind != "event"}
+    assert {f"all-{n}" for n in every_file_type() if n != "events.yaml"} <= names
+    assert await world.store.get_event("forum") is not None
 
 
 async def test_a_citizens_file_is_not_downloaded(world: World) -> None:

@@ -1,7 +1,7 @@
 """FAQ entries from structured YAML content.
 
     faq:
-      - key: sign-up-deadline          # optional, defaults to faq-1, faq-2, ...
+      - key: sign-up-deadline          # optional, defaults to <file>-1, <file>-2, ...
         question: {sl: "Do kdaj ...?", sr: "До када ...?", en: "Until when ...?"}
         answer: {sl: "...", sr: "...", en: "..."}
     events: [...]                      # the events loader's part: not read here
@@ -76,7 +76,8 @@ def _entry(path: Path, number: int, key: str | None, raw: object, locale: str) -
     answers = _localised(path, number, raw.get("answer", raw.get("answers")), locale)
     if not questions or not answers:
         raise ContentError(path, f"FAQ entry {number} needs a question and an answer")
-    return FaqEntry(str(raw.get("key") or key or f"faq-{number}"), questions, answers)
+    # A key of its own file by default: two files of keyless entries never clash.
+    return FaqEntry(str(raw.get("key") or key or f"{path.stem}-{number}"), questions, answers)
 
 
 def _localised(path: Path, number: int, raw: object, default_locale: str) -> dict[str, str]:
