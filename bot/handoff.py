@@ -7,7 +7,7 @@ ticket, and a staff member's answer comes back to the person, once.
     reply      -> the ticket closes and the answer is queued for the person (one transaction)
     Save as FAQ (faq:<ticket>) -> a FAQ entry in the question's language
 
-Everything is in the database after each step (storage/sqlite_handoff.py); proactive messages
+Everything is in the database after each step (storage/sql/handoff.py); proactive messages
 go through the outbox. The staff chat is `CIVICBOT_STAFF_CHAT`; unset, nothing is offered.
 """
 

@@ -125,7 +125,7 @@ class CoreStore(Protocol):
     ) -> int: ...
     async def outbox_counts(self, batch: str | None = None) -> dict[str, int]: ...
 
-    # -- events and registrations (events capability: storage/sqlite_events.py) -------------
+    # -- events and registrations (events capability: storage/sql/events.py) -------------
     async def save_events(self, events: list[EventRecord], now: datetime) -> list[EventSaved]: ...
     async def get_event(self, event_id: str) -> EventRecord | None: ...
     async def list_events(self, *, ending_after: datetime | None = None) -> list[EventRecord]: ...
@@ -148,7 +148,7 @@ class CoreStore(Protocol):
 
 
 # -- events and registrations (owned by the events capability) -------------------------------
-# Records of storage/sqlite_events.py; bot/events builds and reads them.
+# Records of storage/sql/events.py; bot/events builds and reads them.
 
 
 @dataclass(slots=True)
@@ -220,7 +220,7 @@ class CancelOutcome:
     promoted: list[Registration] = field(default_factory=list)
 
 
-# -- content and question answering (qa capability: storage/sqlite_content.py) ---------------
+# -- content and question answering (qa capability: storage/sql/content.py) ---------------
 # Documents, their passages with normalised index terms (bot.qa.textnorm), FAQ entries. The
 # search ranks passages with BM25 over those terms: FTS5 on SQLite, the same formula over a
 # tsvector on PostgreSQL (storage/postgres_content.py), so both give the same answers.
@@ -298,7 +298,7 @@ class ContentStore(Protocol):
     async def faq_entries(self) -> list[FaqRecord]: ...
 
 
-# -- admin roles, audit log, broadcasts (admin capability: storage/sqlite_admin.py) -----------
+# -- admin roles, audit log, broadcasts (admin capability: storage/sql/admin.py) -----------
 
 
 @dataclass(slots=True)
@@ -350,7 +350,7 @@ class BroadcastStore(Protocol):
     async def finish_broadcast(self, broadcast_id: int, now: datetime) -> bool: ...
 
 
-# -- reminders (reminders capability: storage/sqlite_reminders.py, bot/reminders.py) ---------
+# -- reminders (reminders capability: storage/sql/reminders.py, bot/reminders.py) ---------
 
 
 @dataclass(slots=True)
@@ -440,7 +440,7 @@ class RemindersStore(Protocol):
     async def reminder_counts(self, event_id: str | None = None) -> dict[str, int]: ...
 
 
-# -- "ask the team": unanswered questions and tickets (storage/sqlite_handoff.py) ---------------
+# -- "ask the team": unanswered questions and tickets (storage/sql/handoff.py) ---------------
 
 
 @dataclass(slots=True)
@@ -508,7 +508,7 @@ class HandoffStore(Protocol):
     async def forget_handoff_older_than(self, cutoff: datetime) -> int: ...
 
 
-# -- uploads: files admins send in a chat (storage/sqlite_uploads.py, bot/content/upload.py) --
+# -- uploads: files admins send in a chat (storage/sql/uploads.py, bot/content/upload.py) --
 
 
 @dataclass(slots=True)

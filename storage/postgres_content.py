@@ -1,6 +1,6 @@
 """Content search on PostgreSQL: a mixin placed first in `PostgresStore`'s bases.
 
-Everything else of the content capability runs the portable SQL of storage/sqlite_content.py.
+Everything else of the content capability runs the portable SQL of storage/sql/content.py.
 Only the ranking differs in dialect: passages are found through the GIN index on their
 generated tsvector, then ranked with the formula of FTS5's bm25() (k1 = 1.2, b = 0.75, the
 same idf with the same floor, term frequency from the tsvector's positions, length = number
@@ -60,7 +60,7 @@ class PostgresContentMixin:
 
     async def search_passages(self, terms: list[str], limit: int) -> list[PassageHit]:
         """The `limit` passages that rank best for any of `terms` (BM25), best first; the
-        same terms chosen and the same scores as on SQLite (storage/sqlite_content.py)."""
+        same terms chosen and the same scores as on SQLite (storage/sql/content.py)."""
         chosen, counts = await self._chosen_terms(terms, limit)  # type: ignore[attr-defined]  # SqliteContentMixin's
         if not chosen:
             return []

@@ -30,15 +30,15 @@ from storage.base import (
     to_db_time,
 )
 from storage.files import create_private_file, make_private, private_dir
-from storage.sqlite_admin import SqliteAdminMixin
-from storage.sqlite_broadcast import SqliteBroadcastMixin
-from storage.sqlite_content import SqliteContentMixin
-from storage.sqlite_events import SqliteEventsMixin
-from storage.sqlite_handoff import SqliteHandoffMixin
-from storage.sqlite_inbox import SqliteInboxMixin
-from storage.sqlite_privacy import SqlitePrivacyMixin
-from storage.sqlite_reminders import SqliteRemindersMixin
-from storage.sqlite_uploads import SqliteUploadsMixin
+from storage.sql.admin import SqliteAdminMixin
+from storage.sql.broadcast import SqliteBroadcastMixin
+from storage.sql.content import SqliteContentMixin
+from storage.sql.events import SqliteEventsMixin
+from storage.sql.handoff import SqliteHandoffMixin
+from storage.sql.inbox import SqliteInboxMixin
+from storage.sql.privacy import SqlitePrivacyMixin
+from storage.sql.reminders import SqliteRemindersMixin
+from storage.sql.uploads import SqliteUploadsMixin
 
 log = logging.getLogger(__name__)
 MIGRATIONS_PACKAGE = "storage.migrations"

@@ -108,7 +108,7 @@ async def test_term_counts_follow_saves_and_removals_on_both_backends(store) -> 
 async def test_kept_term_counts_follow_this_and_other_connections_writes(
     tmp_path, monkeypatch
 ) -> None:
-    import storage.sqlite_content as content
+    import storage.sql.content as content
     from storage.sqlite import SqliteStore
 
     monkeypatch.setattr(content, "COMMON_TERM_PASSAGES", 1)  # every count is kept
@@ -127,7 +127,7 @@ async def test_kept_term_counts_follow_this_and_other_connections_writes(
 
 
 def test_the_search_keeps_the_rarest_terms_within_its_budget(monkeypatch) -> None:
-    import storage.sqlite_content as content
+    import storage.sql.content as content
 
     counts = {"rare": 2, "mid": 40, "common": 900, "other": 40}
     assert content.selective_terms(["common", "rare", "absent", "mid", "other"], counts) == [

@@ -4,7 +4,7 @@ undone on request.
 The same readers, limits and validation as the command (bot.content readers, the FAQ and
 events loaders, bot.qa.service's indexing): a bad file changes nothing and comes back as one problem
 (`UploadOutcome.problem`, a key the chat translates) with the readers' own line as detail.
-What an import replaced is kept with its `uploads` row (storage/sqlite_uploads.py), so
+What an import replaced is kept with its `uploads` row (storage/sql/uploads.py), so
 `undo_upload` can remove what it added and put back what it replaced.
 
 `file_text(file)` is the one call for a capability that wants the text of a sent file

@@ -1,6 +1,6 @@
 """Events and registrations: the event model, YAML loading and validation, answers, iCalendar
 files and how events look in a chat. Handlers: handlers/events.py, handlers/registration.py;
-storage: storage/sqlite_events.py; CLI: bot/cli/events.py; the registrations export:
+storage: storage/sql/events.py; CLI: bot/cli/events.py; the registrations export:
 bot/events/export.py."""
 
 from bot.events.loader import (

@@ -283,7 +283,7 @@ def _question_keys(words: list[Word]) -> set[str]:
 
 def event_names(record: EventRecord) -> _Names:
     """What names the event; every question asks it of every event, so it is kept by the
-    record's parsed spec (the store reuses an unchanged event's: storage/sqlite_events.py)."""
+    record's parsed spec (the store reuses an unchanged event's: storage/sql/events.py)."""
     kept = _NAMES_BY_SPEC.get(id(record.spec))
     if kept is not None and kept[0] is record.spec and kept[1] == record.location:
         return kept[2]

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from storage.base import to_db_time
-from storage.sqlite_mixin import SqliteMixin
+from storage.sql.mixin import SqliteMixin
 
 PERSONAL_COLUMNS = ("person_id", "name", "email", "phone", "organisation", "answers", "locale")
 

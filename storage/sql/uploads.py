@@ -22,7 +22,7 @@ from storage.base import (
     returned_row,
     to_db_time,
 )
-from storage.sqlite_content import _save
+from storage.sql.content import _save
 
 if TYPE_CHECKING:
     import aiosqlite

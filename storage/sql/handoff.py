@@ -24,7 +24,7 @@ from storage.base import (
     returned_row,
     to_db_time,
 )
-from storage.sqlite_mixin import SqliteMixin
+from storage.sql.mixin import SqliteMixin
 
 STAFF_FAQ_DOCUMENT = "staff-answers"  # the document that holds FAQ entries saved from tickets
 TICKET_COLUMNS = (

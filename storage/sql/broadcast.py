@@ -7,7 +7,7 @@ import json
 from datetime import datetime
 
 from storage.base import BroadcastRecord, from_db_time, returned_row, to_db_time
-from storage.sqlite_mixin import SqliteMixin
+from storage.sql.mixin import SqliteMixin
 
 # The address a person gets proactive messages at: their newest private chat.
 _PRIVATE_IDENTITY = (

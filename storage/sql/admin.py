@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from storage.base import AdminRole, AuditEntry, from_db_time, to_db_time
-from storage.sqlite_mixin import SqliteMixin
+from storage.sql.mixin import SqliteMixin
 
 
 class SqliteAdminMixin(SqliteMixin):
