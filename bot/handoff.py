@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 
 from babel import Locale, UnknownLocaleError
 
+from bot.config import Config
 from bot.i18n.translator import N_, Translator
 from bot.pipeline.router import payload
 from bot.pipeline.types import (
@@ -74,6 +75,11 @@ TICKET_HOW = N_("Reply to this message to answer, or send /answer {number} and y
 
 def staff_chat_of(config: object) -> str:
     return str(getattr(config, "staff_chat", "") or "")
+
+
+def offered(config: Config) -> bool:
+    """"Ask the team" is offered (and /ask listed) only where a staff chat is configured."""
+    return bool(staff_chat_of(config))
 
 
 def is_staff_chat(ctx: Context) -> bool:

@@ -57,7 +57,8 @@ async def handoff_button(ctx: Context, args: list[str]) -> Reply:
     return await handoff.pressed_handoff(ctx, args)
 
 
-@router.command("ask", N_("Ask our team a question"), private_only=True, listed=False)
+@router.command("ask", N_("Ask our team a question"), private_only=True,
+                listed=handoff.offered)
 async def ask(ctx: Context, args: str) -> Reply:
     if not handoff.staff_chat_of(ctx.config):
         return Reply.of(ctx._(handoff.NOT_OFFERED))

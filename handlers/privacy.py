@@ -25,8 +25,8 @@ async def forgetme(ctx: Context, args: str) -> Reply:
 def forget_question(ctx: Context) -> Reply:
     return Reply.of(
         ctx._(
-            "This deletes everything I keep about you: your language, subscription and "
-            "registrations. It cannot be undone. Delete it?"
+            "This deletes everything I keep about you: your language, subscription, "
+            "registrations and the questions you asked our team. It cannot be undone. Delete it?"
         ),
         [
             [

@@ -53,7 +53,7 @@ async def help_button(ctx: Context, args: list[str]) -> Reply:
 
 def help_reply(ctx: Context) -> Reply:
     lines = [ctx._("Ask me a question in your own words, or use a command:"), ""]
-    for command in ctx.core.routes.listed_commands(admin=ctx.is_admin):
+    for command in ctx.core.routes.listed_commands(admin=ctx.is_admin, config=ctx.config):
         lines.append(f"/{command.name} — {ctx._(command.description)}")
     return Reply.of("\n".join(lines))
 

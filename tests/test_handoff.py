@@ -329,3 +329,19 @@ async def test_the_command_line_lists_tickets_and_gaps(config, clock, tmp_path: 
     bad = run_cli(["unanswered", "--days", "0"], tmp_path)
     assert bad.returncode == 2 and "expected a number of days from 1 to 3650" in bad.stderr
     assert "Traceback" not in bad.stderr
+
+
+async def test_help_lists_ask_where_a_staff_chat_is_configured(core: Core) -> None:
+    def helped() -> str:
+        return "\n".join(r.text.plain for r in replies)
+
+    replies = await core.handle(citizen("/help", hint="en"))
+    assert "/ask" not in helped()  # nobody to ask: not offered
+    core.config = dataclasses.replace(core.config, staff_chat=f"telegram:{STAFF}")
+    replies = await core.handle(citizen("/help", hint="en"))
+    assert "/ask — Ask our team a question" in helped()
+
+
+async def test_forgetme_says_it_deletes_the_questions_asked_too(core: Core) -> None:
+    [question] = await core.handle(citizen("/forgetme", hint="sl"))
+    assert "vprašanja, ki ste jih zastavili naši ekipi" in question.text.plain

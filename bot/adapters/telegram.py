@@ -781,7 +781,7 @@ class TelegramAdapter:
         assert self.core is not None
         t = self.core.translator(locale)
         commands = []
-        for command in self.core.routes.listed_commands(admin=False):
+        for command in self.core.routes.listed_commands(admin=False, config=self.config):
             if not _COMMAND_NAME.match(command.name):
                 continue
             description = t.gettext(command.description).strip() or command.name

@@ -25,7 +25,8 @@ class ListedCommand(Protocol):
 
 
 class CommandList(Protocol):
-    def listed_commands(self, *, admin: bool) -> Sequence[ListedCommand]: ...
+    def listed_commands(self, *, admin: bool,
+                        config: Config | None = None) -> Sequence[ListedCommand]: ...
 
 
 class Services(Protocol):

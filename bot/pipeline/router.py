@@ -14,6 +14,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from bot.config import Config
 from bot.pipeline.types import Button, IncomingFile, Reply
 
 if TYPE_CHECKING:
@@ -41,7 +42,7 @@ class Command:
     description: str  # an N_() string, translated when shown
     admin: bool = False
     private_only: bool = False  # personal forms never start in a group
-    listed: bool = True
+    listed: bool | Callable[[Config], bool] = True  # in /help and menus (or when configured)
 
 
 class Router:
@@ -62,7 +63,7 @@ class Router:
         *,
         admin: bool = False,
         private_only: bool = False,
-        listed: bool = True,
+        listed: bool | Callable[[Config], bool] = True,
     ) -> Callable[[CommandHandler], CommandHandler]:
         def register(handler: CommandHandler) -> CommandHandler:
             self.commands[name] = Command(name, handler, description, admin, private_only, listed)
@@ -192,5 +193,14 @@ class Routes:
                 self.file_handlers.append(router.file_handler)
             self.form_files.update(router.form_files)
 
-    def listed_commands(self, *, admin: bool) -> list[Command]:
-        return [c for c in self.commands.values() if c.listed and (admin or not c.admin)]
+    def listed_commands(self, *, admin: bool, config: Config | None = None) -> list[Command]:
+        """The commands /help and the platforms' menus show; one listed only when configured
+        (`listed=` a test of the configuration) needs `config`."""
+        return [c for c in self.commands.values()
+                if (admin or not c.admin) and _shown(c.listed, config)]
+
+
+def _shown(listed: bool | Callable[[Config], bool], config: Config | None) -> bool:
+    if isinstance(listed, bool):
+        return listed
+    return config is not None and listed(config)
