@@ -216,3 +216,28 @@ async def test_webhook_bodies_that_are_not_updates_get_400_and_one_line(
     assert len(answers) == 1 and answers[0].startswith(HELP)  # the redelivery changed nothing
     assert "Traceback" not in caplog.text
     assert caplog.text.count("a webhook call whose body is not an update was refused") == 7
+
+
+async def test_readyz_tells_the_truth_while_polling_fails(tmp_path: Path, emu: TelegramEmulator):
+    ops = free_port()
+    config = telegram_config(tmp_path, emu, ops_listen=f"127.0.0.1:{ops}")
+
+    async def ready() -> tuple[int, dict]:
+        async with httpx.AsyncClient(trust_env=False) as client:
+            answer = await client.get(f"http://127.0.0.1:{ops}/readyz")
+            return answer.status_code, answer.json()["checks"]
+
+    async with running(config, emu):
+        assert (await ready())[0] == 200
+        await emu.inject_fault("getUpdates", 502, times=-1)
+
+        async def not_ready() -> bool:
+            return (await ready()) == (503, {"database": "ok", "telegram": "not connected"})
+
+        await wait_for(not_ready, timeout=20)
+        await emu.clear_faults()
+
+        async def ready_again() -> bool:
+            return (await ready())[0] == 200
+
+        await wait_for(ready_again, timeout=40)

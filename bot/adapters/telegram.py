@@ -462,6 +462,7 @@ class TelegramAdapter:
         self._webhook: web.AppRunner | None = None
         self._inbox: Inbox | None = None
         self._poller: asyncio.Task[None] | None = None
+        self._polling_fails = False  # the last getUpdates failed: /readyz says so
         self._start_trouble = False  # Telegram was unreachable at start: sends fail fast
         protect_logs(config.telegram_token)
 
@@ -487,6 +488,10 @@ class TelegramAdapter:
 
     def outbox_scope(self) -> str | None:
         return None
+
+    def is_ready(self) -> bool:
+        """For /readyz: receiving, and (polling) the last getUpdates reached Telegram."""
+        return self.receiving.is_set() and not self._failed and not self._polling_fails
 
     def messages_per_second(self) -> float:
         return self.limits.per_second or 1000.0
@@ -650,12 +655,14 @@ class TelegramAdapter:
                 # looks alive. One line and a non-zero exit instead.
                 raise ConfigError(self._refused_token_message()) from None
             except TelegramError as error:  # network, 5xx, 409 (another poller), timeouts
+                self._polling_fails = True
                 log.warning("telegram: polling failed (%s); retrying in %.0fs",
                             _describe(error), delay)
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, START_RETRY_MAX)
                 continue
             delay = 1.0
+            self._polling_fails = False
             if updates:
                 await self._arrive(updates)
                 offset = updates[-1].update_id + 1
