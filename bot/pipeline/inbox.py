@@ -127,7 +127,7 @@ class Inbox:
         for task in late:
             task.cancel()
         if late:
-            log.info("stopping: %d updates left for the next start", len(late))
+            log.info("stopping: the updates of %d chats are left for the next start", len(late))
             with contextlib.suppress(asyncio.CancelledError):
                 await asyncio.gather(*late, return_exceptions=True)
 
