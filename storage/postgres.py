@@ -1,7 +1,7 @@
 """PostgreSQL implementation of the repository (scale-out: several replicas on one database).
 
-The repository logic is written once, in portable SQL, by `SqliteStore` and its capability
-mixins; this backend swaps what is dialect-specific:
+The repository logic is written once, in portable SQL (`storage.sql.store.SqlStore`: the core
+queries and the capability mixins); this backend adds what is dialect-specific:
 
 - the connection: an asyncpg pool behind a small aiosqlite-shaped facade (`execute`,
   `execute_fetchall`, cursors with `fetchone`/`fetchall`/`rowcount`), with `?` placeholders
@@ -27,7 +27,7 @@ import asyncpg
 
 from storage.base import OutboxItem, to_db_time
 from storage.postgres_content import PostgresContentMixin
-from storage.sqlite import SqliteStore
+from storage.sql.store import SqlStore
 
 MIGRATIONS_PACKAGE = "storage.migrations.postgres"
 WRITE_LOCK = 0x63697669  # "civi": the advisory lock that serialises write transactions
@@ -96,9 +96,9 @@ def postgres_migrations() -> list[tuple[int, str, str]]:
     return sorted(found)
 
 
-class PostgresStore(PostgresContentMixin, SqliteStore):
+class PostgresStore(PostgresContentMixin, SqlStore):
     def __init__(self, pool: asyncpg.Pool, dsn_redacted: str) -> None:
-        super().__init__(PgConnection(pool), dsn_redacted)  # type: ignore[arg-type]  # PgConnection speaks aiosqlite's subset
+        super().__init__(PgConnection(pool), dsn_redacted)
         self.pool = pool
 
     @classmethod
