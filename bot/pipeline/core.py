@@ -1,6 +1,9 @@
 """The core: one incoming message in, replies out.
 
-identify the person -> pick the locale -> load the conversation -> route -> handler -> replies.
+A message goes through `Core.steps` in order (addressed -> flood -> errors -> identity ->
+conversation -> locale -> form expiry), then routing -> handler -> replies. Each step is one
+small method `async def step(turn: Turn, next: Next) -> list[Reply]`: it answers itself, or
+fills in what it learnt on the `Turn` and passes it on with `await next(turn)`.
 Handlers never see a platform; adapters never see a handler. Nothing here raises to an adapter:
 a failing handler is logged (without the message text) and the person gets a translated apology.
 """
@@ -11,8 +14,10 @@ import asyncio
 import logging
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cached_property
 
 from bot.clock import Clock
 from bot.config import Config
@@ -22,7 +27,7 @@ from bot.pipeline.context import Context
 from bot.pipeline.flood import FloodGuard, Verdict
 from bot.pipeline.router import HandlerResult, Routes, parse_command, typed_button
 from bot.pipeline.types import Button, Incoming, IncomingFile, Reply, Rich, replies_to_json
-from storage.base import Person, Store
+from storage.base import Conversation, Person, Store
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +43,42 @@ def clean_text(text: str) -> str:
     return "".join(
         c for c in text if c in "\n\t" or unicodedata.category(c) not in ("Cc", "Cf", "Cs")
     ).strip()
+
+
+@dataclass
+class Turn:
+    """One message on its way through the core's steps; each step fills in what it learns."""
+
+    message: Incoming
+    verdict: Verdict | None = None  # flood control's, when the adapter counted it on arrival
+    now: datetime | None = None  # set by `identity`
+    person: Person | None = None  # set by `identity`
+    conversation: Conversation | None = None  # set by `conversation` (None: no running form)
+    translator: Translator | None = None  # set by `locale`
+
+    @cached_property
+    def text(self) -> str:
+        """The message's text without control characters (computed once, when first read)."""
+        return clean_text(self.message.text)
+
+
+Next = Callable[[Turn], Awaitable[list[Reply]]]
+Step = Callable[[Turn, Next], Awaitable[list[Reply]]]
+
+
+def chain(steps: Sequence[Step], last: Next) -> Next:
+    """The steps as one call: each step's `next` is the rest of the chain, ending in `last`."""
+    run = last
+    for step in reversed(steps):
+        run = _link(step, run)
+    return run
+
+
+def _link(step: Step, rest: Next) -> Next:
+    async def run(turn: Turn) -> list[Reply]:
+        return await step(turn, rest)
+
+    return run
 
 
 class Core:
@@ -59,6 +100,18 @@ class Core:
         self.flood = FloodGuard(config.flood_burst, config.flood_per_second)
         # platform -> (translator, command) -> a link that opens a private chat with the bot
         self.private_chat_links: dict[str, Callable[[Translator, str], Rich]] = {}
+        # What one message goes through, in order; then `_routed` (button, command, form step,
+        # file, free text). A step may answer itself and stop the message there.
+        self.steps: tuple[Step, ...] = (
+            self._addressed,  # group chatter that is not for us: no answer, no work
+            self._flood,  # flood control (bot/pipeline/flood.py), before any database work
+            self._errors,  # metrics; a failing step or handler -> logged + an apology
+            self._identity,  # the person (store.person_for_identity, created on first contact)
+            self._conversation,  # their running form, if any (store.get_conversation)
+            self._locale,  # their language (bot.i18n.translator.choose_locale)
+            self._form_expiry,  # a form idle past the timeout is closed, and they are told
+        )
+        self._run = chain(self.steps, self._routed)
 
     def translator(self, locale: str) -> Translator:
         return self.catalogs.translator(locale)
@@ -81,19 +134,33 @@ class Core:
 
     async def handle(self, message: Incoming, *, verdict: Verdict | None = None) -> list[Reply]:
         """The replies to one message; `verdict`: flood control already counted on arrival."""
+        return await self._run(Turn(message, verdict))
+
+    # -- the steps, in the order of `Core.steps` ---------------------------------------------
+
+    async def _addressed(self, turn: Turn, next: Next) -> list[Reply]:
+        message = turn.message
         if not message.is_private and not message.addressed_to_bot:
             return []  # group chatter that is not for us
-        verdict = self.admit(message) if verdict is None else verdict
+        return await next(turn)
+
+    async def _flood(self, turn: Turn, next: Next) -> list[Reply]:
+        verdict = self.admit(turn.message) if turn.verdict is None else turn.verdict
+        turn.verdict = verdict
         if verdict is not Verdict.ALLOW:
-            return self._slow_down(message) if verdict is Verdict.WARN else []
-        MESSAGES_IN.labels(message.platform).inc()
+            return self._slow_down(turn.message) if verdict is Verdict.WARN else []
+        return await next(turn)
+
+    async def _errors(self, turn: Turn, next: Next) -> list[Reply]:
+        platform = turn.message.platform
+        MESSAGES_IN.labels(platform).inc()
         try:
-            with HANDLER_SECONDS.labels(message.platform).time():
-                replies = await self._handle(message)
-            MESSAGES_OUT.labels(message.platform, "reply").inc(len(replies))
+            with HANDLER_SECONDS.labels(platform).time():
+                replies = await next(turn)
+            MESSAGES_OUT.labels(platform, "reply").inc(len(replies))
             return replies
         except Exception:
-            log.exception("handler failed (platform=%s)", message.platform)
+            log.exception("handler failed (platform=%s)", platform)
             t = self.translator(self.config.default_locale)
             return [
                 Reply.of(
@@ -102,6 +169,44 @@ class Core:
                     )
                 )
             ]
+
+    async def _identity(self, turn: Turn, next: Next) -> list[Reply]:
+        message = turn.message
+        turn.now = self.clock.now()
+        chat_id = message.chat_id if message.is_private else None
+        turn.person = await self.store.person_for_identity(
+            message.platform, message.user_id, chat_id, turn.now
+        )
+        return await next(turn)
+
+    async def _conversation(self, turn: Turn, next: Next) -> list[Reply]:
+        assert turn.person is not None  # `identity` ran
+        turn.conversation = await self.store.get_conversation(turn.person.id)
+        return await next(turn)
+
+    async def _locale(self, turn: Turn, next: Next) -> list[Reply]:
+        assert turn.person is not None  # `identity` ran
+        locale = await self._locale_for(
+            turn.person, turn.message, turn.text, in_form=turn.conversation is not None
+        )
+        turn.translator = self.translator(locale)
+        return await next(turn)
+
+    async def _form_expiry(self, turn: Turn, next: Next) -> list[Reply]:
+        assert turn.now is not None and turn.person is not None and turn.translator is not None
+        if turn.conversation and self._expired(turn.conversation.updated_at, turn.now):
+            await self.store.clear_conversation(turn.person.id)
+            turn.conversation = None
+            return [Reply.of(turn.translator.gettext(EXPIRED_FORM)), *await next(turn)]
+        return await next(turn)
+
+    async def _routed(self, turn: Turn) -> list[Reply]:
+        """The end of the steps: the handler the message is for, with its Context."""
+        assert turn.person is not None and turn.translator is not None
+        ctx = Context(turn.message, turn.person, turn.translator, self, turn.conversation)
+        return as_list(await self._route(ctx, turn.text))
+
+    # -- what the steps use ------------------------------------------------------------------
 
     def _slow_down(self, message: Incoming) -> list[Reply]:
         # No database work for a flooder: their platform's hint picks the language.
@@ -115,23 +220,6 @@ class Core:
                 )
             )
         ]
-
-    async def _handle(self, message: Incoming) -> list[Reply]:
-        now = self.clock.now()
-        chat_id = message.chat_id if message.is_private else None
-        person = await self.store.person_for_identity(
-            message.platform, message.user_id, chat_id, now
-        )
-        text = clean_text(message.text)
-        conversation = await self.store.get_conversation(person.id)
-        locale = await self._locale_for(person, message, text, in_form=conversation is not None)
-        ctx = Context(message, person, self.translator(locale), self, conversation)
-        replies: list[Reply] = []
-        if ctx.conversation and self._expired(ctx.conversation.updated_at, now):
-            await ctx.end_form()
-            replies.append(Reply.of(ctx._(EXPIRED_FORM)))
-        replies += as_list(await self._route(ctx, text))
-        return replies
 
     async def _locale_for(
         self, person: Person, message: Incoming, text: str, *, in_form: bool
