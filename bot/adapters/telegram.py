@@ -248,7 +248,9 @@ class _Window:
 
 
 class SendLimiter:
-    """Waits until one more message may go to a chat; holds a chat after a 429."""
+    """Waits until one more message may go to a chat; holds a chat after a 429. Senders to one
+    chat are served in the order they asked (a FIFO turn per chat): one group member's stream
+    of replies cannot keep overtaking another member's one reply."""
 
     def __init__(self, limits: Limits) -> None:
         self.limits = limits
@@ -258,6 +260,7 @@ class SendLimiter:
             self._global = _Window(count, count / limits.per_second + limits.margin)
         self._chats: dict[int, list[_Window]] = {}
         self._holds: dict[int, float] = {}
+        self._turns: dict[int, tuple[asyncio.Lock, list[int]]] = {}  # chat -> (turn, waiting)
         self._taken = 0
 
     def _windows(self, chat_id: int) -> list[_Window]:
@@ -277,17 +280,7 @@ class SendLimiter:
     @contextlib.asynccontextmanager
     async def slot(self, chat_id: int) -> AsyncIterator[None]:
         """Wait for room, hold it while the request runs, stamp it when the request ends."""
-        while True:
-            now = time.monotonic()
-            windows = self._windows(chat_id)
-            if self._global is not None:
-                windows = [*windows, self._global]
-            wait = max([self._holds.get(chat_id, 0.0) - now] + [w.delay(now) for w in windows])
-            if wait <= 0:
-                break
-            await asyncio.sleep(wait)
-        stamps = [window.take(now) for window in windows]
-        self._holds.pop(chat_id, None)
+        stamps = await self._take_turn(chat_id)
         try:
             yield
         finally:
@@ -297,6 +290,29 @@ class SendLimiter:
             self._taken += 1
             if self._taken % 1000 == 0:
                 self._forget_idle(done)
+
+    async def _take_turn(self, chat_id: int) -> list[list[float]]:
+        """Wait, first come first served, until this chat's windows have room; take it."""
+        turn, waiting = self._turns.setdefault(chat_id, (asyncio.Lock(), [0]))
+        waiting[0] += 1
+        try:
+            async with turn:  # asyncio.Lock wakes its waiters in order
+                while True:
+                    now = time.monotonic()
+                    windows = self._windows(chat_id)
+                    if self._global is not None:
+                        windows = [*windows, self._global]
+                    wait = max([self._holds.get(chat_id, 0.0) - now]
+                               + [w.delay(now) for w in windows])
+                    if wait <= 0:
+                        break
+                    await asyncio.sleep(wait)
+                self._holds.pop(chat_id, None)
+                return [window.take(now) for window in windows]
+        finally:
+            waiting[0] -= 1
+            if not waiting[0]:
+                del self._turns[chat_id]
 
     def _forget_idle(self, now: float) -> None:
         for chat_id in [c for c, ws in self._chats.items() if all(w.idle(now) for w in ws)]:
