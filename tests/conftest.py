@@ -6,6 +6,7 @@ import os
 import socket
 import subprocess
 import sys
+import urllib.request
 import uuid
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
@@ -80,6 +81,15 @@ def cli_env(tmp_path: Path, **extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("CIVICBOT_")}
     env.update({"CIVICBOT_DATA_DIR": str(tmp_path), "PYTHONUNBUFFERED": "1"}, **extra)
     return env
+
+
+def ops_ready(port: int) -> bool:
+    """Whether a `civicbot run` answers 200 on /readyz of its operations endpoint."""
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/readyz", timeout=2) as answer:
+            return answer.status == 200
+    except OSError:
+        return False
 
 
 def run_cli(

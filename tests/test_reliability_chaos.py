@@ -9,15 +9,15 @@ import signal
 import sqlite3
 import subprocess
 import time
-import urllib.request
 from collections import Counter
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 from bot.adapters.telegram import Limits, TelegramAdapter
 from bot.app import App
 from bot.config import load_config
 from bot.pipeline.types import Reply
-from tests.conftest import CIVICBOT, ROOT, cli_env, free_port
+from tests.conftest import CIVICBOT, ROOT, cli_env, free_port, ops_ready
 from tests.drivers.chaos import chaos
 from tests.telegram_emulator.harness import TelegramEmulator
 
@@ -36,6 +36,40 @@ def test_twenty_sigkills_lose_and_double_nothing(tmp_path: Path) -> None:
 # -- Telegram (issue #16): updates in hand at a kill, and a slow Bot API -----------------------
 
 
+class TelegramBot:
+    """`civicbot run` on Telegram (the emulator), as a process that can be killed, logging to
+    bot.log in its data folder."""
+
+    def __init__(self, folder: Path, emu: TelegramEmulator) -> None:
+        self.folder, self.ops = folder, free_port()
+        self.env = cli_env(folder, CIVICBOT_TELEGRAM_TOKEN=emu.token,
+                           CIVICBOT_TELEGRAM_API_URL=emu.api_base_url,
+                           CIVICBOT_OPS_LISTEN=f"127.0.0.1:{self.ops}")
+        self.process: subprocess.Popen[bytes] | None = None
+
+    async def start(self) -> None:
+        log = (self.folder / "bot.log").open("ab")
+        self.process = subprocess.Popen([*CIVICBOT, "run"], cwd=ROOT, env=self.env,
+                                        stdin=subprocess.DEVNULL, stdout=log, stderr=log)
+        await self.until(lambda: asyncio.to_thread(ops_ready, self.ops))
+
+    def kill(self) -> None:
+        assert self.process is not None
+        self.process.send_signal(signal.SIGKILL)
+        self.process.wait(10)
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            self.process.wait(30)
+
+    async def until(self, condition: Callable[[], Awaitable[bool]], seconds: float = 60) -> None:
+        deadline = time.monotonic() + seconds
+        while not await condition():
+            assert time.monotonic() < deadline, (self.folder / "bot.log").read_text()
+            await asyncio.sleep(0.1)
+
+
 async def test_telegram_updates_in_hand_at_a_sigkill_are_all_answered_after_restart(
     tmp_path: Path,
 ) -> None:
@@ -43,57 +77,28 @@ async def test_telegram_updates_in_hand_at_a_sigkill_are_all_answered_after_rest
     one message a second per chat held them in memory: killed, they were never answered."""
     people, each = 6, 3
     async with TelegramEmulator() as emu:
-        ops = free_port()
-        env = cli_env(
-            tmp_path,
-            CIVICBOT_TELEGRAM_TOKEN=emu.token,
-            CIVICBOT_TELEGRAM_API_URL=emu.api_base_url,
-            CIVICBOT_OPS_LISTEN=f"127.0.0.1:{ops}",
-        )
-
-        def start() -> subprocess.Popen[bytes]:
-            log = (tmp_path / "bot.log").open("ab")
-            return subprocess.Popen([*CIVICBOT, "run"], cwd=ROOT, env=env,
-                                    stdin=subprocess.DEVNULL, stdout=log, stderr=log)
-
-        async def until_ready() -> None:
-            deadline = time.monotonic() + 60
-            while not await asyncio.to_thread(_ready, ops):
-                assert time.monotonic() < deadline, (tmp_path / "bot.log").read_text()
-                await asyncio.sleep(0.2)
-
-        bot = start()
+        bot = TelegramBot(tmp_path, emu)
         try:
-            await until_ready()
+            await bot.start()
             for _ in range(each):
                 for person in range(people):
                     await emu.send_text(7000 + person, 7000 + person, "/help")
             await asyncio.sleep(1.5)
-            bot.send_signal(signal.SIGKILL)
-            bot.wait(10)
+            bot.kill()
             before = len(await emu.bot_messages())
             assert before < people * each  # the kill came with updates in hand
-            bot = start()
-            await until_ready()
-            deadline = time.monotonic() + 30
-            while len(await emu.bot_messages()) < people * each:
-                assert time.monotonic() < deadline, "updates lost in the kill"
-                await asyncio.sleep(0.2)
+            await bot.start()
+
+            async def all_answered() -> bool:
+                return len(await emu.bot_messages()) >= people * each
+
+            await bot.until(all_answered, seconds=30)  # else updates were lost in the kill
             await asyncio.sleep(1.5)
             answers = Counter(m.chat_id for m in await emu.bot_messages())
         finally:
-            bot.send_signal(signal.SIGTERM)
-            bot.wait(30)
+            bot.stop()
     # Each answered; at most the one in hand per chat at the kill was answered twice.
     assert all(each <= answers[7000 + p] <= each + 1 for p in range(people)), answers
-
-
-def _ready(port: int) -> bool:
-    try:
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/readyz", timeout=2) as answer:
-            return answer.status == 200
-    except OSError:
-        return False
 
 
 async def test_telegram_outbox_through_a_slow_bot_api_sends_nothing_twice(
@@ -152,49 +157,27 @@ async def test_telegram_replies_recorded_before_a_sigkill_are_sent_not_handled_a
     """Killed after /subscribe was handled and before its reply reached Telegram: handled
     again, it answered "already subscribed" and the confirmation was never seen."""
     async with TelegramEmulator() as emu:
-        ops = free_port()
-        env = cli_env(
-            tmp_path,
-            CIVICBOT_TELEGRAM_TOKEN=emu.token,
-            CIVICBOT_TELEGRAM_API_URL=emu.api_base_url,
-            CIVICBOT_OPS_LISTEN=f"127.0.0.1:{ops}",
-        )
-
-        def start() -> subprocess.Popen[bytes]:
-            log = (tmp_path / "bot.log").open("ab")
-            return subprocess.Popen([*CIVICBOT, "run"], cwd=ROOT, env=env,
-                                    stdin=subprocess.DEVNULL, stdout=log, stderr=log)
-
-        async def until(condition, seconds: float = 60) -> None:  # type: ignore[no-untyped-def]
-            deadline = time.monotonic() + seconds
-            while not await condition():
-                assert time.monotonic() < deadline, (tmp_path / "bot.log").read_text()
-                await asyncio.sleep(0.1)
-
+        bot = TelegramBot(tmp_path, emu)
         def handled() -> bool:
             with sqlite3.connect(tmp_path / "civicbot.db") as db:
                 return bool(db.execute(
                     "SELECT 1 FROM inbox WHERE state = 'handled' AND replies <> ''").fetchall())
 
-        bot = start()
         try:
-            await until(lambda: asyncio.to_thread(_ready, ops))
+            await bot.start()
             # Every send fails without effect for a while: the reply waits, recorded.
             await emu.inject_fault("sendMessage", "disconnect", chat_id=9001, times=-1)
             await emu.send_text(9001, 9001, "/subscribe")
-            await until(lambda: asyncio.to_thread(handled), seconds=20)
-            bot.send_signal(signal.SIGKILL)
-            bot.wait(10)
+            await bot.until(lambda: asyncio.to_thread(handled), seconds=20)
+            bot.kill()
             await emu.clear_faults()
             assert await emu.bot_messages(9001) == []
-            bot = start()
-            await until(lambda: asyncio.to_thread(_ready, ops))
-            await until(lambda: _count(emu, 9001), seconds=20)
+            await bot.start()
+            await bot.until(lambda: _count(emu, 9001), seconds=20)
             await asyncio.sleep(1.5)
             texts = [m.text or "" for m in await emu.bot_messages(9001)]
         finally:
-            bot.send_signal(signal.SIGTERM)
-            bot.wait(30)
+            bot.stop()
     assert len(texts) == 1 and texts[0].startswith("Subscribed."), texts
 
 

@@ -12,7 +12,6 @@ import json
 import signal
 import subprocess
 import time
-import urllib.request
 from collections import Counter
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -21,7 +20,7 @@ import pytest
 from aiohttp import ClientError, ClientSession, web
 
 from storage.postgres import PostgresStore
-from tests.conftest import CIVICBOT, ROOT, cli_env, forum_event, free_port, run_cli
+from tests.conftest import CIVICBOT, ROOT, cli_env, forum_event, free_port, ops_ready, run_cli
 from tests.telegram_emulator.harness import TelegramEmulator
 
 PEOPLE = 24
@@ -97,14 +96,6 @@ def start_replica(
     )
 
 
-def ready(port: int) -> bool:
-    try:
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/readyz", timeout=2) as answer:
-            return answer.status == 200
-    except OSError:
-        return False
-
-
 @pytest.fixture
 async def emulator() -> AsyncIterator[TelegramEmulator]:
     async with TelegramEmulator() as emu:
@@ -141,7 +132,7 @@ async def test_three_replicas_one_killed_lose_and_double_nothing(
     ]
     try:
         deadline = time.monotonic() + 60
-        while not all(ready(op) for op in ops):
+        while not all(ops_ready(op) for op in ops):
             assert time.monotonic() < deadline, "replicas did not become ready"
             assert all(r.poll() is None for r in replicas), "a replica died at start"
             await asyncio.sleep(0.2)

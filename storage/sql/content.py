@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from contextlib import AbstractAsyncContextManager
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -25,9 +24,10 @@ from storage.base import (
     from_db_time,
     to_db_time,
 )
+from storage.sql.mixin import SqliteMixin
 
 if TYPE_CHECKING:
-    import aiosqlite
+    pass
 
 # Rows per multi-row INSERT: few round trips, far below either database's parameter limit.
 _INSERT_BATCH = 200
@@ -41,14 +41,7 @@ POSTING_BUDGET = 5000
 COMMON_TERM_PASSAGES = 1000
 
 
-class SqliteContentMixin:
-    if TYPE_CHECKING:
-        db: aiosqlite.Connection
-
-        def transaction(self) -> AbstractAsyncContextManager[aiosqlite.Connection]: ...
-        async def _all(self, sql: str, params: tuple[object, ...] = ()) -> list[Any]: ...
-        async def _write(self, sql: str, params: tuple[object, ...] = ()) -> int: ...
-
+class SqliteContentMixin(SqliteMixin):
     async def content_checksums(self, kind: str | None = None) -> dict[str, tuple[str, str]]:
         """name -> (checksum, indexer) of the saved documents (of one kind)."""
         rows = await self._all(

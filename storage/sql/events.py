@@ -12,7 +12,6 @@ from __future__ import annotations
 import dataclasses
 import json
 from collections.abc import Awaitable, Callable
-from contextlib import AbstractAsyncContextManager
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -28,6 +27,7 @@ from storage.base import (
     from_db_time,
     to_db_time,
 )
+from storage.sql.mixin import SqliteMixin
 
 ACTIVE = ("confirmed", "waiting")
 PERSONAL_COLUMNS = ("name", "email", "phone", "organisation")
@@ -38,12 +38,9 @@ _IDS_PER_QUERY = 500  # under SQLite's limit of bound parameters
 ForgetHook = Callable[[aiosqlite.Connection, int], Awaitable[None]]
 
 
-class SqliteEventsMixin:
+class SqliteEventsMixin(SqliteMixin):
     if TYPE_CHECKING:
-        db: aiosqlite.Connection
         _event_records: dict[str, tuple[tuple[int, str], EventRecord]]
-
-        def transaction(self) -> AbstractAsyncContextManager[aiosqlite.Connection]: ...
 
     # -- events ----------------------------------------------------------------------------
 

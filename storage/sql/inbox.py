@@ -12,11 +12,11 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from storage.base import InboxItem, from_db_time, to_db_time
+from storage.sql.mixin import SqliteMixin
 
 if TYPE_CHECKING:
-    from contextlib import AbstractAsyncContextManager
 
-    import aiosqlite
+    pass
 
 _COLUMNS = "platform, update_id, lane, verdict, payload"
 _READ = f"{_COLUMNS}, state, replies"
@@ -27,13 +27,7 @@ def _item(row: Any) -> InboxItem:
                      row["payload"], row["state"], row["replies"])
 
 
-class SqliteInboxMixin:
-    if TYPE_CHECKING:
-        def transaction(self) -> AbstractAsyncContextManager[aiosqlite.Connection]: ...
-        async def _write(self, sql: str, params: tuple[object, ...] = ()) -> int: ...
-        async def _one(self, sql: str, params: tuple[object, ...] = ()) -> Any: ...
-        async def _all(self, sql: str, params: tuple[object, ...] = ()) -> list[Any]: ...
-
+class SqliteInboxMixin(SqliteMixin):
     async def inbox_add(
         self, items: list[InboxItem], states: list[str], worker: str, now: datetime
     ) -> list[int]:

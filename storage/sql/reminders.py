@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Sequence
-from contextlib import AbstractAsyncContextManager
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -29,6 +28,7 @@ from storage.base import (
     from_db_time,
     to_db_time,
 )
+from storage.sql.mixin import SqliteMixin
 
 ACTIVE = "('confirmed', 'waiting')"
 TIMED_KINDS = ("deadline", "event")
@@ -86,14 +86,12 @@ _DUE_DETAILS = (
     "     WHERE person_id = p.id AND chat_id IS NOT NULL) "
     "WHERE r.id IN ({ids}) ORDER BY r.due_at, r.id"
 )
+
 CHUNK = 1000  # rows per multi-row statement (well under both databases' parameter limits)
 
 
-class SqliteRemindersMixin:
+class SqliteRemindersMixin(SqliteMixin):
     if TYPE_CHECKING:
-        db: aiosqlite.Connection
-
-        def transaction(self) -> AbstractAsyncContextManager[aiosqlite.Connection]: ...
         async def list_events(
             self, *, ending_after: datetime | None = None) -> list[EventRecord]: ...
 

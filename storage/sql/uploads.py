@@ -9,7 +9,6 @@ Table in migrations/0010_uploads.sql.
 from __future__ import annotations
 
 import json
-from contextlib import AbstractAsyncContextManager
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -23,19 +22,16 @@ from storage.base import (
     to_db_time,
 )
 from storage.sql.content import _save
+from storage.sql.mixin import SqliteMixin
 
 if TYPE_CHECKING:
-    import aiosqlite
+    pass
 
 _IDS_PER_QUERY = 500
 
 
-class SqliteUploadsMixin:
+class SqliteUploadsMixin(SqliteMixin):
     if TYPE_CHECKING:
-        db: aiosqlite.Connection
-
-        def transaction(self) -> AbstractAsyncContextManager[aiosqlite.Connection]: ...
-        async def _all(self, sql: str, params: tuple[object, ...] = ()) -> list[Any]: ...
         def _forget_term_counts(self) -> None: ...
 
     async def save_uploaded_document(
