@@ -10,7 +10,8 @@ The weights maximise the likelihood that
 the best-scored window is a right one (a softmax over each question's windows, the
 questions with no right window left out), by gradient ascent from the current weights with
 a small pull towards them. Prints the new weights and how many questions' best window holds
-the fact before and after; paste them into WINDOW_WEIGHTS. Never run it on the test split.
+the fact before and after; paste them into MEANING_WINDOW_WEIGHTS (with the encoder) or
+WINDOW_WEIGHTS (CIVICBOT_QA_MODEL=off). Never run it on the test split.
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ from bench.qa_eval import (
     temporary_store,
 )
 from bot.qa import answering
+from bot.qa.semantic import encoder
 from bot.qa.service import QuestionAnswering
 
 Question = tuple[np.ndarray, np.ndarray]  # features (windows x features), right (windows)
@@ -108,7 +110,9 @@ def main() -> None:
     questions = asyncio.run(collect(args.split, args.part))
     if args.with_samples:
         questions += asyncio.run(collect("samples"))
-    start = np.array(answering.WINDOW_WEIGHTS, dtype=float)
+    # With the encoder (bot.qa.semantic) the answering weighs windows by the meaning's set.
+    name = "MEANING_WINDOW_WEIGHTS" if encoder() is not None else "WINDOW_WEIGHTS"
+    start = np.array(getattr(answering, name), dtype=float)
     fitted = fit(questions, start, args.iterations)
     if args.part:
         others = asyncio.run(collect(args.split, args.part, other=True))
@@ -117,7 +121,7 @@ def main() -> None:
     print(f"questions with a right window: {len(questions)}")
     print(f"best window right: {best_is_right(start, questions)} now, "
           f"{best_is_right(fitted, questions)} fitted")
-    print("WINDOW_WEIGHTS = (" + ", ".join(f"{w:.2f}" for w in fitted) + ")")
+    print(f"{name} = (" + ", ".join(f"{w:.2f}" for w in fitted) + ")")
     for name, weight in zip(answering.WINDOW_FEATURES, fitted, strict=True):
         print(f"  {name:12} {weight:+.2f}")
 

@@ -232,6 +232,10 @@ class ContentPassage:
     text: str
     lang: str
     terms: str  # space-separated [a-z0-9]+ index terms
+    # What it means (bot/qa/semantic.py): its vector, and its sentences' (float16 rows);
+    # None where it was indexed without the encoder.
+    vector: bytes | None = None
+    sentence_vectors: bytes | None = None
 
 
 @dataclass(slots=True)
@@ -267,6 +271,17 @@ class PassageHit:
     lang: str
     score: float  # BM25, higher is better
     position: int
+    sentence_vectors: bytes | None = None  # only from document_passages
+
+
+@dataclass(slots=True)
+class PassageVector:
+    """One passage's vector, for the search by meaning (see ContentStore.passage_vectors)."""
+
+    id: int
+    document: str
+    position: int
+    vector: bytes
 
 
 class StoreUnavailable(Exception):
@@ -296,6 +311,8 @@ class ContentStore(Protocol):
     async def remember_answer(self, person_id: int, document: str, now: datetime) -> None: ...
     async def last_answer(self, person_id: int, since: datetime) -> str | None: ...
     async def faq_entries(self) -> list[FaqRecord]: ...
+    async def vectors_version(self) -> tuple[int, int]: ...
+    async def passage_vectors(self) -> list[PassageVector]: ...
 
 
 # -- admin roles, audit log, broadcasts (admin capability: storage/sql/admin.py) -----------

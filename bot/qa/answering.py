@@ -12,7 +12,7 @@ from __future__ import annotations
 import itertools
 import math
 import re
-from collections.abc import Callable, Sequence, Set
+from collections.abc import Callable, Mapping, Sequence, Set
 from dataclasses import dataclass
 from functools import cache
 
@@ -59,6 +59,14 @@ CANDIDATES = 20
 RERANKED = 8
 # A document of at most this many passages is read whole for the sentences that answer.
 WHOLE_DOCUMENT = 40
+# Passages nearest in meaning (bot.qa.semantic) judged beside the ranker's; how much being
+# near counts in the judgement (closeness 1: the nearest passage of all; 0: MEANING_SPAN
+# further or more), and how near the nearest passage must be to answer on meaning alone,
+# where the question's words are not found (another language, other words).
+NEAREST = 8
+MEANING_SPAN = 0.05
+MEANING_WEIGHT = 0.6
+MIN_SIMILARITY = 0.87
 # A first sentence this short ("Pripravil", "Partnerzy projektu:") is a label: the
 # sentence after it carries the answer.
 _LABEL_CHARS = 40
@@ -73,10 +81,13 @@ _SENTENCE_CONCEPT_WEIGHT = 0.9
 # for words of the title), question words side by side, the kinds of fact asked for that it
 # holds and that it lacks, the title repeated, sentences past the first, a year other than
 # the one asked, its best single word, whether it opens the document, its length (100s of
-# characters). The weights were fitted on the development documents by bench/fit_sentences.py.
+# characters), how close in meaning its nearest sentence is (1: the document's nearest; see
+# Meaning.closeness). The weights were fitted on the development documents by
+# bench/fit_sentences.py: one set for words alone (no encoder), one with the meaning.
 WINDOW_FEATURES = ("matched", "phrases", "answered", "lacking", "repeats", "extra", "other_year",
-                   "best_word", "opening", "length")
-WINDOW_WEIGHTS = (0.91, -0.17, 1.30, -0.76, -0.55, -0.65, -1.10, 1.11, 0.18, -0.74)
+                   "best_word", "opening", "length", "meaning")
+WINDOW_WEIGHTS = (0.91, -0.17, 1.30, -0.76, -0.55, -0.65, -1.10, 1.11, 0.18, -0.74, 0.0)
+MEANING_WINDOW_WEIGHTS = (0.29, -0.11, 1.45, -0.91, -0.67, 0.09, -1.11, 1.34, -0.40, -0.73, 1.69)
 _fitting: list[tuple[str, tuple[float, ...]]] | None = None
 # A section's heading counts this much for the question words of its sentences.
 _HEADING_SHARE = 0.5
@@ -204,13 +215,18 @@ class Judgement:
     words: int  # content words in the question
 
     names: bool = False  # the document names the acronym the question names (CETRA)
+    similarity: float = 0.0  # cosine of the document's nearest passage (0: unknown)
+    nearest: bool = False  # the document holds the passage nearest in meaning of all
 
     @property
     def found(self) -> bool:
-        """Enough of the question is covered to answer (one-word questions: that word)."""
+        """Enough of the question is covered to answer (one-word questions: that word), or
+        the document holds the passage nearest in meaning, and it is near enough."""
         needed = 1.0 if self.words == 1 else MIN_MATCHED
         least = MIN_NAMED_COVERAGE if self.names else MIN_COVERAGE
-        return self.matched >= needed and self.coverage >= least
+        if self.matched >= needed and self.coverage >= least:
+            return True
+        return self.nearest and self.similarity >= MIN_SIMILARITY
 
     @property
     def confidence(self) -> float:
@@ -225,6 +241,27 @@ class Answer:
     confidence: float
     source: str = "passage"  # or "faq"
     faq_key: str | None = None
+
+
+@dataclass(frozen=True)
+class Meaning:
+    """How close in meaning the question is (cosines, bot.qa.semantic): to the passages
+    nearest to it in the whole store, and to each sentence of the candidate documents."""
+
+    passages: Mapping[tuple[str, int], float]  # (document, position) -> cosine
+    sentences: Mapping[str, float]  # sentence text -> cosine
+
+    @property
+    def best(self) -> float:
+        return max(self.passages.values(), default=0.0)
+
+    def of_document(self, document: str) -> float:
+        return max((score for (name, _), score in self.passages.items() if name == document),
+                   default=0.0)
+
+    def closeness(self, score: float) -> float:
+        """1 for the nearest passage of all, down to 0 for MEANING_SPAN further or more."""
+        return max(0.0, 1.0 - (self.best - score) / MEANING_SPAN) if score else 0.0
 
 
 Search = Callable[[list[str], int], Sequence[Hit]]
@@ -262,9 +299,11 @@ def answer_from_hits(
     faq: Sequence[FaqEntry] = (),
     locale: str | None = None,
     passages: Sequence[Hit] = (),
+    meaning: Meaning | None = None,
 ) -> Answer | None:
     """The answer from the ranker's hits for `search_terms(question)`; a FAQ entry first.
-    `passages`: all passages of the candidate documents (see document_sections)."""
+    `passages`: all passages of the candidate documents (see document_sections); `meaning`:
+    the passages nearest in meaning, judged beside the hits, and each sentence's closeness."""
     words = query_words(question, lang_hint)
     if not words:
         return None
@@ -273,7 +312,10 @@ def answer_from_hits(
         entry, score = found
         _, text = entry.answer_for(locale or lang_hint)
         return Answer(to_script(text, script), "", "", score, "faq", entry.key)
-    judgement = judge(words, hits, _acronyms(question, words), _elsewhere(question, hits))
+    near = _nearest_hits(meaning, hits, passages)
+    hits = [*hits, *near]
+    judgement = judge(words, hits, _acronyms(question, words), _elsewhere(question, hits),
+                      meaning=meaning, also=near)
     if judgement is None or not judgement.found:
         return None
     if _not_in_document(question, words, judgement.hit, hits):
@@ -285,6 +327,7 @@ def answer_from_hits(
         hit.lang,
         wanted=question_cues(question, words),
         context=hit.title,
+        meaning=meaning.sentences if meaning else {},
     )
     return Answer(
         to_script(text, script, hit.lang),
@@ -323,6 +366,23 @@ def answer_follow_up(
         first.document,
         0.5,
     )
+
+
+def _nearest_hits(
+    meaning: Meaning | None, hits: Sequence[Hit], passages: Sequence[Hit]
+) -> list[Hit]:
+    """The passages nearest in meaning that the ranker did not find, nearest first."""
+    if meaning is None:
+        return []
+    found = {(hit.document, hit.position) for hit in hits}
+    by_key = {(passage.document, passage.position): passage for passage in passages}
+    ordered = sorted(meaning.passages, key=meaning.passages.__getitem__, reverse=True)
+    return [by_key[key] for key in ordered if key not in found and key in by_key]
+
+
+def passage_sentences(text: str, lang: str) -> list[str]:
+    """A passage's sentences, line by line, as the answer picks them."""
+    return [sentence for line in text.splitlines() for sentence in answer_sentences(line, lang)]
 
 
 def _hit_terms(hit: Hit) -> set[str]:
@@ -425,7 +485,13 @@ def document_sections(
 
 
 def judge(
-    words: Words, hits: Sequence[Hit], names: Words = (), unrelated: Set[str] = frozenset()
+    words: Words,
+    hits: Sequence[Hit],
+    names: Words = (),
+    unrelated: Set[str] = frozenset(),
+    *,
+    meaning: Meaning | None = None,
+    also: Sequence[Hit] = (),
 ) -> Judgement | None:
     """The candidate that covers the question best, with what its coverage says.
 
@@ -433,7 +499,8 @@ def judge(
     so the judgement does not depend on the ranker's scale (FTS5's bm25() or rank_bm25).
     A document that names what the question names (`names`: its acronyms, CETRA, MAC) wins
     over one that does not, however many other words the latter shares; an `unrelated` one
-    (see _elsewhere) is never chosen.
+    (see _elsewhere) is never chosen. The passages nearest in meaning (`also`, at the end of
+    `hits`) are judged too, and nearness counts (see Meaning.closeness).
     """
     if not words or not hits:
         return None
@@ -446,11 +513,15 @@ def judge(
     top = max(hit.score for hit in hits) or 1.0
     rarity = _rarity(words, terms)
     judgements = []
+    candidates = list(zip(hits, terms, sequences, strict=True))
     reranked = [
         candidate
-        for candidate in list(zip(hits, terms, sequences, strict=True))[:RERANKED]
+        for candidate in candidates[:RERANKED] + candidates[len(hits) - len(also):]
         if candidate[0].document not in unrelated
     ]
+    nearest_document = (
+        max(meaning.passages, key=meaning.passages.__getitem__)[0] if meaning else None
+    )
     if not reranked:
         return None
     naming = {
@@ -472,6 +543,8 @@ def judge(
             coverage=min(1.0, matched / weight),
             words=len(words),
             names=bool(names) and naming[hit.document] == len(names),
+            similarity=meaning.of_document(hit.document) if meaning else 0.0,
+            nearest=hit.document == nearest_document,
         )
         rank = (
             0.5 * _weighted_coverage(words, rarity, hit_terms)
@@ -479,8 +552,13 @@ def judge(
             + 0.1 * max(0.0, hit.score / top)
             + PHRASE_WEIGHT * phrase_coverage(words, sequence)
         )
+        if meaning is not None:
+            rank += MEANING_WEIGHT * meaning.closeness(meaning.of_document(hit.document))
         judgements.append((rank, judgement))
-    return max(judgements, key=lambda pair: pair[0])[1]
+    # Nearness in meaning may rank first a document that is not good enough to answer, above
+    # one that is: the best of those good enough wins.
+    answerable = [pair for pair in judgements if pair[1].found]
+    return max(answerable or judgements, key=lambda pair: pair[0])[1]
 
 
 def _acronyms(question: str, words: Words) -> list[QueryWord]:
@@ -529,6 +607,7 @@ def pick_sentences(
     *,
     wanted: frozenset[str] = frozenset(),
     context: str = "",
+    meaning: Mapping[str, float] | None = None,
 ) -> str:
     """The best window of one to `max_sentences` sentences among (heading, text) sections,
     and, joined by " … ", separate places of the document beside it: one holding the kind of
@@ -559,6 +638,7 @@ def pick_sentences(
         for word, weight in zip(words, _word_weights(words, [u.terms for u in units]), strict=True)
     ]
     asked_years = {term for word in words for term in word.exact if _YEAR.fullmatch(term)}
+    closeness = _sentence_closeness(units, meaning or {})
     pairs = list(itertools.pairwise(words))
     unit_pairs = [unit.pairs_found(words) for unit in units]  # once, not once per window
 
@@ -605,11 +685,14 @@ def pick_sentences(
             max((w * m for w, m in zip(weights, matches, strict=True)), default=0.0),
             start == 0,
             sum(len(unit.text) for unit in shown) / 100,
+            max(closeness[start:end]),
         )
+
+    model = MEANING_WINDOW_WEIGHTS if meaning else WINDOW_WEIGHTS
 
     def window_score(start: int, end: int) -> float:
         features = window_features(start, end)
-        return sum(weight * value for weight, value in zip(WINDOW_WEIGHTS, features, strict=True))
+        return sum(weight * value for weight, value in zip(model, features, strict=True))
 
     windows = [
         (start, end)
@@ -665,6 +748,14 @@ def pick_sentences(
                 shown.append(_shown(units, window, max_sentences))
                 break
     return _joined(units, shown)
+
+
+def _sentence_closeness(units: Sequence[_Unit], meaning: Mapping[str, float]) -> list[float]:
+    """Each sentence's closeness in meaning to the question: 1 for the document's nearest,
+    down to 0 for MEANING_SPAN further or more (0 too where unknown)."""
+    scores = [meaning.get(unit.text, 0.0) for unit in units]
+    best = max(scores, default=0.0)
+    return [max(0.0, 1.0 - (best - score) / MEANING_SPAN) if score else 0.0 for score in scores]
 
 
 def _joined(units: Sequence[_Unit], shown: list[tuple[int, int]]) -> str:

