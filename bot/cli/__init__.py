@@ -100,6 +100,8 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as error:
         print(f"civicbot: configuration error: {error}", file=sys.stderr)
         return EXIT_USAGE
+    if not config.qa_model:  # a configuration file may say so: the answering reads the variable
+        os.environ["CIVICBOT_QA_MODEL"] = "off"
     setup_logging(config, quiet=args.command in ("chat", "run") and not _has_platform(config))
     try:
         return asyncio.run(dispatch(args, config))

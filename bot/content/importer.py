@@ -27,7 +27,7 @@ from bot.events.loader import (
     is_events_document,
     parse_events_yaml,
 )
-from bot.qa.service import INDEXER, document_content, faq_content, service_for
+from bot.qa.service import document_content, faq_content, indexer, service_for
 from storage.base import ContentConflict
 
 SUFFIXES = DOCUMENT_SUFFIXES | FAQ_SUFFIXES
@@ -133,7 +133,7 @@ async def import_file(
     that is (or became) a symbolic link is refused."""
     if known is None:
         known = await store.content_checksums()
-    skip = set() if force else {name for name, saved in known.items() if saved[1] == INDEXER}
+    skip = set() if force else {name for name, saved in known.items() if saved[1] == indexer()}
     unchanged = {name: known[name][0] for name in skip}
     try:
         if path.suffix.lower() in FAQ_SUFFIXES:

@@ -34,7 +34,7 @@ from bot.events.loader import (
     parse_events_yaml,
 )
 from bot.pipeline.types import IncomingFile
-from bot.qa.service import INDEXER, document_content, faq_content, service_for
+from bot.qa.service import document_content, faq_content, indexer, service_for
 from storage.base import ContentConflict, EventRecord, from_db_time, to_db_time
 
 SUFFIXES = DOCUMENT_SUFFIXES | FAQ_SUFFIXES
@@ -157,7 +157,7 @@ async def import_upload(
 
 async def _unchanged(store: Any, name: str, checksum: str) -> bool:
     saved = (await store.content_checksums()).get(name)
-    return saved is not None and saved == (checksum, INDEXER)
+    return saved is not None and saved == (checksum, indexer())
 
 
 async def _parsed(name: str, data: bytes) -> Any:

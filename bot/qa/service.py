@@ -49,6 +49,7 @@ from bot.qa.semantic import (
     MeaningIndex,
     Vectors,
     document_vectors,
+    encoder,
     question_vector,
     sentence_similarities,
 )
@@ -165,7 +166,7 @@ class QuestionAnswering:
         changed, keep = [], set()
         for event_id, passages in by_event.items():
             document = event_document(event_id, passages)
-            if current.get(document.name) == (document.checksum, INDEXER):
+            if current.get(document.name) == (document.checksum, indexer()):
                 keep.add(document.name)
             else:
                 changed.append(document)
@@ -200,6 +201,12 @@ def question_locale(question: str) -> str:
 # -- what is indexed ---------------------------------------------------------------------------
 
 
+def indexer() -> str:
+    """What a stored document was indexed by: INDEXER, and whether with the encoder (turning it
+    on or off indexes the documents again on their next import)."""
+    return INDEXER + ("+meaning" if encoder() is not None else "")
+
+
 def document_content(document: ParsedDocument) -> ContentDocument:
     """A parsed file as stored: each passage with the index terms of its searchable text and,
     with the encoder, its vectors (bot.qa.semantic)."""
@@ -213,13 +220,13 @@ def document_content(document: ParsedDocument) -> ContentDocument:
     for passage, (vector, sentence_vectors) in zip(passages, vectors or (), strict=False):
         passage.vector, passage.sentence_vectors = vector, sentence_vectors
     return ContentDocument(document.document, document.title, document.lang, "document",
-                           document.checksum, INDEXER, passages)
+                           document.checksum, indexer(), passages)
 
 
 def faq_content(name: str, checksum: str, entries: Sequence[FaqEntry]) -> ContentDocument:
     records = [FaqRecord(entry.key, dict(entry.questions), dict(entry.answers), name)
                for entry in entries]
-    return ContentDocument(name, name, "", "faq", checksum, INDEXER, faq=records)
+    return ContentDocument(name, name, "", "faq", checksum, indexer(), faq=records)
 
 
 def event_document(event_id: str, passages: Sequence[EventPassage]) -> ContentDocument:
@@ -234,7 +241,7 @@ def event_document(event_id: str, passages: Sequence[EventPassage]) -> ContentDo
     checksum = hashlib.sha256(source.encode()).hexdigest()
     title = passages[0].heading
     return ContentDocument(f"{EVENT_PREFIX}{event_id}", title, content[0].lang, "event",
-                           checksum, INDEXER, content)
+                           checksum, indexer(), content)
 
 
 def _event_text(passage: EventPassage) -> str:
