@@ -133,12 +133,14 @@ class QuestionAnswering:
         if not terms:
             return QaResult(question, asker, None, [], searched=False)
         await self.sync_events(now)
+        # The question is embedded (on the encoder's own thread) while the store searches.
+        embedding = asyncio.ensure_future(asyncio.to_thread(question_vector, question))
         hits = [_hit(found) for found in await self.store.search_passages(terms, CANDIDATES)]
-        vector = await asyncio.to_thread(question_vector, question)
+        vector = await embedding
         nearest: list[tuple[str, int, float]] = []
         if vector is not None:
             await self._meaning.refresh(self.store)
-            nearest = self._meaning.nearest(vector, NEAREST)
+            nearest = await asyncio.to_thread(self._meaning.nearest, vector, NEAREST)
         candidates = list(dict.fromkeys(
             [hit.document for hit in hits[:RERANKED]] + [document for document, _, _ in nearest]
         ))

@@ -149,11 +149,11 @@ class SqliteContentMixin(SqliteMixin):
         )
         return [_hit(row) for row in rows]
 
-    async def vectors_version(self) -> tuple[int, int]:
-        """Changes whenever passages are added or removed: the in-memory vectors are read
-        again (a saved document's passages are deleted and inserted anew, with new ids)."""
-        rows = await self._all("SELECT COUNT(*), COALESCE(MAX(id), 0) FROM passages")
-        return int(rows[0][0]), int(rows[0][1])
+    async def vectors_version(self) -> int:
+        """Changes with every write to the passages (migration 0013): the in-memory vectors
+        are read again when it does."""
+        rows = await self._all("SELECT value FROM content_generation")
+        return int(rows[0][0])
 
     async def passage_vectors(self) -> list[PassageVector]:
         """Every passage's vector (those indexed with the encoder), for the search by meaning."""

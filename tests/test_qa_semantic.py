@@ -1,0 +1,140 @@
+"""The answering's meaning encoder (bot/qa/semantic.py): its vectors kept by both backends,
+through an upload's undo, and the CLI with the encoder on and off."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import UTC, datetime
+from pathlib import Path
+
+import numpy as np
+
+from bot.qa.semantic import DIMENSIONS, MeaningIndex, packed, unpacked
+from storage.base import ContentDocument, ContentPassage
+from tests.conftest import run_cli
+
+NOW = datetime(2027, 3, 1, 9, 0, tzinfo=UTC)
+
+CLEAN_UP = (
+    "# Poziv volonterima: čišćenje obale Save\n\n"
+    "Udruga Zeleni grad poziva volontere na akciju čišćenja obale rijeke Save u subotu, "
+    "17. travnja, od 9 do 13 sati. Okupljanje je kod Mosta slobode, na južnoj strani.\n\n"
+    "Udruga osigurava rukavice, vreće za otpad i vodu. Preporučujemo čvrstu obuću.\n\n"
+    "Prijave primamo do četvrtka, 15. travnja, na adresu volonteri@zelenigrad.hr. "
+    "Broj mjesta ograničen je na 60 volontera.\n"
+)
+
+
+def rows(seed: int, count: int) -> np.ndarray:
+    vectors = np.random.default_rng(seed).standard_normal((count, DIMENSIONS))
+    return (vectors / np.linalg.norm(vectors, axis=1, keepdims=True)).astype(np.float32)
+
+
+def document(name: str, *texts: str, seed: int = 0, checksum: str = "c1",
+             with_vectors: bool = True) -> ContentDocument:
+    passages = [
+        ContentPassage(f"h{i}", text, "hr", text,
+                       packed(rows(seed + i, 1)) if with_vectors else None,
+                       packed(rows(seed + 100 + i, 2)) if with_vectors else None)
+        for i, text in enumerate(texts)
+    ]
+    return ContentDocument(name, name, "hr", "document", checksum, "1", passages)
+
+
+async def test_both_backends_keep_each_passage_and_sentence_vector(store) -> None:
+    before = await store.vectors_version()
+    await store.save_document(document("a.md", "alpha", "beta", seed=1), NOW)
+    await store.save_document(document("words.md", "gamma", with_vectors=False), NOW)
+    saved = await store.passage_vectors()
+    assert [(row.document, row.position) for row in saved] == [("a.md", 0), ("a.md", 1)]
+    for row, seed in zip(saved, (1, 2), strict=True):
+        assert np.allclose(unpacked(row.vector), rows(seed, 1), atol=1e-3)
+    first = await store.vectors_version()
+    assert first != before
+
+    passages = await store.document_passages(["a.md", "words.md"])
+    by_text = {hit.text: hit.sentence_vectors for hit in passages}
+    assert np.allclose(unpacked(by_text["beta"]), rows(102, 2), atol=1e-3)
+    assert by_text["gamma"] is None and len(unpacked(by_text["gamma"])) == 0
+
+    index = MeaningIndex()
+    await index.refresh(store)
+    assert index.nearest(rows(2, 1)[0], 1)[0][:2] == ("a.md", 1)
+    await store.save_document(document("a.md", "alpha", "delta", seed=5, checksum="c2"), NOW)
+    assert await store.vectors_version() != first  # a replica reads the vectors again
+    await index.refresh(store)
+    # Replaced again by as many passages (the ids freed are taken again): read again too.
+    await store.save_document(document("a.md", "alpha", "omega", seed=7, checksum="c3"), NOW)
+    await index.refresh(store)
+    [(name, position, cosine)] = index.nearest(rows(8, 1)[0], 1)
+    assert (name, position) == ("a.md", 1) and cosine > 0.99
+    await store.remove_document("a.md")
+    await index.refresh(store)
+    assert await store.passage_vectors() == [] and index.nearest(rows(8, 1)[0], 1) == []
+
+
+async def test_undoing_an_upload_puts_back_the_vectors_it_replaced(store) -> None:
+    await store.save_uploaded_document(document("a.md", "first", seed=1), "admin", "c1", NOW)
+    _, upload_id = await store.save_uploaded_document(
+        document("a.md", "second", seed=9, checksum="c2"), "admin", "c2", NOW)
+    assert np.allclose(unpacked((await store.passage_vectors())[0].vector), rows(9, 1),
+                       atol=1e-3)
+    upload = await store.get_upload(upload_id)
+    assert await store.undo_document_upload(upload, NOW) == "undone"
+    restored = await store.passage_vectors()
+    assert len(restored) == 1 and np.allclose(unpacked(restored[0].vector), rows(1, 1),
+                                              atol=1e-3)
+    [hit] = await store.document_passages(["a.md"])
+    assert hit.text == "first" and np.allclose(unpacked(hit.sentence_vectors), rows(101, 2),
+                                               atol=1e-3)
+
+
+def stored_vectors(data: Path) -> list[tuple[int, int | None, int | None]]:
+    with sqlite3.connect(data / "civicbot.db") as db:
+        return db.execute("SELECT position, length(vector), length(sentence_vectors) "
+                          "FROM passages ORDER BY position").fetchall()
+
+
+def test_the_cli_embeds_on_import_and_answers_with_the_encoder_on_or_off(
+    tmp_path: Path, meaning: None
+) -> None:
+    page = tmp_path / "volonteri.md"
+    page.write_text(CLEAN_UP, encoding="utf-8")
+    imported = run_cli(["content", "import", str(page)], tmp_path)
+    assert imported.returncode == 0, imported.stderr
+    [(position, vector, sentences)] = stored_vectors(tmp_path)
+    row = DIMENSIONS * 2  # one float16 row
+    assert (position, vector) == (0, row)
+    assert sentences is not None and sentences % row == 0 and sentences >= 4 * row
+
+    answered = run_cli(["ask", "kada je ciscenje obale"], tmp_path)
+    assert answered.stdout.startswith("Udruga Zeleni grad poziva volontere"), answered.stdout
+    assert "17. travnja" in answered.stdout
+
+    # Turned off, the same page is indexed again by words alone, and still answers.
+    again = run_cli(["content", "import", str(page)], tmp_path, CIVICBOT_QA_MODEL="off")
+    assert again.stdout.split()[0] == "updated", again.stdout
+    assert stored_vectors(tmp_path) == [(0, None, None)]
+    by_words = run_cli(["ask", "do kada su prijave"], tmp_path, CIVICBOT_QA_MODEL="off")
+    assert "15. travnja" in by_words.stdout, by_words.stdout
+    unchanged = run_cli(["content", "import", str(page)], tmp_path, CIVICBOT_QA_MODEL="off")
+    assert unchanged.stdout.split()[0] == "unchanged"
+
+    # A configuration file may turn it off too.
+    settings = tmp_path / "civicbot.toml"
+    settings.write_text("qa_model = false\n", encoding="utf-8")
+    on_again = run_cli(["content", "import", str(page)], tmp_path)
+    assert on_again.stdout.split()[0] == "updated"
+    assert stored_vectors(tmp_path)[0][1] == DIMENSIONS * 2
+    from_file = run_cli(["content", "import", str(page)], tmp_path,
+                        CIVICBOT_CONFIG=str(settings), CIVICBOT_QA_MODEL="")
+    assert from_file.stdout.split()[0] == "updated"
+    assert stored_vectors(tmp_path) == [(0, None, None)]
+
+
+def test_a_bad_encoder_setting_is_one_configuration_error(tmp_path: Path) -> None:
+    done = run_cli(["content", "list"], tmp_path, CIVICBOT_QA_MODEL="sometimes")
+    assert done.returncode != 0
+    assert done.stderr.strip().count("\n") == 0, done.stderr
+    assert done.stderr.startswith("civicbot: configuration error:")
+    assert "CIVICBOT_QA_MODEL: expected true or false, got 'sometimes'" in done.stderr
