@@ -32,6 +32,7 @@ async def tables_in_dependency_order(source: SqliteStore) -> list[str]:
         row[0]
         for row in rows
         if not row[1] and not any(row[0].startswith(f"{index}_") for index in indexes)
+        and row[0] not in KEPT_BY_TRIGGERS
     ]
     parents = {}
     for name in names:
@@ -44,6 +45,10 @@ async def tables_in_dependency_order(source: SqliteStore) -> list[str]:
             raise CopyRefused("circular foreign keys; cannot order the tables")
         ordered += ready
     return ordered
+
+
+# Each database's own bookkeeping, kept by its triggers (migration 0013): not copied.
+KEPT_BY_TRIGGERS = {"content_generation"}
 
 
 async def target_columns(target: PostgresStore, table: str) -> set[str]:
