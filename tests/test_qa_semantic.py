@@ -138,3 +138,15 @@ def test_a_bad_encoder_setting_is_one_configuration_error(tmp_path: Path) -> Non
     assert done.stderr.strip().count("\n") == 0, done.stderr
     assert done.stderr.startswith("civicbot: configuration error:")
     assert "CIVICBOT_QA_MODEL: expected true or false, got 'sometimes'" in done.stderr
+
+
+def test_the_faiss_scan_finds_what_numpy_finds_over_the_stored_float16_rows() -> None:
+    from bot.qa.semantic import _numpy_scan, _scan_of
+
+    stored = [packed(row[None]) for row in rows(3, 500)]
+    question = rows(4, 1)[0]
+    exact = _numpy_scan(np.vstack([unpacked(data) for data in stored]))(question, 8)
+    found = _scan_of(stored)(question, 8)
+    assert [row for row, _ in found] == [row for row, _ in exact]
+    assert np.allclose([score for _, score in found], [score for _, score in exact], atol=1e-4)
+    assert _scan_of([])(question, 1) == []
