@@ -57,17 +57,19 @@ from bot.qa.answering import (  # noqa: E402
     CANDIDATES,
     Hit,
     answer_from_hits,
+    hit_text,
     passage_sentences,
     search_terms,
 )
 from bot.qa.semantic import DIMENSIONS, document_vectors, packed  # noqa: E402
-from bot.qa.service import QuestionAnswering, indexer  # noqa: E402
-from bot.qa.textnorm import index_terms, sentences  # noqa: E402
+from bot.qa.service import QuestionAnswering, indexer, stored_words  # noqa: E402
+from bot.qa.textnorm import index_terms, index_words, sentences  # noqa: E402
 from storage.base import ContentDocument, ContentPassage  # noqa: E402
 from storage.sql.content import match_expression  # noqa: E402
 
 QUESTIONS = ROOT / "tests" / "eval" / "qa_eval.yaml"
 PER_DOCUMENT = 1000
+TITLE = "Generated"
 SYNTHETIC_WORDS = 50_000
 SYNTHETIC_PER_PASSAGE = 20
 SEED = 20261124
@@ -147,16 +149,19 @@ def embedding_rate(generated: list[tuple[str, str, str]]) -> float:
     """Passages per second the real encoder embeds (each with its sentences)."""
     sample = generated[:100]
     begin = time.perf_counter()
-    document_vectors("Generated", [("", text, passage_sentences(text, lang))
+    document_vectors(TITLE, [("", text, passage_sentences(text, lang))
                                    for text, lang, _ in sample])
     return len(sample) / (time.perf_counter() - begin)
 
 
 def stored_passage(text: str, lang: str, terms: str, rng: Any) -> ContentPassage:
+    """As `content import` stores it: with its words read once (and, with the encoder, its
+    vectors: random ones here, see above)."""
+    words = stored_words(index_words(hit_text(TITLE, "", text), lang))
     if rng is None:
-        return ContentPassage("", text, lang, terms)
+        return ContentPassage("", text, lang, terms, words=words)
     return ContentPassage("", text, lang, terms, random_vectors(rng, 1),
-                          random_vectors(rng, len(passage_sentences(text, lang))))
+                          random_vectors(rng, len(passage_sentences(text, lang))), words)
 
 
 async def store_child(size: int, rounds: int, postgres: str | None,
@@ -173,7 +178,7 @@ async def store_child(size: int, rounds: int, postgres: str | None,
         for start in range(0, size, PER_DOCUMENT):
             batch = generated[start : start + PER_DOCUMENT]
             passages = [stored_passage(text, lang, terms, rng) for text, lang, terms in batch]
-            document = ContentDocument(f"generated-{start // PER_DOCUMENT:04}.txt", "Generated",
+            document = ContentDocument(f"generated-{start // PER_DOCUMENT:04}.txt", TITLE,
                                        batch[0][1], "document", str(start), indexer(), passages)
             await store.save_document(document, now)
         import_rate = embedding_rate(generated) if meaning else size / (
@@ -216,7 +221,7 @@ def bm25_child(size: int, rounds: int) -> dict[str, Any]:
 
     started = time.perf_counter()
     generated = generate(size)
-    hits = [Hit(f"generated-{i // PER_DOCUMENT:04}.txt", "Generated", "", text, lang, 0.0,
+    hits = [Hit(f"generated-{i // PER_DOCUMENT:04}.txt", TITLE, "", text, lang, 0.0,
                 i % PER_DOCUMENT) for i, (text, lang, _) in enumerate(generated)]
     ranker = BM25Okapi([terms.split() for _, _, terms in generated])
     imported = time.perf_counter() - started

@@ -236,6 +236,9 @@ class ContentPassage:
     # None where it was indexed without the encoder.
     vector: bytes | None = None
     sentence_vectors: bytes | None = None
+    # Its words as the answering reads them (bot.qa.textnorm.index_words), one line a word:
+    # computed once, at import; None where indexed before they were kept.
+    words: str | None = None
 
 
 @dataclass(slots=True)
@@ -272,6 +275,7 @@ class PassageHit:
     score: float  # BM25, higher is better
     position: int
     sentence_vectors: bytes | None = None  # only from document_passages
+    words: str | None = None  # see ContentPassage.words
 
 
 @dataclass(slots=True)

@@ -39,7 +39,7 @@ WITH query AS (
     ORDER BY score DESC, h.id
     LIMIT ?
 )
-SELECT d.name, d.title, p.heading, p.text, p.lang, r.score, p.position
+SELECT d.name, d.title, p.heading, p.text, p.lang, r.score, p.position, p.words
 FROM ranked r JOIN passages p ON p.id = r.id JOIN documents d ON d.id = p.document_id
 ORDER BY r.score DESC, r.id
 """
@@ -73,7 +73,7 @@ class PostgresContentMixin:
         return [
             PassageHit(
                 document=row[0], title=row[1], heading=row[2], text=row[3], lang=row[4],
-                score=float(row[5]), position=int(row[6]),
+                score=float(row[5]), position=int(row[6]), words=row[7],
             )
             for row in rows
         ]

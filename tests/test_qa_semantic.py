@@ -35,7 +35,8 @@ def document(name: str, *texts: str, seed: int = 0, checksum: str = "c1",
     passages = [
         ContentPassage(f"h{i}", text, "hr", text,
                        packed(rows(seed + i, 1)) if with_vectors else None,
-                       packed(rows(seed + 100 + i, 2)) if with_vectors else None)
+                       packed(rows(seed + 100 + i, 2)) if with_vectors else None,
+                       f"{name}\nh{i}\n{text}")
         for i, text in enumerate(texts)
     ]
     return ContentDocument(name, name, "hr", "document", checksum, "1", passages)
@@ -87,6 +88,7 @@ async def test_undoing_an_upload_puts_back_the_vectors_it_replaced(store) -> Non
     [hit] = await store.document_passages(["a.md"])
     assert hit.text == "first" and np.allclose(unpacked(hit.sentence_vectors), rows(101, 2),
                                                atol=1e-3)
+    assert hit.words == "a.md\nh0\nfirst"  # the words read at its import, kept too
 
 
 def stored_vectors(data: Path) -> list[tuple[int, int | None, int | None]]:

@@ -139,3 +139,35 @@ def test_the_search_keeps_the_rarest_terms_within_its_budget(monkeypatch) -> Non
     assert content.selective_terms(["common", "mid", "rare", "other"], counts) == ["rare", "mid"]
     monkeypatch.setattr(content, "POSTING_BUDGET", 1)
     assert content.selective_terms(["common"], counts) == ["common"]  # the rarest always goes
+
+
+async def test_a_passages_words_read_at_import_come_back_with_it_and_answer_alike(
+    store, tmp_path
+) -> None:
+    from bot.content.importer import import_paths
+    from bot.qa.answering import hit_text
+    from bot.qa.service import QuestionAnswering
+    from bot.qa.textnorm import index_words
+
+    (tmp_path / "poziv.md").write_text(
+        "# Javni poziv udrugama za mlade\n\n"
+        "Grad Varaždin poziva udruge mladih da prijave programe za 2027. godinu.\n\n"
+        "Prijave se primaju do 15. ožujka 2027. na adresu mladi@varazdin.hr.\n",
+        encoding="utf-8",
+    )
+    await import_paths(store, [tmp_path], NOW)
+    found = [*await store.search_passages(["prijave"], 5),
+             *await store.document_passages(["poziv.md"])]
+    assert len(found) == 2  # the one passage, found by its words and as its document
+    for hit in found:
+        computed = index_words(hit_text(hit.title, hit.heading, hit.text), hit.lang)
+        assert hit.words is not None
+        assert [tuple(line.split(" ")) for line in hit.words.split("\n")] == computed
+
+    question = "do kada se primaju prijave za programe mladih?"
+    kept = await QuestionAnswering(store).ask(question, locale="hr", now=NOW)
+    await store._write("UPDATE passages SET words = NULL")  # as indexed before words were kept
+    assert (await store.search_passages(["prijave"], 5))[0].words is None
+    computed = await QuestionAnswering(store).ask(question, locale="hr", now=NOW)
+    assert kept.answer is not None and "15. ožujka 2027" in kept.answer.text
+    assert computed.answer == kept.answer

@@ -14,7 +14,7 @@ import math
 import re
 from collections.abc import Callable, Mapping, Sequence, Set
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 import cyrtranslit
 from babel import Locale
@@ -201,6 +201,9 @@ class Hit:
     lang: str
     score: float
     position: int = 0  # the passage's place in its document
+    # Its words (index_words of title, heading and text) as stored at import, one line a
+    # word (bot.qa.service.stored_words); None: read them now.
+    words: str | None = None
 
 
 @dataclass(frozen=True)
@@ -1090,7 +1093,19 @@ def phrase_coverage(words: Words, sequence: Sequence[Sequence[str]]) -> float:
 
 
 def _hit_words(hit: Hit) -> list[tuple[str, ...]]:
-    return index_words("\n".join((hit.title, hit.heading, hit.text)), hit.lang)
+    if hit.words is not None:
+        return list(_stored_words(hit.words))
+    return index_words(hit_text(hit.title, hit.heading, hit.text), hit.lang)
+
+
+@lru_cache(maxsize=8192)  # a popular passage is found by question after question
+def _stored_words(stored: str) -> tuple[tuple[str, ...], ...]:
+    return tuple(tuple(line.split(" ")) for line in stored.split("\n")) if stored else ()
+
+
+def hit_text(title: str, heading: str, text: str) -> str:
+    """What a passage's words are read from: its document's title, its heading, its text."""
+    return "\n".join((title, heading, text))
 
 
 def _word_match(

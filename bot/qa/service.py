@@ -42,6 +42,7 @@ from bot.qa.answering import (
     Meaning,
     answer_follow_up,
     answer_from_hits,
+    hit_text,
     passage_sentences,
     search_terms,
 )
@@ -53,12 +54,12 @@ from bot.qa.semantic import (
     question_vector,
     sentence_similarities,
 )
-from bot.qa.textnorm import LANGUAGES, detect_language, index_terms
+from bot.qa.textnorm import LANGUAGES, detect_language, index_terms, index_words
 from storage.base import ContentDocument, ContentPassage, FaqRecord, PassageHit
 
 # The version of the index terms (bot.qa.textnorm) and of what is indexed: a document indexed
 # by another version is indexed again on import even when its file did not change.
-INDEXER = "18"
+INDEXER = "19"
 EVENT_PREFIX = "event:"
 EVENT_SYNC_INTERVAL = timedelta(seconds=60)
 MAX_SOURCES = 3
@@ -212,10 +213,11 @@ def indexer() -> str:
 def document_content(document: ParsedDocument) -> ContentDocument:
     """A parsed file as stored: each passage with the index terms of its searchable text and,
     with the encoder, its vectors (bot.qa.semantic)."""
-    passages = [
-        ContentPassage(p.heading, p.text, p.lang, index_terms(searchable_text(document, p), p.lang))
-        for p in document.passages
-    ]
+    passages = []
+    for p in document.passages:
+        words = index_words(searchable_text(document, p), p.lang)
+        terms = " ".join(term for word in words for term in word)
+        passages.append(ContentPassage(p.heading, p.text, p.lang, terms, words=stored_words(words)))
     vectors = document_vectors(document.title, [
         (p.heading, p.text, passage_sentences(p.text, p.lang)) for p in document.passages
     ])
@@ -238,7 +240,9 @@ def event_document(event_id: str, passages: Sequence[EventPassage]) -> ContentDo
         lang = _event_language(passage)
         text = _event_text(passage)
         terms = index_terms(f"{passage.heading}\n{text}", lang)
-        content.append(ContentPassage(passage.heading, text, lang, terms))
+        words = index_words(hit_text(passages[0].heading, passage.heading, text), lang)
+        content.append(ContentPassage(passage.heading, text, lang, terms,
+                                      words=stored_words(words)))
     source = json.dumps([dataclasses.astuple(p) for p in passages], ensure_ascii=False)
     checksum = hashlib.sha256(source.encode()).hexdigest()
     title = passages[0].heading
@@ -293,9 +297,14 @@ def _meaning(
                    sentences)
 
 
+def stored_words(words: Sequence[Sequence[str]]) -> str:
+    """A passage's words as stored: one line a word, its terms ([a-z0-9]+) separated by spaces."""
+    return "\n".join(" ".join(word) for word in words)
+
+
 def _hit(found: PassageHit) -> Hit:
     return Hit(found.document, found.title, found.heading, found.text, found.lang, found.score,
-               found.position)
+               found.position, found.words)
 
 
 def _sources(

@@ -126,7 +126,8 @@ class SqliteContentMixin(SqliteMixin):
         rows = await self._all(
             "WITH top AS (SELECT rowid AS id, bm25(passage_index) AS rank FROM passage_index "
             "             WHERE passage_index MATCH ? ORDER BY rank, rowid LIMIT ?) "
-            "SELECT d.name, d.title, p.heading, p.text, p.lang, -top.rank, p.position "
+            "SELECT d.name, d.title, p.heading, p.text, p.lang, -top.rank, p.position, NULL, "
+            "p.words "
             "FROM top JOIN passages p ON p.id = top.id JOIN documents d ON d.id = p.document_id "
             "ORDER BY top.rank, top.id",
             (match_expression(chosen), int(limit)),
@@ -142,7 +143,7 @@ class SqliteContentMixin(SqliteMixin):
         marks = ", ".join("?" for _ in names)
         rows = await self._all(
             "SELECT d.name, d.title, p.heading, p.text, p.lang, 0.0, p.position, "
-            "p.sentence_vectors FROM documents d JOIN passages p ON p.document_id = d.id "
+            "p.sentence_vectors, p.words FROM documents d JOIN passages p ON p.document_id = d.id "
             f"WHERE d.name IN ({marks}) AND (SELECT MAX(q.position) FROM passages q "
             "WHERE q.document_id = d.id) < ? ORDER BY d.name, p.position",
             (*names, int(most)),
@@ -250,6 +251,7 @@ def _hit(row: Any) -> PassageHit:
         document=row[0], title=row[1], heading=row[2], text=row[3], lang=row[4],
         score=float(row[5]), position=int(row[6]),
         sentence_vectors=bytes(row[7]) if len(row) > 7 and row[7] is not None else None,
+        words=row[8] if len(row) > 8 else None,
     )
 
 
@@ -278,7 +280,7 @@ async def _save(db: Any, document: ContentDocument, now: datetime) -> str:
     await _insert_rows(
         db, "passages",
         ("document_id", "position", "heading", "text", "lang", "terms", "vector",
-         "sentence_vectors"),
+         "sentence_vectors", "words"),
         [_passage_row(document_id, position, passage)
          for position, passage in enumerate(document.passages)],
     )
@@ -305,7 +307,7 @@ async def _check_faq_keys(db: Any, document: ContentDocument) -> None:
 
 def _passage_row(document_id: int, position: int, passage: ContentPassage) -> tuple[Any, ...]:
     return (document_id, position, passage.heading, passage.text, passage.lang, passage.terms,
-            passage.vector, passage.sentence_vectors)
+            passage.vector, passage.sentence_vectors, passage.words)
 
 
 async def _insert_rows(db: Any, table: str, columns: tuple[str, ...],

@@ -160,11 +160,12 @@ async def _snapshot(db: Any, name: str) -> dict[str, Any] | None:
     if row is None:
         return None
     cursor = await db.execute(
-        "SELECT heading, text, lang, terms, vector, sentence_vectors FROM passages "
+        "SELECT heading, text, lang, terms, vector, sentence_vectors, words FROM passages "
         "WHERE document_id = ? ORDER BY position",
         (row[0],),
     )
-    passages = [[*passage[:4], *map(_text_of, passage[4:])] for passage in await cursor.fetchall()]
+    passages = [[*passage[:4], *map(_text_of, passage[4:6]), passage[6]]
+                for passage in await cursor.fetchall()]
     cursor = await db.execute(
         "SELECT key, questions, answers FROM faq_entries WHERE document_id = ? ORDER BY id",
         (row[0],),
@@ -179,10 +180,18 @@ def _document_from(name: str, saved: dict[str, Any]) -> ContentDocument:
     return ContentDocument(
         name=name, title=saved["title"], lang=saved["lang"], kind=saved["kind"],
         checksum=saved["checksum"], indexer=saved["indexer"],
-        passages=[ContentPassage(*passage[:4], *map(_bytes_of, passage[4:]))
-                  for passage in saved["passages"]],
+        passages=[_passage_from(passage) for passage in saved["passages"]],
         faq=[FaqRecord(key, questions, answers, name) for key, questions, answers in saved["faq"]],
     )
+
+
+def _passage_from(saved: list[Any]) -> ContentPassage:
+    """A snapshot's passage: heading, text, lang, terms, its vectors (base64), its words
+    (absent from a snapshot taken before they were kept)."""
+    heading, text, lang, terms, vector, sentence_vectors = saved[:6]
+    words = saved[6] if len(saved) > 6 else None
+    return ContentPassage(heading, text, lang, terms, _bytes_of(vector),
+                          _bytes_of(sentence_vectors), words)
 
 
 def _text_of(data: bytes | None) -> str | None:
