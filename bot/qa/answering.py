@@ -1080,15 +1080,16 @@ def _faq_score(words: Words, phrasing: str, locale: str | None) -> float:
 def phrase_coverage(words: Words, sequence: Sequence[Sequence[str]]) -> float:
     """Share of the question's neighbouring word pairs that stand side by side in a passage
     ("Linii Współpracy", "Open Government"): names are phrases."""
-    pairs = list(itertools.pairwise(words))
+    pairs = list(itertools.pairwise(range(len(words))))
     if not pairs:
         return 0.0
-    found = 0
-    for first, second in pairs:
-        found += any(
-            _is_known(first, set(here)) and _is_known(second, set(after))
-            for here, after in itertools.pairwise(sequence)
-        )
+    # Where in the passage each question word stands, from one pass over the passage.
+    places: dict[str, set[int]] = {}
+    for place, here in enumerate(sequence):
+        for term in here:
+            places.setdefault(term, set()).add(place)
+    at = [set().union(*(places.get(term, ()) for term in word.terms)) for word in words]
+    found = sum(any(place + 1 in at[second] for place in at[first]) for first, second in pairs)
     return found / len(pairs)
 
 
