@@ -152,3 +152,19 @@ def test_the_faiss_scan_finds_what_numpy_finds_over_the_stored_float16_rows() ->
     assert [row for row, _ in found] == [row for row, _ in exact]
     assert np.allclose([score for _, score in found], [score for _, score in exact], atol=1e-4)
     assert _scan_of([])(question, 1) == []
+
+
+async def test_an_events_description_is_embedded_as_a_documents_passages_are(
+    core, meaning: None
+) -> None:
+    from bot.qa.service import service_for
+    from tests.test_event_admin_language import new_event
+
+    await new_event(core, "Radionica o otvorenim podacima",
+                    "Radionica za udruženja građana o objavi otvorenih podataka.",
+                    "Dom omladine, Beograd")
+    await service_for(core.store).sync_events(core.clock.now(), force=True)
+    [row] = await core.store.passage_vectors()
+    assert row.document.startswith("event:") and len(unpacked(row.vector)) == 1
+    [passage] = await core.store.document_passages([row.document])
+    assert len(unpacked(passage.sentence_vectors)) == 1  # its one sentence

@@ -175,6 +175,8 @@ class QuestionAnswering:
                 changed.append(document)
         if not changed and set(current) <= keep:
             return 0
+        # Embedding a description takes a tenth of a second a passage: off the event loop.
+        await asyncio.to_thread(_with_vectors, changed)
         return await self.store.sync_documents("event", changed, keep, now)
 
 
@@ -218,13 +220,10 @@ def document_content(document: ParsedDocument) -> ContentDocument:
         words = index_words(searchable_text(document, p), p.lang)
         terms = " ".join(term for word in words for term in word)
         passages.append(ContentPassage(p.heading, p.text, p.lang, terms, words=stored_words(words)))
-    vectors = document_vectors(document.title, [
-        (p.heading, p.text, passage_sentences(p.text, p.lang)) for p in document.passages
-    ])
-    for passage, (vector, sentence_vectors) in zip(passages, vectors or (), strict=False):
-        passage.vector, passage.sentence_vectors = vector, sentence_vectors
-    return ContentDocument(document.document, document.title, document.lang, "document",
-                           document.checksum, indexer(), passages)
+    content = ContentDocument(document.document, document.title, document.lang, "document",
+                              document.checksum, indexer(), passages)
+    _with_vectors([content])
+    return content
 
 
 def faq_content(name: str, checksum: str, entries: Sequence[FaqEntry]) -> ContentDocument:
@@ -248,6 +247,18 @@ def event_document(event_id: str, passages: Sequence[EventPassage]) -> ContentDo
     title = passages[0].heading
     return ContentDocument(f"{EVENT_PREFIX}{event_id}", title, content[0].lang, "event",
                            checksum, indexer(), content)
+
+
+def _with_vectors(documents: Sequence[ContentDocument]) -> None:
+    """Each passage's vectors and its sentences' (bot.qa.semantic); none when it is off."""
+    for document in documents:
+        vectors = document_vectors(document.title, [
+            (p.heading, p.text, passage_sentences(p.text, p.lang)) for p in document.passages
+        ])
+        for passage, (vector, sentence_vectors) in zip(
+            document.passages, vectors or (), strict=False
+        ):
+            passage.vector, passage.sentence_vectors = vector, sentence_vectors
 
 
 def _event_text(passage: EventPassage) -> str:
