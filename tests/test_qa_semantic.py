@@ -168,3 +168,30 @@ async def test_an_events_description_is_embedded_as_a_documents_passages_are(
     assert row.document.startswith("event:") and len(unpacked(row.vector)) == 1
     [passage] = await core.store.document_passages([row.document])
     assert len(unpacked(passage.sentence_vectors)) == 1  # its one sentence
+
+
+async def test_a_long_documents_passage_nearest_in_meaning_is_read_and_answers(
+    store, monkeypatch
+) -> None:
+    import bot.qa.service as service
+    from bot.qa.answering import WHOLE_DOCUMENT
+
+    texts = [f"Poglavlje {i}: izvještaj o radu udruge za godinu {2000 + i}."
+             for i in range(WHOLE_DOCUMENT + 5)]
+    texts[43] = "Volonteri se okupljaju svake subote u 9 sati kod Mosta slobode."
+    vectors = rows(1, len(texts))  # each passage one sentence: its vector the passage's
+    passages = [ContentPassage("", text, "hr", text, packed(vectors[i : i + 1]),
+                               packed(vectors[i : i + 1]), f"poglavlje\n{i}")
+                for i, text in enumerate(texts)]
+    await store.save_document(ContentDocument("izvjestaj.md", "Izvještaj", "hr", "document",
+                                              "c1", "1", passages), NOW)
+    [hit] = await store.passages_at([("izvjestaj.md", 43)])
+    assert (hit.text, hit.words) == (texts[43], "poglavlje\n43")
+    assert np.allclose(unpacked(hit.sentence_vectors), vectors[43], atol=1e-3)
+    # The question shares no word with the document: only its meaning (passage 43's own
+    # vector, as if the encoder had put it there) leads to it.
+    monkeypatch.setattr(service, "question_vector", lambda question: vectors[43])
+    result = await service.QuestionAnswering(store).ask(
+        "kad se nalaze pomagači?", locale="hr", now=NOW)
+    assert result.answer is not None and result.answer.document == "izvjestaj.md"
+    assert result.answer.text.startswith("Volonteri se okupljaju svake subote")

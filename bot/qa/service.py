@@ -146,6 +146,7 @@ class QuestionAnswering:
             [hit.document for hit in hits[:RERANKED]] + [document for document, _, _ in nearest]
         ))
         found = await self.store.document_passages(candidates, WHOLE_DOCUMENT)
+        found += await self.store.passages_at(_unread(nearest, found))
         passages = [_hit(passage) for passage in found]
         meaning = _meaning(vector, nearest, found)
         records = await self.store.faq_entries()
@@ -311,6 +312,14 @@ def _meaning(
 def stored_words(words: Sequence[Sequence[str]]) -> str:
     """A passage's words as stored: one line a word, its terms ([a-z0-9]+) separated by spaces."""
     return "\n".join(" ".join(word) for word in words)
+
+
+def _unread(
+    nearest: list[tuple[str, int, float]], found: list[PassageHit]
+) -> list[tuple[str, int]]:
+    """The nearest passages that a document read whole did not bring (a long one's)."""
+    read = {passage.document for passage in found}
+    return [(document, position) for document, position, _ in nearest if document not in read]
 
 
 def _hit(found: PassageHit) -> Hit:

@@ -150,6 +150,20 @@ class SqliteContentMixin(SqliteMixin):
         )
         return [_hit(row) for row in rows]
 
+    async def passages_at(self, places: list[tuple[str, int]]) -> list[PassageHit]:
+        """The passages at those (document, position) places (score 0), in document order:
+        those nearest in meaning of a document too long to be read whole."""
+        if not places:
+            return []
+        where = " OR ".join("(d.name = ? AND p.position = ?)" for _ in places)
+        rows = await self._all(
+            "SELECT d.name, d.title, p.heading, p.text, p.lang, 0.0, p.position, "
+            "p.sentence_vectors, p.words FROM documents d JOIN passages p ON p.document_id = d.id "
+            f"WHERE {where} ORDER BY d.name, p.position",
+            tuple(value for place in places for value in place),
+        )
+        return [_hit(row) for row in rows]
+
     async def vectors_version(self) -> int:
         """Changes with every write to the passages (migration 0013): the in-memory vectors
         are read again when it does."""
