@@ -58,7 +58,7 @@ from storage.base import ContentDocument, ContentPassage, FaqRecord, PassageHit
 
 # The version of the index terms (bot.qa.textnorm) and of what is indexed: a document indexed
 # by another version is indexed again on import even when its file did not change.
-INDEXER = "18"
+INDEXER = "19"
 EVENT_PREFIX = "event:"
 EVENT_SYNC_INTERVAL = timedelta(seconds=60)
 MAX_SOURCES = 3
