@@ -68,8 +68,9 @@ NEAREST = 8
 MEANING_SPAN = 0.05
 MEANING_WEIGHT = 0.6
 MIN_SIMILARITY = 0.87
-# A first sentence this short ("Pripravil", "Partnerzy projektu:") is a label: the
-# sentence after it carries the answer.
+# A first sentence this short ("Pripravil", "Partnerzy projektu:"), ending in a colon, or
+# asking a question (a FAQ's "How old do I need to be?") is a label: the sentence after it
+# carries the answer.
 _LABEL_CHARS = 40
 # Within one document, a cognate key picks sentences less surely than a real word; a
 # glossary concept (the same meaning in another language) nearly as surely.
@@ -950,7 +951,7 @@ class _Unit:
 
 
 def _is_label(sentence: str) -> bool:
-    return len(sentence) < _LABEL_CHARS or sentence.rstrip().endswith(":")
+    return len(sentence) < _LABEL_CHARS or sentence.rstrip().endswith((":", "?"))
 
 
 def asks_for_number(question: str) -> bool:
