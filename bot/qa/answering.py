@@ -29,6 +29,7 @@ from bot.qa.textnorm import (
     index_terms,
     index_words,
     interrogatives,
+    is_word,
     query_words,
     sentences,
 )
@@ -67,8 +68,9 @@ NEAREST = 8
 MEANING_SPAN = 0.05
 MEANING_WEIGHT = 0.6
 MIN_SIMILARITY = 0.87
-# A first sentence this short ("Pripravil", "Partnerzy projektu:") is a label: the
-# sentence after it carries the answer.
+# A first sentence this short ("Pripravil", "Partnerzy projektu:"), ending in a colon, or
+# asking a question (a FAQ's "How old do I need to be?") is a label: the sentence after it
+# carries the answer.
 _LABEL_CHARS = 40
 # Within one document, a cognate key picks sentences less surely than a real word; a
 # glossary concept (the same meaning in another language) nearly as surely.
@@ -136,7 +138,9 @@ _ADDRESS_CONCEPTS = frozenset(["zzmail", "zzaddress", "zzwebsite", "zzform"])
 _PLACE_CONCEPTS = frozenset(["zzvenue", "zzlibrary"])
 _GOAL_CONCEPTS = frozenset(["zzgoal"])
 # The kinds of fact (see _holds) an answer must show when asked for.
-_FACT_KINDS = frozenset(["date", "year", "number", "money", "who", "where", "link"])
+_FACT_KINDS = frozenset(["date", "year", "number", "money", "who", "where", "link", "phone"])
+# Glossary concepts whose answer is a phone number.
+_PHONE_CONCEPTS = frozenset(["zzphone"])
 # The kinds a document must hold somewhere to answer a question asking for one.
 _CHECKED_KINDS = frozenset(["money"])
 _DATE_CONCEPTS = frozenset([f"zz{month}" for month in (
@@ -185,6 +189,13 @@ _NAME_WORD = re.compile(r"[^\W\d_][\w-]*")
 # a house number ends the address ("Trg slobode 1.", "Taborski 1, Grosuplje"), a count is
 # followed by what it counts ("najmanj 90 odstotkov", "do 14 časova").
 _STREET = re.compile(r"\b[^\W\d_]{3,}\s\d{1,3}[a-z]?\b(?P<after>\.?\s*\w?)")
+# A phone number: six to fifteen digits in groups apart by spaces, dashes, slashes or brackets
+# (not dots or commas, which group an amount: "3.500.000"), opening with an international or
+# a trunk prefix ("+38 067 ...", "059 927 619", "0914714711") or too long for a count and
+# no run of years.
+_PHONE = re.compile(r"(?<![\w.,])\+?\(?\d[\d ()/-]{4,}\d(?![\w.,]\d)")
+_PHONE_DIGITS = (6, 15)
+_PLAIN_PHONE_DIGITS = 9
 _URLISH = re.compile(r"(?i:\S*[@/\\.]\S*[a-z]\S*)|\b[A-Z]{2,}\b")
 
 Words = Sequence[QueryWord]
@@ -385,7 +396,10 @@ def _nearest_hits(
 
 def passage_sentences(text: str, lang: str) -> list[str]:
     """A passage's sentences, line by line, as the answer picks them."""
-    return [sentence for line in text.splitlines() for sentence in answer_sentences(line, lang)]
+    known = abbreviations(text, lang)
+    return [
+        sentence for line in text.splitlines() for sentence in answer_sentences(line, lang, known)
+    ]
 
 
 def _hit_terms(hit: Hit) -> set[str]:
@@ -628,8 +642,7 @@ def pick_sentences(
     units = [
         _Unit(sentence, section_lang, _real_heading(heading, text))
         for heading, text, section_lang in sections
-        for line in text.splitlines()
-        for sentence in answer_sentences(line, section_lang)
+        for sentence in passage_sentences(text, section_lang)
     ]
     if not units or not (words or wanted):
         return ""
@@ -823,31 +836,73 @@ def _recurring(title_terms: set[str], units: Sequence[_Unit]) -> set[str]:
     return {term for term in title_terms if sum(term in unit.terms for unit in units) > 1}
 
 
-# Titles and abbreviations that end in a full stop mid-sentence ("mag. Simon Delakorda",
-# "ul. Nemanjina 11"), which the sentence splitter takes for a sentence's end; folded.
-_ABBREVIATIONS = frozenset([
-    "mag", "dr", "prof", "doc", "ing", "mr", "mgr", "dipl", "univ", "inz", "ul", "br", "tel",
-    "npr", "itd", "tj", "st", "sv", "gosp", "ga", "gdin",
-])  # fmt: skip
+# A short word before a full stop that the text never writes without one and that is no word
+# of the language is an abbreviation ("вул. Грушевського", "tel. 059 ...", "pl. 1000-lecia"),
+# which the sentence splitter takes for a sentence's end: learnt from the passage itself,
+# Punkt-style, not listed. A short word of the dictionary before a personal name is a title
+# ("mag. Simon Delakorda"); else it ends a sentence ("kreativan rad."), as do an acronym ("the
+# EU.") and a unit after a number ("500 грн."); a capitalised word is one only when shorter
+# still ("Dr.", not "Bled.").
+_ABBREVIATION_LETTERS = 4
+_CAPITALISED_ABBREVIATION_LETTERS = 3
+_WRITTEN_WORD = re.compile(r"(?<![\w.])([^\W\d_]+)(\.?)")
+_LAST_WORD = re.compile(r"(?<![\w.])([^\W\d_]+)\.$")
+_AFTER_NUMBER = re.compile(r"\d[\d.,]*\s+[^\W\d_]+\.$")
+_OPENING_NAME = re.compile(r"[^\W\d_][^\W\d_]+\s+[^\W\d_][^\W\d_]+")
 
 
-def answer_sentences(line: str, lang: str) -> list[str]:
-    """The sentences of a line, a piece that ends in a title or an abbreviation joined to
-    what follows it."""
+def abbreviations(text: str, lang: str) -> frozenset[str]:
+    """The folded words of `text` that look like abbreviations: short, no word of `lang`,
+    and written with a full stop wherever they occur."""
+    stopped: set[str] = set()
+    bare: set[str] = set()
+    for match in _WRITTEN_WORD.finditer(text):
+        word, stop = match.groups()
+        (stopped if stop else bare).add(word)
+    unstopped = {fold(word) for word in bare}
+    return frozenset(
+        fold(word) for word in stopped
+        if fold(word) not in unstopped and _abbreviation_shaped(word)
+        and not is_word(fold(word), (lang,))
+    )
+
+
+def _abbreviation_shaped(word: str) -> bool:
+    if len(word) > 1 and word.isupper():
+        return False
+    most = _CAPITALISED_ABBREVIATION_LETTERS if word[0].isupper() else _ABBREVIATION_LETTERS
+    return len(word) <= most
+
+
+def answer_sentences(line: str, lang: str, known: frozenset[str] | None = None) -> list[str]:
+    """The sentences of a line, a piece that ends in an abbreviation (`known`: learnt from
+    the line's passage, see abbreviations) or a title joined to what follows it."""
+    if known is None:
+        known = abbreviations(line, lang)
     joined: list[str] = []
     for sentence in sentences(line, lang):
-        if joined and _ends_in_abbreviation(joined[-1]):
+        if joined and _continues(joined[-1], sentence, known):
             joined[-1] = f"{joined[-1]} {sentence}"
         else:
             joined.append(sentence)
     return joined
 
 
-def _ends_in_abbreviation(sentence: str) -> bool:
-    if not sentence.endswith("."):
+def _continues(piece: str, following: str, known: frozenset[str]) -> bool:
+    """Whether the piece's full stop ends an abbreviation or a title, not a sentence."""
+    last = _LAST_WORD.search(piece)
+    if last is None or _AFTER_NUMBER.search(piece):
         return False
-    last = sentence[:-1].rsplit(None, 1)[-1] if sentence[:-1].strip() else ""
-    return fold(last) in _ABBREVIATIONS
+    word = last[1]
+    if fold(word) in known:
+        return True
+    return _abbreviation_shaped(word) and _opens_with_name(following)
+
+
+def _opens_with_name(sentence: str) -> bool:
+    """Whether the sentence opens with two capitalised words (Simon Delakorda)."""
+    opening = _OPENING_NAME.match(sentence)
+    return opening is not None and all(word[0].isupper() for word in opening[0].split())
 
 
 def _with_labels_followed(units: Sequence[_Unit], start: int, end: int, most: int) -> int:
@@ -899,7 +954,7 @@ class _Unit:
 
 
 def _is_label(sentence: str) -> bool:
-    return len(sentence) < _LABEL_CHARS or sentence.rstrip().endswith(":")
+    return len(sentence) < _LABEL_CHARS or sentence.rstrip().endswith((":", "?"))
 
 
 def asks_for_number(question: str) -> bool:
@@ -930,6 +985,8 @@ def question_cues(question: str, words: Words = ()) -> frozenset[str]:
         cues.add("link")  # "where is it, which address?" asks for a street, not an e-mail
     if asks_for_money(question, words):
         cues.add("money")
+    if concepts & _PHONE_CONCEPTS:
+        cues.add("phone")
     return frozenset(cues)
 
 
@@ -1013,9 +1070,22 @@ def _holds(text: str, terms: set[str]) -> frozenset[str]:
         kinds.add("link")
     if _MONEY.search(fold(text)):
         kinds.add("money")
+    if _has_phone(text):
+        kinds.add("phone")
     if terms & _GOAL_CONCEPTS:
         kinds.add("why")
     return frozenset(kinds)
+
+
+def _has_phone(text: str) -> bool:
+    for match in _PHONE.finditer(text):
+        number = match[0]
+        digits = sum(character.isdigit() for character in number)
+        if not _PHONE_DIGITS[0] <= digits <= _PHONE_DIGITS[1]:
+            continue
+        if number[0] in "+(0" or (digits >= _PLAIN_PHONE_DIGITS and not _YEAR.search(number)):
+            return True
+    return False
 
 
 def _has_street(text: str) -> bool:
