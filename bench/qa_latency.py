@@ -185,6 +185,7 @@ async def store_child(size: int, rounds: int, postgres: str | None,
             time.perf_counter() - started)
         service = QuestionAnswering(store)
         asked = questions()
+        await service.warm()  # as the bot does at start (handlers/qa.py)
         await service.ask(asked[0][0], locale=asked[0][1], now=now)  # warm caches
         samples = []
         for _ in range(rounds):

@@ -12,6 +12,7 @@ message with no content words at all ("ok", "?") is left to the fallback.
 from __future__ import annotations
 
 import asyncio
+import logging
 from datetime import timedelta
 from typing import Any
 
@@ -24,6 +25,8 @@ from bot.pipeline.types import Button, Reply, bold, fmt
 from bot.qa.service import CAN_DO, CONTACT, DONT_KNOW, EVENTS_BUTTON, SOURCE, service_for
 from bot.qa.textnorm import build_language_data
 
+log = logging.getLogger(__name__)
+
 router = Router("qa")
 # A question this soon after an answer may follow it up ("and until when?").
 FOLLOW_UP_WITHIN = timedelta(minutes=30)
@@ -32,11 +35,20 @@ _warming: set[asyncio.Task[None]] = set()
 
 
 async def setup(app: Any) -> None:
-    """Open (or, on a machine where they were never built, build) the language data in a
-    thread while the bot starts, not on the first question."""
-    task = asyncio.create_task(asyncio.to_thread(build_language_data))
+    """Open (or, on a machine where they were never built, build) the language data, and
+    load what else the answering reads once, while the bot starts, not on the first
+    question."""
+    task = asyncio.create_task(_warm(app.store))
     _warming.add(task)
     task.add_done_callback(_warming.discard)
+
+
+async def _warm(store: Any) -> None:
+    try:
+        await asyncio.to_thread(build_language_data)
+        await service_for(store).warm()
+    except Exception as error:  # the first question loads it instead
+        log.warning("warming the question answering failed (%s)", type(error).__name__)
 
 
 @router.text

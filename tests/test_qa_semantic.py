@@ -195,3 +195,15 @@ async def test_a_long_documents_passage_nearest_in_meaning_is_read_and_answers(
         "kad se nalaze pomagači?", locale="hr", now=NOW)
     assert result.answer is not None and result.answer.document == "izvjestaj.md"
     assert result.answer.text.startswith("Volonteri se okupljaju svake subote")
+
+
+async def test_the_start_up_warm_up_reads_the_vectors_before_the_first_question(
+    store, meaning: None
+) -> None:
+    from bot.qa.service import service_for
+    from handlers.qa import _warm
+
+    await store.save_document(document("a.md", "alpha", "beta", seed=1), NOW)
+    await _warm(store)
+    index = service_for(store)._meaning
+    assert index.nearest(rows(2, 1)[0], 1)[0][:2] == ("a.md", 1)  # no refresh asked here

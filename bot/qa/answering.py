@@ -1009,6 +1009,12 @@ def _asks_which_date(
 _MONTH_LOCALES = ("sl", "hr", "bs", "sr", "sr_Latn", "pl", "uk", "en")
 
 
+def load_calendar() -> None:
+    """Read babel's month names of every language now (0.1 s), not at the first question
+    that names a date."""
+    _calendar()
+
+
 @cache
 def _month_stems() -> tuple[str, ...]:
     """Folded beginnings of every month's name, which a text inflects: what the forms CLDR
