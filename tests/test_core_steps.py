@@ -52,3 +52,21 @@ async def test_a_verdict_counted_on_arrival_is_the_one_that_counts(core: Core) -
         await core.handle(msg("/help", **telegram), verdict=Verdict.ALLOW)
     )
     assert await core.store.find_person("telegram", "5") is not None
+
+
+async def test_the_apology_is_in_the_language_of_the_person_it_fails(
+    core: Core, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    polish = core.translator("pl").gettext(APOLOGY)
+    assert polish != APOLOGY  # the catalog translates it
+    async def broken(ctx, args):  # type: ignore[no-untyped-def]
+        raise RuntimeError("boom")
+
+    core.routes.commands["help"] = core.routes.commands["help"].__class__("help", broken, "x")
+    assert text_of(await core.handle(msg("/help", hint="pl"))) == polish  # after `locale`
+
+    async def locked(*args: object) -> None:
+        raise RuntimeError("database is locked")
+
+    monkeypatch.setattr(core.store, "person_for_identity", locked)  # before `locale`
+    assert text_of(await core.handle(msg("gdzie jest spotkanie", hint="pl"))) == polish

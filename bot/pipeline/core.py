@@ -161,7 +161,9 @@ class Core:
             return replies
         except Exception:
             log.exception("handler failed (platform=%s)", platform)
-            t = self.translator(self.config.default_locale)
+            # In the person's language once the `locale` step has run, else their platform's.
+            hinted = normalize_locale(turn.message.language_hint) or self.config.default_locale
+            t = turn.translator or self.translator(hinted)
             return [
                 Reply.of(
                     t.gettext(
