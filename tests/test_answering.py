@@ -7,6 +7,7 @@ import pytest
 from bot.content import FaqEntry
 from bot.qa.answering import (
     CANDIDATES,
+    DECISION_FEATURES,
     KEY_MATCH_WEIGHT,
     STEM_MATCH_WEIGHT,
     Hit,
@@ -14,6 +15,9 @@ from bot.qa.answering import (
     answer_question,
     best_sentences,
     coverage,
+    decision_features,
+    judged,
+    question_cues,
     search_terms,
     to_script,
 )
@@ -346,6 +350,22 @@ def test_async_stores_answer_in_two_steps() -> None:
     answer = answer_from_hits(question, hits, lang_hint="sr")
     assert answer == answer_question(question, SEARCH, lang_hint="sr")
     assert answer is not None and "13. marta 2019" in answer.text
+
+
+def test_decision_features_tell_the_document_that_answers_from_the_others() -> None:
+    """What bench/fit_decision.py learns from: one value per DECISION_FEATURES for each judged
+    candidate; the document answering leads on coverage and margin, and holds the date asked."""
+    question = "Kada je rok za prijave za učešće?"
+    words = query_words(question, "sr")
+    hits = SEARCH(search_terms(question, "sr"), CANDIDATES)
+    judgements = judged(words, hits)
+    features = decision_features(judgements, hits, None, question_cues(question, words))
+    assert len(features) == len(judgements) and all(
+        len(values) == len(DECISION_FEATURES) for values in features
+    )
+    named = dict(zip(DECISION_FEATURES, features[0], strict=True))
+    assert judgements[0][1].hit.document == "poziv"
+    assert named["margin"] > 0 and named["held"] == 1.0 and named["similarity"] == 0.0
 
 
 def test_to_script() -> None:

@@ -14,7 +14,7 @@ import math
 import re
 from collections.abc import Callable, Mapping, Sequence, Set
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import cache, lru_cache, partial
 
 import cyrtranslit
 from babel import Locale
@@ -47,6 +47,19 @@ MIN_COVERAGE = 0.67
 # ... or this much where the document names the acronym the question asks about (NVO-VID,
 # ПОУ): the name says what the question is about; the words around it may not be found.
 MIN_NAMED_COVERAGE = 0.45
+# What bench/fit_decision.py fits a logistic decision on (decision_features): how much of
+# the question the candidate's document covers (plainly, by rarity, the passage alone), how
+# many words it matches (log), a one-word question, question words side by side, the
+# acronym named, its rank's margin over the best other document's, whether the document
+# holds the kind of fact asked for (a date for "when") or lacks it, and, with the encoder,
+# the cosine of its nearest passage, of the nearest passage of all, and whether it holds
+# that one. Measured, it did not beat the thresholds above on unseen documents
+# (docs/ARCHITECTURE.md, "Measured and not adopted"): they stay.
+DECISION_FEATURES = ("intercept", "coverage", "weighted", "passage", "matched", "one_word",
+                     "phrases", "names", "margin", "held", "lacking", "similarity", "best",
+                     "nearest")
+# bench/fit_decision.py: every candidate judged, a question at a time (see Candidate).
+_deciding: list[list[Candidate]] | None = None
 # A word of the question found in none of the candidates may be the document's language
 # gap (purpose ~ сврха) rather than a sign of another topic: it counts this much.
 UNKNOWN_WORD_WEIGHT = 0.5
@@ -231,6 +244,8 @@ class Judgement:
     names: bool = False  # the document names the acronym the question names (CETRA)
     similarity: float = 0.0  # cosine of the document's nearest passage (0: unknown)
     nearest: bool = False  # the document holds the passage nearest in meaning of all
+    weighted: float = 0.0  # the document's coverage, each word weighted by its rarity
+    phrases: float = 0.0  # share of the question's word pairs side by side in the passage
 
     @property
     def found(self) -> bool:
@@ -245,6 +260,20 @@ class Judgement:
     @property
     def confidence(self) -> float:
         return round(self.coverage, 3)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A judged candidate as bench/fit_decision.py sees it: its features (DECISION_FEATURES),
+    its rank, whether the thresholds find it good enough (Judgement.found), whether
+    _not_in_document rules it out, and its answer, when asked."""
+
+    features: tuple[float, ...]
+    rank: float
+    document: str
+    found: bool
+    ruled_out: bool
+    answer: Callable[[], Answer]
 
 
 @dataclass(frozen=True)
@@ -328,12 +357,34 @@ def answer_from_hits(
         return Answer(to_script(text, script), "", "", score, "faq", entry.key)
     near = _nearest_hits(meaning, hits, passages)
     hits = [*hits, *near]
-    judgement = judge(words, hits, _acronyms(question, words), _elsewhere(question, hits),
-                      meaning=meaning, also=near)
+    judgements = judged(words, hits, _acronyms(question, words), _elsewhere(question, hits),
+                        meaning=meaning, also=near)
+    if _deciding is not None:
+        features = decision_features(judgements, hits, meaning, question_cues(question, words))
+        _deciding.append([
+            Candidate(values, rank, judgement.hit.document, judgement.found,
+                      _not_in_document(question, words, judgement.hit, hits),
+                      partial(_answer, question, words, judgement, hits, passages, meaning))
+            for (rank, judgement), values in zip(judgements, features, strict=True)
+        ])
+    judgement = chosen(judgements)
     if judgement is None or not judgement.found:
         return None
     if _not_in_document(question, words, judgement.hit, hits):
         return None
+    return _answer(question, words, judgement, hits, passages, meaning)
+
+
+def _answer(
+    question: str,
+    words: Words,
+    judgement: Judgement,
+    hits: Sequence[Hit],
+    passages: Sequence[Hit],
+    meaning: Meaning | None,
+) -> Answer:
+    """The answer from the judged document: its sentences that answer best."""
+    script = dominant_script(question) or "Latn"
     hit = judgement.hit
     text = pick_sentences(
         words,
@@ -510,7 +561,32 @@ def judge(
     meaning: Meaning | None = None,
     also: Sequence[Hit] = (),
 ) -> Judgement | None:
-    """The candidate that covers the question best, with what its coverage says.
+    """The candidate that covers the question best, with what its coverage says (see
+    judged)."""
+    return chosen(judged(words, hits, names, unrelated, meaning=meaning, also=also))
+
+
+Judged = list[tuple[float, Judgement]]  # each candidate's rank and judgement
+
+
+def chosen(judgements: Judged) -> Judgement | None:
+    """The best ranked judgement: nearness in meaning may rank first a document that is not
+    good enough to answer, above one that is: the best of those good enough wins."""
+    answerable = [item for item in judgements if item[1].found]
+    best = max(answerable or judgements, key=lambda item: item[0], default=None)
+    return best[1] if best else None
+
+
+def judged(
+    words: Words,
+    hits: Sequence[Hit],
+    names: Words = (),
+    unrelated: Set[str] = frozenset(),
+    *,
+    meaning: Meaning | None = None,
+    also: Sequence[Hit] = (),
+) -> Judged:
+    """Each candidate judged: its rank and how it covers the question.
 
     Coverage decides; the ranker's score, relative to the best hit, only breaks near-ties,
     so the judgement does not depend on the ranker's scale (FTS5's bm25() or rank_bm25).
@@ -520,7 +596,7 @@ def judge(
     `hits`) are judged too, and nearness counts (see Meaning.closeness).
     """
     if not words or not hits:
-        return None
+        return []
     sequences = [_hit_words(hit) for hit in hits]
     terms = [set().union(*sequence) if sequence else set() for sequence in sequences]
     known = set().union(*terms)
@@ -540,7 +616,7 @@ def judge(
         max(meaning.passages, key=meaning.passages.__getitem__)[0] if meaning else None
     )
     if not reranked:
-        return None
+        return []
     naming = {
         document: sum(_is_known(name, document_terms) for name in names)
         for document, document_terms in by_document.items()
@@ -562,20 +638,60 @@ def judge(
             names=bool(names) and naming[hit.document] == len(names),
             similarity=meaning.of_document(hit.document) if meaning else 0.0,
             nearest=hit.document == nearest_document,
+            weighted=_weighted_coverage(words, rarity, document_terms),
+            phrases=phrase_coverage(words, sequence),
         )
         rank = (
             0.5 * _weighted_coverage(words, rarity, hit_terms)
-            + 0.4 * _weighted_coverage(words, rarity, document_terms)
+            + 0.4 * judgement.weighted
             + 0.1 * max(0.0, hit.score / top)
-            + PHRASE_WEIGHT * phrase_coverage(words, sequence)
+            + PHRASE_WEIGHT * judgement.phrases
         )
         if meaning is not None:
-            rank += MEANING_WEIGHT * meaning.closeness(meaning.of_document(hit.document))
+            rank += MEANING_WEIGHT * meaning.closeness(judgement.similarity)
         judgements.append((rank, judgement))
-    # Nearness in meaning may rank first a document that is not good enough to answer, above
-    # one that is: the best of those good enough wins.
-    answerable = [pair for pair in judgements if pair[1].found]
-    return max(answerable or judgements, key=lambda pair: pair[0])[1]
+    return judgements
+
+
+# The margin feature: a rank this far above (or below) the best other document's, or more.
+_MARGIN_SPAN = 1.0
+
+
+def decision_features(
+    judgements: Judged, hits: Sequence[Hit], meaning: Meaning | None, wanted: frozenset[str]
+) -> list[tuple[float, ...]]:
+    """Each judged candidate's DECISION_FEATURES (`wanted`: see question_cues)."""
+    asked = wanted & _FACT_KINDS
+    holds: dict[str, frozenset[str]] = {}
+    features = []
+    for rank, judgement in judgements:
+        document = judgement.hit.document
+        others = [other for other, them in judgements if them.hit.document != document]
+        margin = rank - max(others) if others else _MARGIN_SPAN
+        if asked and document not in holds:
+            holds[document] = _holds(_document_text(document, hits), _hit_terms_of(document, hits))
+        held = holds.get(document, frozenset())
+        features.append((
+            1.0,
+            judgement.coverage,
+            judgement.weighted,
+            judgement.passage_coverage,
+            math.log1p(judgement.matched),
+            float(judgement.words == 1),
+            judgement.phrases,
+            float(judgement.names),
+            max(-_MARGIN_SPAN, min(_MARGIN_SPAN, margin)),
+            float(bool(asked & held)),
+            float(bool(asked - held)),
+            judgement.similarity,
+            meaning.best if meaning else 0.0,
+            float(judgement.nearest),
+        ))
+    return features
+
+
+def _hit_terms_of(document: str, hits: Sequence[Hit]) -> set[str]:
+    return set().union(*(_hit_terms(hit) for hit in hits if hit.document == document))
 
 
 def _acronyms(question: str, words: Words) -> list[QueryWord]:
