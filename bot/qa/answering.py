@@ -663,7 +663,7 @@ def decision_features(
     """Each judged candidate's DECISION_FEATURES (`wanted`: see question_cues)."""
     asked = wanted & _FACT_KINDS
     holds: dict[str, frozenset[str]] = {}
-    features = []
+    features: list[tuple[float, ...]] = []
     for rank, judgement in judgements:
         document = judgement.hit.document
         others = [other for other, them in judgements if them.hit.document != document]
