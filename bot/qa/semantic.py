@@ -182,6 +182,7 @@ class MeaningIndex:
                 for row, score in self._scan(question, min(most, len(self._keys)))]
 
 
+_ADDED_AT_ONCE = 8192
 # Each row (its place among the vectors) and its cosine, best first, of the `most` nearest.
 _Scan = Callable[[Vectors, int], list[tuple[int, float]]]
 
@@ -197,9 +198,9 @@ def _scan_of(stored: Sequence[bytes]) -> _Scan:
     faiss.omp_set_num_threads(1)  # one question, one scan: threads would only spin
     index = faiss.IndexScalarQuantizer(
         DIMENSIONS, faiss.ScalarQuantizer.QT_fp16, faiss.METRIC_INNER_PRODUCT)
-    if stored:
-        index.add(np.frombuffer(b"".join(stored), dtype=np.float16)
-                  .reshape(-1, DIMENSIONS).astype(np.float32))
+    rows = np.frombuffer(b"".join(stored), dtype=np.float16).reshape(-1, DIMENSIONS)
+    for start in range(0, len(rows), _ADDED_AT_ONCE):  # float32 a slice at a time: not 150 MB
+        index.add(rows[start : start + _ADDED_AT_ONCE].astype(np.float32))
 
     def scan(question: Vectors, most: int) -> list[tuple[int, float]]:
         scores, found = index.search(question.reshape(1, DIMENSIONS), most)
