@@ -222,8 +222,8 @@ def indexer() -> str:
 
 
 def document_content(document: ParsedDocument) -> ContentDocument:
-    """A parsed file as stored: each passage with the index terms of its searchable text and,
-    with the encoder, its vectors (bot.qa.semantic)."""
+    """A parsed file as stored: each passage with the words of its searchable text (what the
+    answering reads), their index terms and, with the encoder, its vectors (bot.qa.semantic)."""
     passages = []
     for p in document.passages:
         words = index_words(searchable_text(document, p), p.lang)
