@@ -447,10 +447,15 @@ def _nearest_hits(
 
 def passage_sentences(text: str, lang: str) -> list[str]:
     """A passage's sentences, line by line, as the answer picks them."""
+    return list(_passage_sentences(text, lang))
+
+
+@lru_cache(maxsize=8192)  # asked for each candidate passage, several times a question
+def _passage_sentences(text: str, lang: str) -> tuple[str, ...]:
     known = abbreviations(text, lang)
-    return [
+    return tuple(
         sentence for line in text.splitlines() for sentence in answer_sentences(line, lang, known)
-    ]
+    )
 
 
 def _hit_terms(hit: Hit) -> set[str]:
@@ -756,14 +761,14 @@ def pick_sentences(
     is not a line of the text is a sentence of its own ("Programme for 2020-2021").
     """
     units = [
-        _Unit(sentence, section_lang, _real_heading(heading, text))
+        _unit(sentence, section_lang, _real_heading(heading, text))
         for heading, text, section_lang in sections
         for sentence in passage_sentences(text, section_lang)
     ]
     if not units or not (words or wanted):
         return ""
     if context and not any(context in text for _, text, _ in sections):
-        units.insert(0, _Unit(context, lang, ""))  # a title may answer ("... for 2020-2021")
+        units.insert(0, _unit(context, lang, ""))  # a title may answer ("... for 2020-2021")
     title_terms = _recurring(set(index_terms(context, lang).split()), units)
     weights = [
         weight * (_CONTEXT_WORD_WEIGHT if _word_match(word, title_terms) else 1.0)
@@ -975,12 +980,15 @@ def abbreviations(text: str, lang: str) -> frozenset[str]:
     for match in _WRITTEN_WORD.finditer(text):
         word, stop = match.groups()
         (stopped if stop else bare).add(word)
-    unstopped = {fold(word) for word in bare}
+    unstopped = {_folded_word(word) for word in bare}
     return frozenset(
-        fold(word) for word in stopped
-        if fold(word) not in unstopped and _abbreviation_shaped(word)
-        and not is_word(fold(word), (lang,))
+        _folded_word(word) for word in stopped
+        if _folded_word(word) not in unstopped and _abbreviation_shaped(word)
+        and not is_word(_folded_word(word), (lang,))
     )
+
+
+_folded_word = lru_cache(maxsize=1 << 16)(fold)  # a passage's words, again and again
 
 
 def _abbreviation_shaped(word: str) -> bool:
@@ -1035,6 +1043,11 @@ def _real_heading(heading: str, text: str) -> str:
     return "" if heading in lines else heading
 
 
+@lru_cache(maxsize=16384)  # a popular passage's sentences, question after question (read-only)
+def _unit(text: str, lang: str, heading: str) -> _Unit:
+    return _Unit(text, lang, heading)
+
+
 class _Unit:
     """A sentence with its index words and its section heading's terms."""
 
@@ -1043,6 +1056,7 @@ class _Unit:
         self.heading = heading
         self.words = index_words(text, lang)
         self.terms: set[str] = set().union(*self.words) if self.words else set()
+        self.places = term_places(self.words)
         self.heading_terms = set(index_terms(heading, lang).split())
         self.holds = _holds(text, self.terms)
         self.years = {term for term in self.terms if _YEAR.fullmatch(term)}
@@ -1051,10 +1065,7 @@ class _Unit:
     def pairs_found(self, words: Words) -> set[int]:
         """Indexes i of the question's neighbouring words (i, i + 1) standing side by side
         here."""
-        where = [
-            {position for position, here in enumerate(self.words) if _is_known(word, set(here))}
-            for word in words
-        ]
+        where = [_places_of(word, self.places) for word in words]
         return {
             index
             for index in range(len(words) - 1)
@@ -1190,7 +1201,7 @@ def _holds(text: str, terms: set[str]) -> frozenset[str]:
         kinds.add("where")
     if _LINK.search(text):
         kinds.add("link")
-    if _MONEY.search(fold(text)):
+    if _MONEY.search(folded):
         kinds.add("money")
     if _has_phone(text):
         kinds.add("phone")
@@ -1275,14 +1286,23 @@ def phrase_coverage(words: Words, sequence: Sequence[Sequence[str]]) -> float:
     pairs = list(itertools.pairwise(range(len(words))))
     if not pairs:
         return 0.0
-    # Where in the passage each question word stands, from one pass over the passage.
+    places = term_places(sequence)
+    at = [_places_of(word, places) for word in words]
+    found = sum(any(place + 1 in at[second] for place in at[first]) for first, second in pairs)
+    return found / len(pairs)
+
+
+def term_places(sequence: Sequence[Sequence[str]]) -> dict[str, set[int]]:
+    """Where each term stands in a sequence of words (one pass, not one per question word)."""
     places: dict[str, set[int]] = {}
     for place, here in enumerate(sequence):
         for term in here:
             places.setdefault(term, set()).add(place)
-    at = [set().union(*(places.get(term, ()) for term in word.terms)) for word in words]
-    found = sum(any(place + 1 in at[second] for place in at[first]) for first, second in pairs)
-    return found / len(pairs)
+    return places
+
+
+def _places_of(word: QueryWord, places: Mapping[str, set[int]]) -> set[int]:
+    return set().union(*(places.get(term, ()) for term in word.terms))
 
 
 def _hit_words(hit: Hit) -> list[tuple[str, ...]]:
