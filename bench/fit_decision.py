@@ -41,21 +41,15 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
-import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.qa_eval import (
-    DEFAULT_QUESTIONS,
     LOCALE_OF,
     MAX_FACT_AT,
-    SPLITS,
-    _imported,
     _right,
-    resolve_corpus,
-    split_documents,
-    split_questions,
-    temporary_store,
+    fitting_questions,
+    fitting_store,
 )
 from bot.qa import answering
 from bot.qa.answering import DECISION_FEATURES
@@ -90,27 +84,11 @@ async def collect(split: str) -> list[Question]:
     """Every question of the split, with its candidates; `samples`: the old question sets
     over shared/corpus alone (as bench/qa_eval.py asks them: the fact anywhere)."""
     questions = []
-    async with temporary_store(None) as store:
-        paths = [resolve_corpus(None)]
-        if split != "samples":
-            paths += [p for s in SPLITS for p in split_documents(s)]
-        if not await _imported(store, paths):
-            raise SystemExit(1)
-        service = QuestionAnswering(store)
+    async with fitting_store(split) as service:
         within = None if split == "samples" else MAX_FACT_AT
-        for item in _questions(split):
+        for item in fitting_questions(split):
             questions.append(await _asked(service, item, within, split))
     return questions
-
-
-def _questions(split: str) -> list[dict]:
-    if split != "samples":
-        return split_questions(split)
-    return [
-        {**item, "id": f"{path.stem}:{item['id']}"}
-        for path in DEFAULT_QUESTIONS
-        for item in yaml.safe_load(path.read_text(encoding="utf-8"))["questions"]
-    ]
 
 
 async def _asked(service: QuestionAnswering, item: dict, within: int | None, split: str

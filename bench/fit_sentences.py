@@ -23,25 +23,18 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
-import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.qa_eval import (
-    DEFAULT_QUESTIONS,
     LOCALE_OF,
     MAX_FACT_AT,
-    SPLITS,
     _folded,
-    _imported,
-    resolve_corpus,
-    split_documents,
-    split_questions,
-    temporary_store,
+    fitting_questions,
+    fitting_store,
 )
 from bot.qa import answering
 from bot.qa.semantic import encoder
-from bot.qa.service import QuestionAnswering
 
 Question = tuple[np.ndarray, np.ndarray]  # features (windows x features), right (windows)
 
@@ -50,18 +43,8 @@ async def collect(split: str, part: str | None = None, other: bool = False) -> l
     """The questions of `part` (all: None), or, `other`, of every part but it; split
     `samples`: the old question sets over shared/corpus alone."""
     questions: list[Question] = []
-    async with temporary_store(None) as store:
-        paths = [resolve_corpus(None)]
-        if split != "samples":
-            paths += [p for s in SPLITS for p in split_documents(s)]
-        if not await _imported(store, paths):
-            raise SystemExit(1)
-        service = QuestionAnswering(store)
-        items = split_questions(split) if split != "samples" else [
-            item for path in DEFAULT_QUESTIONS
-            for item in yaml.safe_load(path.read_text(encoding="utf-8"))["questions"]
-        ]
-        for item in items:
+    async with fitting_store(split) as service:
+        for item in fitting_questions(split):
             if not item["doc"] or (part and item["doc"].startswith(f"{part}_") == other):
                 continue
             answering._fitting = []

@@ -231,6 +231,30 @@ async def run(args: argparse.Namespace) -> int:
     return 0
 
 
+@asynccontextmanager
+async def fitting_store(split: str) -> AsyncIterator[QuestionAnswering]:
+    """The answering over a temporary SQLite store holding shared/corpus and, unless `split`
+    is `samples`, every part's documents, as `run` imports them (bench/fit_*.py)."""
+    async with temporary_store(None) as store:
+        paths = [resolve_corpus(None)]
+        if split != "samples":
+            paths += [p for s in SPLITS for p in split_documents(s)]
+        if not await _imported(store, paths):
+            raise SystemExit(1)
+        yield QuestionAnswering(store)
+
+
+def fitting_questions(split: str) -> list[dict]:
+    """The split's questions; `samples`: every old set's, each id prefixed by its set."""
+    if split != "samples":
+        return split_questions(split)
+    return [
+        {**item, "id": f"{path.stem}:{item['id']}"}
+        for path in DEFAULT_QUESTIONS
+        for item in yaml.safe_load(path.read_text(encoding="utf-8"))["questions"]
+    ]
+
+
 async def _imported(store: Any, paths: list[Path]) -> bool:
     outcomes = await import_paths(store, paths, datetime.now(UTC))
     failed = [line for outcome in outcomes for line in outcome.errors]

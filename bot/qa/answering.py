@@ -557,20 +557,6 @@ def document_sections(
     return [(hit.heading, hit.text, hit.lang) for hit in ordered]
 
 
-def judge(
-    words: Words,
-    hits: Sequence[Hit],
-    names: Words = (),
-    unrelated: Set[str] = frozenset(),
-    *,
-    meaning: Meaning | None = None,
-    also: Sequence[Hit] = (),
-) -> Judgement | None:
-    """The candidate that covers the question best, with what its coverage says (see
-    judged)."""
-    return chosen(judged(words, hits, names, unrelated, meaning=meaning, also=also))
-
-
 Judged = list[tuple[float, Judgement]]  # each candidate's rank and judgement
 
 
