@@ -160,8 +160,10 @@ class MeaningIndex:
 
     def __init__(self) -> None:
         self._version: int | None = None
-        self._keys: list[tuple[str, int]] = []
-        self._scan: _Scan = _numpy_scan(np.zeros((0, DIMENSIONS), dtype=np.float32))
+        # The passages' (document, position) and their scan, replaced together: `nearest`
+        # runs in a thread while a refresh may replace them.
+        self._index: tuple[list[tuple[str, int]], _Scan] = ([], _numpy_scan(
+            np.zeros((0, DIMENSIONS), dtype=np.float32)))
         self._lock = asyncio.Lock()
 
     async def refresh(self, store: Any) -> None:
@@ -170,16 +172,16 @@ class MeaningIndex:
             if version == self._version:
                 return
             rows = await store.passage_vectors()
-            self._scan = await asyncio.to_thread(_scan_of, [row.vector for row in rows])
-            self._keys = [(row.document, row.position) for row in rows]
+            scan = await asyncio.to_thread(_scan_of, [row.vector for row in rows])
+            self._index = [(row.document, row.position) for row in rows], scan
             self._version = version
 
     def nearest(self, question: Vectors, most: int) -> list[tuple[str, int, float]]:
         """The `most` passages closest in meaning: (document, position, cosine), best first."""
-        if not self._keys:
+        keys, scan = self._index
+        if not keys:
             return []
-        return [(*self._keys[row], score)
-                for row, score in self._scan(question, min(most, len(self._keys)))]
+        return [(*keys[row], score) for row, score in scan(question, min(most, len(keys)))]
 
 
 _ADDED_AT_ONCE = 8192
