@@ -1051,19 +1051,7 @@ class _Unit:
     def pairs_found(self, words: Words) -> set[int]:
         """Indexes i of the question's neighbouring words (i, i + 1) standing side by side
         here."""
-        where = [_places_of(word, self.places) for word in words]
-        return {
-            index
-            for index in range(len(words) - 1)
-            if any(position + 1 in where[index + 1] for position in where[index])
-        }
-
-    def has_pair(self, first: QueryWord, second: QueryWord) -> bool:
-        """Whether the two question words stand side by side here."""
-        return any(
-            _is_known(first, set(here)) and _is_known(second, set(after))
-            for here, after in itertools.pairwise(self.words)
-        )
+        return pairs_side_by_side(words, self.places)
 
 
 def _is_label(sentence: str) -> bool:
@@ -1269,13 +1257,17 @@ def _faq_score(words: Words, phrasing: str, locale: str | None) -> float:
 def phrase_coverage(words: Words, sequence: Sequence[Sequence[str]]) -> float:
     """Share of the question's neighbouring word pairs that stand side by side in a passage
     ("Linii Współpracy", "Open Government"): names are phrases."""
-    pairs = list(itertools.pairwise(range(len(words))))
-    if not pairs:
+    if len(words) < 2:
         return 0.0
-    places = term_places(sequence)
+    return len(pairs_side_by_side(words, term_places(sequence))) / (len(words) - 1)
+
+
+def pairs_side_by_side(words: Words, places: Mapping[str, set[int]]) -> set[int]:
+    """Indexes i of the question's neighbouring words (i, i + 1) that stand side by side in
+    the words whose `places` (term_places) are given."""
     at = [_places_of(word, places) for word in words]
-    found = sum(any(place + 1 in at[second] for place in at[first]) for first, second in pairs)
-    return found / len(pairs)
+    return {index for index in range(len(words) - 1)
+            if any(place + 1 in at[index + 1] for place in at[index])}
 
 
 def term_places(sequence: Sequence[Sequence[str]]) -> dict[str, set[int]]:

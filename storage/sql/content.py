@@ -38,6 +38,12 @@ MAX_QUERY_TERMS = 24
 POSTING_BUDGET = 5000
 
 
+# Passages read whole (score 0), with what the answering reads of them besides the text.
+_READ_WHOLE = (
+    "SELECT d.name, d.title, p.heading, p.text, p.lang, 0.0, p.position, p.sentence_vectors, "
+    "p.words FROM documents d JOIN passages p ON p.document_id = d.id"
+)
+
 # A term held by this many passages has its count kept between questions (term_counts).
 COMMON_TERM_PASSAGES = 1000
 
@@ -142,9 +148,7 @@ class SqliteContentMixin(SqliteMixin):
             return []
         marks = ", ".join("?" for _ in names)
         rows = await self._all(
-            "SELECT d.name, d.title, p.heading, p.text, p.lang, 0.0, p.position, "
-            "p.sentence_vectors, p.words FROM documents d JOIN passages p ON p.document_id = d.id "
-            f"WHERE d.name IN ({marks}) AND (SELECT MAX(q.position) FROM passages q "
+            f"{_READ_WHOLE} WHERE d.name IN ({marks}) AND (SELECT MAX(q.position) FROM passages q "
             "WHERE q.document_id = d.id) < ? ORDER BY d.name, p.position",
             (*names, int(most)),
         )
@@ -157,9 +161,7 @@ class SqliteContentMixin(SqliteMixin):
             return []
         where = " OR ".join("(d.name = ? AND p.position = ?)" for _ in places)
         rows = await self._all(
-            "SELECT d.name, d.title, p.heading, p.text, p.lang, 0.0, p.position, "
-            "p.sentence_vectors, p.words FROM documents d JOIN passages p ON p.document_id = d.id "
-            f"WHERE {where} ORDER BY d.name, p.position",
+            f"{_READ_WHOLE} WHERE {where} ORDER BY d.name, p.position",
             tuple(value for place in places for value in place),
         )
         return [_hit(row) for row in rows]
