@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from bot.qa.semantic import DIMENSIONS, MeaningIndex, packed, unpacked
 from storage.base import ContentDocument, ContentPassage
@@ -142,8 +143,14 @@ def test_a_bad_encoder_setting_is_one_configuration_error(tmp_path: Path) -> Non
     assert "CIVICBOT_QA_MODEL: expected true or false, got 'sometimes'" in done.stderr
 
 
-def test_the_faiss_scan_finds_what_numpy_finds_over_the_stored_float16_rows() -> None:
+@pytest.mark.parametrize("rows_a_shard", [20_000, 100])  # one scan; one per core (two here)
+def test_the_faiss_scan_finds_what_numpy_finds_over_the_stored_float16_rows(
+    monkeypatch: pytest.MonkeyPatch, rows_a_shard: int
+) -> None:
+    from bot.qa import semantic
     from bot.qa.semantic import _numpy_scan, _scan_of
+
+    monkeypatch.setattr(semantic, "_ROWS_A_SHARD", rows_a_shard)
 
     stored = [packed(row[None]) for row in rows(3, 500)]
     question = rows(4, 1)[0]
