@@ -198,6 +198,7 @@ async def test_a_long_documents_passage_nearest_in_meaning_is_read_and_answers(
     # The question shares no word with the document: only its meaning (passage 43's own
     # vector, as if the encoder had put it there) leads to it.
     monkeypatch.setattr(service, "question_vector", lambda question: vectors[43])
+    monkeypatch.setattr(service, "encoder", object)  # on, as the service sees it
     result = await service.QuestionAnswering(store).ask(
         "kad se nalaze pomagači?", locale="hr", now=NOW)
     assert result.answer is not None and result.answer.document == "izvjestaj.md"

@@ -135,22 +135,26 @@ class QuestionAnswering:
         if not terms:
             return QaResult(question, asker, None, [], searched=False)
         await self.sync_events(now)
-        # The question is embedded (on the encoder's own thread) while the store searches.
+        # The question is embedded (on the encoder's own thread, ~25 ms) while the store
+        # searches and then reads what needs no vector: the found documents, the FAQ.
         embedding = asyncio.ensure_future(asyncio.to_thread(question_vector, question))
         hits = [_hit(found) for found in await self.store.search_passages(terms, CANDIDATES)]
+        by_words = list(dict.fromkeys(hit.document for hit in hits[:RERANKED]))
+        found = await self.store.document_passages(by_words, WHOLE_DOCUMENT)
+        records = await self.store.faq_entries()
+        if encoder() is not None:
+            await self._meaning.refresh(self.store)
         vector = await embedding
         nearest: list[tuple[str, int, float]] = []
         if vector is not None:
-            await self._meaning.refresh(self.store)
             nearest = await asyncio.to_thread(self._meaning.nearest, vector, NEAREST)
-        candidates = list(dict.fromkeys(
-            [hit.document for hit in hits[:RERANKED]] + [document for document, _, _ in nearest]
-        ))
-        found = await self.store.document_passages(candidates, WHOLE_DOCUMENT)
+        by_meaning = [document for document in dict.fromkeys(d for d, _, _ in nearest)
+                      if document not in by_words]
+        found += await self.store.document_passages(by_meaning, WHOLE_DOCUMENT)
+        found.sort(key=lambda passage: (passage.document, passage.position))
         found += await self.store.passages_at(_unread(nearest, found))
         passages = [_hit(passage) for passage in found]
         meaning = _meaning(vector, nearest, found)
-        records = await self.store.faq_entries()
         faq = [FaqEntry(record.key, record.questions, record.answers) for record in records]
         answer = await asyncio.to_thread(
             answer_from_hits, question, hits, lang_hint=lang_hint, faq=faq, locale=locale,
