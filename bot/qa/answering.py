@@ -107,11 +107,11 @@ _fitting: list[tuple[str, tuple[float, ...]]] | None = None
 # A section's heading counts this much for the question words of its sentences.
 _HEADING_SHARE = 0.5
 # The answer shows the runner-up window of the document beside the best when its score is
-# within this of the best's and both fit in SECOND_PLACE_CHARS: the scores are the fitted
-# log-odds that a window holds the fact (bench/fit_sentences.py), and a runner-up within a
-# factor e of the best is as likely as not to be the one that answers, so both are shown
-# rather than a guess between them. Measured on dev/ (96 documents, 480 questions): 331 ->
-# 340 right, median answer 279 -> 294 characters; 1.5: 342, but a median of 307.
+# within this of the best's and both fit in SECOND_PLACE_CHARS: the scores are the logits of
+# a softmax fitted on which window holds the fact (bench/fit_sentences.py), so a runner-up
+# within 1.0 is at least 1/e as likely as the best to be the one that answers, too close to
+# call: both are shown rather than a guess between them. Measured on dev/ (96 documents, 480
+# questions): 331 -> 340 right, median answer 279 -> 294 characters; 1.5: 342, median 307.
 RUNNER_UP_MARGIN = 1.0
 SECOND_PLACE_CHARS = 800
 SECOND_PLACE_SHORT = 200  # a short second place always fits ("Funded by the EU.")
