@@ -17,6 +17,7 @@ from bot.qa.answering import (
     coverage,
     decision_features,
     judged,
+    pick_sentences,
     question_cues,
     search_terms,
     to_script,
@@ -383,3 +384,17 @@ def test_the_same_long_word_in_another_language_counts_more_than_a_relative() ->
     serbian = set(index_terms("Партнерство за отворену управу", "sr").split())
     assert coverage(query_words("Partnerstwo", "pl"), serbian) == STEM_MATCH_WEIGHT
     assert coverage(query_words("partnerzy", "pl"), serbian) == KEY_MATCH_WEIGHT
+
+
+def test_two_places_too_close_to_call_are_both_shown_and_a_clear_one_alone() -> None:
+    text = ("Društvo Sonček vabi mlade na poletni tabor ob Kolpi. Tabor traja deset dni in je "
+            "brezplačen. Prijave za prvo izmeno zbiramo do 15. maja. Prijave za drugo izmeno "
+            "zbiramo do 20. junija. Na taboru skrbijo za varnost izkušeni vodniki. Prevoz iz "
+            "Ljubljane je organiziran.")
+    both = pick_sentences(query_words("do kdaj zbirate prijave za izmeno na taboru", "sl"),
+                          [("", text, "sl")], "sl", wanted=frozenset(["date"]))
+    assert both.startswith("Prijave za prvo izmeno zbiramo do 15. maja.")
+    assert "20. junija" in both[:300]
+    alone = pick_sentences(query_words("kdo skrbi za varnost na taboru", "sl"),
+                           [("", text, "sl")], "sl")
+    assert alone == "Na taboru skrbijo za varnost izkušeni vodniki."
