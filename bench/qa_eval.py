@@ -7,7 +7,7 @@ question sets over shared/corpus.
 The split (tests/eval/corpus, see its README): the development documents (`dev/`, tuned on)
 and the test documents (`test/`, never tuned on: only their figures are printed, never a
 failure, unless --unseal) are imported together with shared/corpus into one store, so each
-question is answered among some seventy documents of the same kinds; a question is right when
+question is answered among some 130 documents of the same kinds; a question is right when
 the answer comes from the expected document and holds the expected fact within its first
 MAX_FACT_AT characters, and, off topic, when there is no answer. The old sets over the five
 documents of shared/corpus alone (`samples`) are the regression floor.
